@@ -1,0 +1,17 @@
+//! Reads vbazure's `openapi.yaml`: loads it with the line and column of every value, resolves
+//! `$ref`s and walks its examples.
+//!
+//! It is the one place that reads the spec: the build script, the test suites, the mock
+//! appliance and the spec tools all use it.
+
+mod document;
+mod error;
+mod examples;
+pub mod pointer;
+mod yaml;
+
+pub use document::Document;
+pub use error::{LoadError, Location};
+pub use examples::{
+    component_schema_name, examples, Example, ExampleKind, Examples, UnreadableExample, METHODS,
+};

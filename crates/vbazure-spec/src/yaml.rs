@@ -1,0 +1,337 @@
+//! YAML text to a JSON value, remembering where in the text each value stands.
+//!
+//! yaml-rust2 is used because it is maintained, pure Rust, and reports the line and column of
+//! every event; `serde_yaml` is deprecated and its successors drop positions, which the spec's
+//! error messages need.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Number, Value};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::Yaml;
+
+use crate::error::Location;
+use crate::pointer;
+
+/// The JSON value of a YAML document and the source location of every value in it, by pointer.
+pub(crate) struct Parsed {
+    pub value: Value,
+    pub locations: BTreeMap<String, Location>,
+}
+
+/// A problem found while reading: where and what.
+pub(crate) struct ParseProblem {
+    pub location: Location,
+    pub message: String,
+}
+
+pub(crate) fn parse(text: &str) -> Result<Parsed, ParseProblem> {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    if let Err(e) = parser.load(&mut builder, true) {
+        return Err(ParseProblem {
+            location: location_of(e.marker()),
+            message: e.info().to_string(),
+        });
+    }
+    if let Some(problem) = builder.problem {
+        return Err(problem);
+    }
+    match builder.root {
+        Some(value) => Ok(Parsed {
+            value,
+            locations: builder.locations,
+        }),
+        None => Err(ParseProblem {
+            location: Location { line: 1, column: 1 },
+            message: "the file holds no YAML document".to_string(),
+        }),
+    }
+}
+
+// yaml-rust2's columns count from 0 (its docs say 1); lines count from 1.
+fn location_of(mark: &Marker) -> Location {
+    Location {
+        line: mark.line().max(1),
+        column: mark.col() + 1,
+    }
+}
+
+enum Frame {
+    Sequence {
+        pointer: String,
+        anchor: usize,
+        items: Vec<Value>,
+    },
+    Mapping {
+        pointer: String,
+        anchor: usize,
+        entries: Map<String, Value>,
+        /// The key read whose value has not come yet.
+        key: Option<String>,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    root: Option<Value>,
+    documents: usize,
+    anchors: HashMap<usize, Value>,
+    locations: BTreeMap<String, Location>,
+    problem: Option<ParseProblem>,
+}
+
+impl Builder {
+    fn fail(&mut self, mark: Marker, message: impl Into<String>) {
+        if self.problem.is_none() {
+            self.problem = Some(ParseProblem {
+                location: location_of(&mark),
+                message: message.into(),
+            });
+        }
+    }
+
+    /// The pointer the next value will have, or a problem when the next event must be a key
+    /// and is a collection or alias instead.
+    fn next_pointer(&self) -> Result<String, &'static str> {
+        match self.stack.last() {
+            None => Ok(String::new()),
+            Some(Frame::Sequence { pointer, items, .. }) => {
+                Ok(pointer::push(pointer, &items.len().to_string()))
+            }
+            Some(Frame::Mapping {
+                pointer,
+                key: Some(key),
+                ..
+            }) => Ok(pointer::push(pointer, key)),
+            Some(Frame::Mapping { key: None, .. }) => {
+                Err("a mapping key must be a plain value, not a collection or an alias")
+            }
+        }
+    }
+
+    fn place(&mut self, value: Value, mark: Marker) {
+        match self.stack.last_mut() {
+            None => self.root = Some(value),
+            Some(Frame::Sequence { items, .. }) => items.push(value),
+            Some(Frame::Mapping { entries, key, .. }) => {
+                if let Some(key) = key.take() {
+                    entries.insert(key, value);
+                } else {
+                    self.fail(mark, "a mapping key must be a plain value");
+                }
+            }
+        }
+    }
+
+    fn remember(&mut self, anchor: usize, value: &Value) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+    }
+
+    fn scalar(&mut self, text: String, style: TScalarStyle, anchor: usize, tag: Option<Tag>, mark: Marker) {
+        // A scalar where a key is due is the key.
+        if let Some(Frame::Mapping {
+            pointer,
+            entries,
+            key: key @ None,
+            ..
+        }) = self.stack.last_mut()
+        {
+            let entry_pointer = pointer::push(pointer, &text);
+            // A block mapping's start event is marked past its first key, so a mapping takes
+            // the place of its first key instead.
+            let here = location_of(&mark);
+            self.locations.entry(pointer.clone()).or_insert(here);
+            if entries.contains_key(&text) {
+                let message = format!("duplicate key `{text}` (the YAML specification forbids it)");
+                self.fail(mark, message);
+                return;
+            }
+            *key = Some(text);
+            self.locations.insert(entry_pointer, here);
+            return;
+        }
+        let value = match resolve(&text, style, tag.as_ref()) {
+            Ok(value) => value,
+            Err(message) => {
+                self.fail(mark, message);
+                return;
+            }
+        };
+        match self.next_pointer() {
+            Ok(p) => {
+                self.locations.entry(p).or_insert_with(|| location_of(&mark));
+            }
+            Err(message) => {
+                self.fail(mark, message);
+                return;
+            }
+        }
+        self.remember(anchor, &value);
+        self.place(value, mark);
+    }
+
+    fn open(&mut self, mapping: bool, anchor: usize, mark: Marker) {
+        let pointer = match self.next_pointer() {
+            Ok(p) => p,
+            Err(message) => {
+                self.fail(mark, message);
+                return;
+            }
+        };
+        if !mapping {
+            self.locations
+                .entry(pointer.clone())
+                .or_insert_with(|| location_of(&mark));
+        }
+        self.stack.push(if mapping {
+            Frame::Mapping {
+                pointer,
+                anchor,
+                entries: Map::new(),
+                key: None,
+            }
+        } else {
+            Frame::Sequence {
+                pointer,
+                anchor,
+                items: Vec::new(),
+            }
+        });
+    }
+
+    fn close(&mut self, mark: Marker) {
+        let (value, anchor) = match self.stack.pop() {
+            Some(Frame::Sequence { items, anchor, .. }) => (Value::Array(items), anchor),
+            Some(Frame::Mapping {
+                entries, anchor, ..
+            }) => (Value::Object(entries), anchor),
+            None => return,
+        };
+        self.remember(anchor, &value);
+        self.place(value, mark);
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.problem.is_some() {
+            return;
+        }
+        match event {
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.fail(mark, "the file holds more than one YAML document");
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => self.scalar(text, style, anchor, tag, mark),
+            Event::SequenceStart(anchor, _) => self.open(false, anchor, mark),
+            Event::MappingStart(anchor, _) => self.open(true, anchor, mark),
+            Event::SequenceEnd | Event::MappingEnd => self.close(mark),
+            Event::Alias(id) => {
+                let Some(value) = self.anchors.get(&id).cloned() else {
+                    self.fail(mark, "an alias to an anchor that is not defined before it");
+                    return;
+                };
+                match self.next_pointer() {
+                    Ok(p) => {
+                        self.locations.entry(p).or_insert_with(|| location_of(&mark));
+                    }
+                    Err(message) => {
+                        self.fail(mark, message);
+                        return;
+                    }
+                }
+                self.place(value, mark);
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+        }
+    }
+}
+
+/// The JSON value of one scalar, resolved as the YAML 1.2 core schema says: quoted and block
+/// scalars are strings; plain ones may be null, booleans or numbers.
+fn resolve(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    if tag.is_some_and(|t| t.suffix == "str") || style != TScalarStyle::Plain {
+        return Ok(Value::String(text.to_string()));
+    }
+    Ok(match Yaml::from_str(text) {
+        Yaml::Null => Value::Null,
+        Yaml::Boolean(b) => Value::Bool(b),
+        Yaml::Integer(i) => Value::Number(i.into()),
+        Yaml::Real(r) => {
+            let parsed: Option<f64> = r.parse().ok();
+            match parsed.and_then(Number::from_f64) {
+                Some(n) => Value::Number(n),
+                None => {
+                    return Err(format!(
+                        "`{text}` is a number JSON cannot hold (infinite, not a number, or out of range)"
+                    ))
+                }
+            }
+        }
+        _ => Value::String(text.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values_follow_the_core_schema() {
+        let parsed = parse("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: text\n200: x\n").ok().unwrap();
+        assert_eq!(
+            parsed.value,
+            json!({"a": 1, "b": "1", "c": true, "d": null, "e": 1.5, "f": "text", "200": "x"})
+        );
+    }
+
+    #[test]
+    fn every_value_has_its_line_and_column() {
+        let text = "paths:\n  /a:\n    get:\n      responses:\n        - x\n        - {k: [1, 2]}\n  /b: {}\n";
+        let parsed = parse(text).ok().unwrap();
+        let at = |p: &str| parsed.locations.get(p).copied().map(|l| (l.line, l.column));
+        assert_eq!(at(""), Some((1, 1)));
+        assert_eq!(at("/paths"), Some((1, 1)));
+        assert_eq!(at("/paths/~1a"), Some((2, 3)));
+        assert_eq!(at("/paths/~1a/get/responses"), Some((4, 7)));
+        assert_eq!(at("/paths/~1a/get/responses/0"), Some((5, 11)));
+        assert_eq!(at("/paths/~1a/get/responses/1"), Some((6, 12)));
+        assert_eq!(at("/paths/~1a/get/responses/1/k/1"), Some((6, 19)));
+        assert_eq!(at("/paths/~1b"), Some((7, 3)));
+    }
+
+    #[test]
+    fn anchors_and_aliases_are_expanded() {
+        let parsed = parse("a: &x {k: 1}\nb: *x\n").ok().unwrap();
+        assert_eq!(parsed.value, json!({"a": {"k": 1}, "b": {"k": 1}}));
+    }
+
+    #[test]
+    fn problems_name_their_line() {
+        let problem = |text: &str| {
+            let p = parse(text).err().unwrap();
+            (p.location.line, p.message)
+        };
+        let (line, message) = problem("a: 1\nb: 2\na: 3\n");
+        assert_eq!(line, 3);
+        assert!(message.contains("duplicate key `a`"), "{message}");
+        let (line, _) = problem("a:\n  b: [1, 2\nc: 3\n");
+        assert!(line >= 2);
+        let (_, message) = problem("a: 1\n---\nb: 2\n");
+        assert!(message.contains("more than one"), "{message}");
+        let (_, message) = problem("a: .inf\n");
+        assert!(message.contains("JSON cannot hold"), "{message}");
+        let (_, message) = problem("? [a, b]\n: 1\n");
+        assert!(message.contains("mapping key"), "{message}");
+        let (_, message) = problem("");
+        assert!(message.contains("no YAML document"), "{message}");
+    }
+}

@@ -1,0 +1,95 @@
+//! Generates vbazure's typed client from `openapi.yaml` with progenitor.
+//!
+//! The build script of the `vbazure` package calls [`generate`]; keeping the work here, in a
+//! library, lets tests run it on any spec and assert what a person would be told.
+
+mod settings;
+mod surface;
+mod unwind;
+
+use std::path::Path;
+
+use vbazure_spec::Document;
+
+pub use settings::{generation_settings, HANDWRITTEN_FORMATS};
+pub use surface::api_surface;
+
+/// The generated client: its source, and a summary of its public surface for review.
+pub struct Generated {
+    /// The client's Rust source, formatted.
+    pub source: String,
+    /// One line per operation and per type, for a reviewable snapshot of every spec change.
+    pub surface: String,
+}
+
+/// Why the client could not be generated; its `Display` is what the build prints.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// The spec could not be read as YAML.
+    #[error("{0}")]
+    Load(#[from] vbazure_spec::LoadError),
+    /// The YAML is not an OpenAPI 3.0 document progenitor can read.
+    #[error("{source_name}: not an OpenAPI 3.0 document the generator can read: {message}")]
+    Shape {
+        /// The spec's file name.
+        source_name: String,
+        /// What the OpenAPI reader said.
+        message: String,
+    },
+    /// The generator refused the spec, or failed inside.
+    #[error("{source_name}: the client generator failed: {message}")]
+    Generator {
+        /// The spec's file name.
+        source_name: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Generates the client from spec text; `source_name` names the spec in messages.
+pub fn generate(source_name: &str, text: &str) -> Result<Generated, GenerateError> {
+    let doc = Document::parse(source_name, text)?;
+    generate_document(&doc)
+}
+
+/// Generates the client from a loaded spec.
+pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
+    let source_name = doc.source_name().to_string();
+    let spec: openapiv3::OpenAPI =
+        serde_json::from_value(doc.value().clone()).map_err(|e| GenerateError::Shape {
+            source_name: source_name.clone(),
+            message: e.to_string(),
+        })?;
+    let settings = generation_settings(doc);
+    let generator_failed = |message: String| GenerateError::Generator {
+        source_name: source_name.clone(),
+        message,
+    };
+    // progenitor panics on some specs it cannot handle; turn that into a message.
+    let tokens = unwind::catch(|| progenitor::Generator::new(&settings).generate_tokens(&spec))
+        .map_err(|panic| generator_failed(format!("it panicked: {panic}")))?
+        .map_err(|e| generator_failed(e.to_string()))?;
+    let file = syn::parse2::<syn::File>(tokens)
+        .map_err(|e| generator_failed(format!("it produced code that does not parse: {e}")))?;
+    Ok(Generated {
+        surface: api_surface(&file),
+        source: prettyplease::unparse(&file),
+    })
+}
+
+/// Reads the spec at `spec_path` and writes `vbazure_generated.rs` and `api_surface.txt` into
+/// `out_dir`. Returns the message to print when it cannot.
+pub fn generate_files(spec_path: &Path, source_name: &str, out_dir: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(spec_path)
+        .map_err(|e| format!("{source_name}: cannot read the spec: {e}"))?;
+    let generated = generate(source_name, &text).map_err(|e| e.to_string())?;
+    for (name, content) in [
+        ("vbazure_generated.rs", &generated.source),
+        ("api_surface.txt", &generated.surface),
+    ] {
+        let path = out_dir.join(name);
+        std::fs::write(&path, content)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}

@@ -47,3 +47,8 @@ pub use timestamp::{Timestamp, TimestampParseError};
 /// One line per generated operation and type: what a spec edit changes for users of the client.
 /// The test suite snapshots it, so every change shows up in review.
 pub const API_SURFACE: &str = include_str!(concat!(env!("OUT_DIR"), "/api_surface.txt"));
+
+/// The README's code blocks compile as doctests, so the README cannot drift from the API.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

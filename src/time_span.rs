@@ -177,17 +177,27 @@ impl FromStr for TimeSpan {
             .number(8)
             .ok_or_else(|| fail("expected the days or the hours"))?;
         let (days, hours) = if cursor.expect(b'.').is_some() {
-            let hours = cursor.digits(2).ok_or_else(|| fail("the hours must have two digits"))?;
+            let hours = cursor
+                .digits(2)
+                .ok_or_else(|| fail("the hours must have two digits"))?;
             (first, u64::from(hours))
         } else if first_digits == 2 {
             (0, first)
         } else {
             return Err(fail("the hours must have two digits"));
         };
-        cursor.expect(b':').ok_or_else(|| fail("expected `:` after the hours"))?;
-        let minutes = cursor.digits(2).ok_or_else(|| fail("the minutes must have two digits"))?;
-        cursor.expect(b':').ok_or_else(|| fail("expected `:` after the minutes"))?;
-        let seconds = cursor.digits(2).ok_or_else(|| fail("the seconds must have two digits"))?;
+        cursor
+            .expect(b':')
+            .ok_or_else(|| fail("expected `:` after the hours"))?;
+        let minutes = cursor
+            .digits(2)
+            .ok_or_else(|| fail("the minutes must have two digits"))?;
+        cursor
+            .expect(b':')
+            .ok_or_else(|| fail("expected `:` after the minutes"))?;
+        let seconds = cursor
+            .digits(2)
+            .ok_or_else(|| fail("the seconds must have two digits"))?;
         let mut fraction_ticks = 0u64;
         if cursor.expect(b'.').is_some() {
             let (value, count) = cursor.fraction();
@@ -239,7 +249,9 @@ mod tests {
     use super::*;
 
     fn round_trip(text: &str) -> String {
-        text.parse::<TimeSpan>().map(|t| t.to_string()).unwrap_or_else(|e| e.to_string())
+        text.parse::<TimeSpan>()
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| e.to_string())
     }
 
     #[test]
@@ -266,13 +278,19 @@ mod tests {
         assert_eq!(d.to_std(), Some(Duration::from_nanos(83_779_800)));
         assert_eq!(round_trip("00:00:08.25"), "00:00:08.2500000");
         assert_eq!(TimeSpan::from_ticks(-1).to_std(), None);
-        assert_eq!(Duration::try_from(TimeSpan::from_ticks(-5)), Err(TimeSpan::from_ticks(-5)));
+        assert_eq!(
+            Duration::try_from(TimeSpan::from_ticks(-5)),
+            Err(TimeSpan::from_ticks(-5))
+        );
         assert_eq!(
             TimeSpan::try_from(Duration::from_nanos(1_234)),
             Ok(TimeSpan::from_ticks(12))
         );
         assert_eq!(TimeSpan::try_from(Duration::MAX), Err(TimeSpanOverflow));
-        assert_eq!(TimeSpan::from_ticks(i64::MIN).to_string(), "-10675199.02:48:05.4775808");
+        assert_eq!(
+            TimeSpan::from_ticks(i64::MIN).to_string(),
+            "-10675199.02:48:05.4775808"
+        );
     }
 
     #[test]

@@ -80,19 +80,39 @@ impl FromStr for Timestamp {
             reason,
         };
         let mut cursor = Cursor(input.as_bytes());
-        let year = cursor.digits(4).ok_or_else(|| fail("the year must have four digits"))?;
-        cursor.expect(b'-').ok_or_else(|| fail("expected `-` after the year"))?;
-        let month = cursor.digits(2).ok_or_else(|| fail("the month must have two digits"))?;
-        cursor.expect(b'-').ok_or_else(|| fail("expected `-` after the month"))?;
-        let day = cursor.digits(2).ok_or_else(|| fail("the day must have two digits"))?;
+        let year = cursor
+            .digits(4)
+            .ok_or_else(|| fail("the year must have four digits"))?;
+        cursor
+            .expect(b'-')
+            .ok_or_else(|| fail("expected `-` after the year"))?;
+        let month = cursor
+            .digits(2)
+            .ok_or_else(|| fail("the month must have two digits"))?;
+        cursor
+            .expect(b'-')
+            .ok_or_else(|| fail("expected `-` after the month"))?;
+        let day = cursor
+            .digits(2)
+            .ok_or_else(|| fail("the day must have two digits"))?;
         cursor
             .expect_any(b"Tt")
             .ok_or_else(|| fail("expected `T` between the date and the time"))?;
-        let hour = cursor.digits(2).ok_or_else(|| fail("the hour must have two digits"))?;
-        cursor.expect(b':').ok_or_else(|| fail("expected `:` after the hour"))?;
-        let minute = cursor.digits(2).ok_or_else(|| fail("the minutes must have two digits"))?;
-        cursor.expect(b':').ok_or_else(|| fail("expected `:` after the minutes"))?;
-        let second = cursor.digits(2).ok_or_else(|| fail("the seconds must have two digits"))?;
+        let hour = cursor
+            .digits(2)
+            .ok_or_else(|| fail("the hour must have two digits"))?;
+        cursor
+            .expect(b':')
+            .ok_or_else(|| fail("expected `:` after the hour"))?;
+        let minute = cursor
+            .digits(2)
+            .ok_or_else(|| fail("the minutes must have two digits"))?;
+        cursor
+            .expect(b':')
+            .ok_or_else(|| fail("expected `:` after the minutes"))?;
+        let second = cursor
+            .digits(2)
+            .ok_or_else(|| fail("the seconds must have two digits"))?;
         let mut nanos = 0u32;
         if cursor.expect(b'.').is_some() {
             let (value, count) = cursor.fraction();
@@ -104,9 +124,15 @@ impl FromStr for Timestamp {
         let offset_seconds: i64 = match cursor.next() {
             Some(b'Z' | b'z') => 0,
             Some(sign @ (b'+' | b'-')) => {
-                let h = cursor.digits(2).ok_or_else(|| fail("the offset must be ±hh:mm"))?;
-                cursor.expect(b':').ok_or_else(|| fail("the offset must be ±hh:mm"))?;
-                let m = cursor.digits(2).ok_or_else(|| fail("the offset must be ±hh:mm"))?;
+                let h = cursor
+                    .digits(2)
+                    .ok_or_else(|| fail("the offset must be ±hh:mm"))?;
+                cursor
+                    .expect(b':')
+                    .ok_or_else(|| fail("the offset must be ±hh:mm"))?;
+                let m = cursor
+                    .digits(2)
+                    .ok_or_else(|| fail("the offset must be ±hh:mm"))?;
                 if h > 23 || m > 59 {
                     return Err(fail("the offset is out of range"));
                 }
@@ -131,7 +157,9 @@ impl FromStr for Timestamp {
         let utc = Utc.from_utc_datetime(&naive) - chrono::TimeDelta::seconds(offset_seconds);
         // An offset may push the instant out of the four-digit years the format can write.
         if !(0..=9999).contains(&utc.year()) {
-            return Err(fail("the instant in UTC falls outside the years 0000 to 9999"));
+            return Err(fail(
+                "the instant in UTC falls outside the years 0000 to 9999",
+            ));
         }
         Ok(Self(utc))
     }
@@ -155,7 +183,9 @@ mod tests {
     use super::*;
 
     fn round_trip(text: &str) -> String {
-        text.parse::<Timestamp>().map(|t| t.to_string()).unwrap_or_else(|e| e.to_string())
+        text.parse::<Timestamp>()
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| e.to_string())
     }
 
     #[test]
@@ -174,10 +204,22 @@ mod tests {
 
     #[test]
     fn other_spellings_are_written_the_servers_way() {
-        assert_eq!(round_trip("2020-02-03T13:53:00.4098140Z"), "2020-02-03T13:53:00.409814Z");
-        assert_eq!(round_trip("2020-02-03T13:53:00.000Z"), "2020-02-03T13:53:00Z");
-        assert_eq!(round_trip("2020-02-03t14:53:00+01:00"), "2020-02-03T13:53:00Z");
-        assert_eq!(round_trip("2020-02-03T12:23:00-01:30"), "2020-02-03T13:53:00Z");
+        assert_eq!(
+            round_trip("2020-02-03T13:53:00.4098140Z"),
+            "2020-02-03T13:53:00.409814Z"
+        );
+        assert_eq!(
+            round_trip("2020-02-03T13:53:00.000Z"),
+            "2020-02-03T13:53:00Z"
+        );
+        assert_eq!(
+            round_trip("2020-02-03t14:53:00+01:00"),
+            "2020-02-03T13:53:00Z"
+        );
+        assert_eq!(
+            round_trip("2020-02-03T12:23:00-01:30"),
+            "2020-02-03T13:53:00Z"
+        );
     }
 
     #[test]
@@ -212,7 +254,10 @@ mod tests {
     #[test]
     fn serde_uses_the_servers_form() {
         let t: Timestamp = serde_json::from_str("\"2020-02-03T13:53:00.4098143Z\"").unwrap();
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2020-02-03T13:53:00.4098143Z\"");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2020-02-03T13:53:00.4098143Z\""
+        );
         assert!(serde_json::from_str::<Timestamp>("17").is_err());
         assert_eq!(format!("{t:?}"), "Timestamp(2020-02-03T13:53:00.4098143Z)");
     }

@@ -28,7 +28,9 @@ async fn documented_request_gets_documented_session() {
 
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(format!("/api/v1/virtualMachines/{vm_id}/deleteBackups")))
+        .and(path(format!(
+            "/api/v1/virtualMachines/{vm_id}/deleteBackups"
+        )))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
         .and(|request: &Request| request.body.is_empty())
         .respond_with(
@@ -52,7 +54,10 @@ async fn documented_request_gets_documented_session() {
     assert_eq!(session.type_, vbazure::SessionType::BackupDeletion);
     assert_eq!(session.status, vbazure::SessionStatus::Running);
     assert_eq!(session.execution_duration.ticks(), 837_798);
-    assert_eq!(session.execution_start_time.to_string(), "2020-02-03T13:53:00.4098143Z");
+    assert_eq!(
+        session.execution_start_time.to_string(),
+        "2020-02-03T13:53:00.4098143Z"
+    );
     assert!(!session.is_finished());
     assert_eq!(
         session.links["log"].href,

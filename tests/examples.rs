@@ -19,7 +19,8 @@ type RoundTrip = fn(&Value) -> Result<Value, String>;
 
 /// Decodes into `T` and encodes again.
 fn round_trip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
-    let typed: T = serde_json::from_value(value.clone()).map_err(|e| format!("does not decode: {e}"))?;
+    let typed: T =
+        serde_json::from_value(value.clone()).map_err(|e| format!("does not decode: {e}"))?;
     serde_json::to_value(&typed).map_err(|e| format!("does not encode: {e}"))
 }
 
@@ -36,14 +37,27 @@ fn decoder(schema: &str) -> Option<(&'static str, RoundTrip)> {
             }
         };
     }
-    table!(Token, TokenRequest, JobSession, JobSessionPage, JobSessionLog, JobSessionLogItem, Link, ProblemDetails)
+    table!(
+        Token,
+        TokenRequest,
+        JobSession,
+        JobSessionPage,
+        JobSessionLog,
+        JobSessionLogItem,
+        Link,
+        ProblemDetails
+    )
 }
 
 const SNAPSHOT_DIR: &str = "snapshots/examples";
 
 fn body_examples() -> Vec<Example> {
     let walked = vbazure_spec::examples(common::spec());
-    assert!(walked.unreadable.is_empty(), "examples the walker cannot read: {:#?}", walked.unreadable);
+    assert!(
+        walked.unreadable.is_empty(),
+        "examples the walker cannot read: {:#?}",
+        walked.unreadable
+    );
     walked
         .found
         .into_iter()
@@ -62,7 +76,10 @@ fn the_walk_finds_the_documented_examples() {
         "createToken.200",
         "createToken.request.password",
     ] {
-        assert!(names.contains(documented), "{documented} not found in {names:?}");
+        assert!(
+            names.contains(documented),
+            "{documented} not found in {names:?}"
+        );
     }
 }
 
@@ -72,7 +89,10 @@ fn every_example_round_trips_and_matches_its_snapshot() {
     for example in body_examples() {
         let place = common::spec().describe(&example.pointer);
         let Some(schema) = example.schema_name.clone() else {
-            failures.push(format!("{} ({place}): its schema is not a named component, so it has no generated type", example.name));
+            failures.push(format!(
+                "{} ({place}): its schema is not a named component, so it has no generated type",
+                example.name
+            ));
             continue;
         };
         let Some((rust_type, round_trip)) = decoder(&schema) else {
@@ -111,16 +131,29 @@ fn every_example_round_trips_and_matches_its_snapshot() {
             });
         }));
         if snapshot.is_err() {
-            failures.push(format!("{} ({place}): the snapshot differs or is not reviewed yet", example.name));
+            failures.push(format!(
+                "{} ({place}): the snapshot differs or is not reviewed yet",
+                example.name
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} example(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} example(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn no_snapshot_outlives_its_example() {
-    let names: BTreeSet<String> = body_examples().into_iter().map(|e| format!("{}.snap", e.name)).collect();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(SNAPSHOT_DIR);
+    let names: BTreeSet<String> = body_examples()
+        .into_iter()
+        .map(|e| format!("{}.snap", e.name))
+        .collect();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(SNAPSHOT_DIR);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return; // No snapshots yet: the test above reports each missing one.
     };
@@ -129,5 +162,8 @@ fn no_snapshot_outlives_its_example() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|f| f.ends_with(".snap") && !names.contains(f))
         .collect();
-    assert!(orphans.is_empty(), "snapshots of examples no longer in openapi.yaml (delete them): {orphans:?}");
+    assert!(
+        orphans.is_empty(),
+        "snapshots of examples no longer in openapi.yaml (delete them): {orphans:?}"
+    );
 }

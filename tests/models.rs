@@ -8,7 +8,8 @@ use vbazure::types::{JobSession, JobSessionLog, JobSessionPage, Token, TokenRequ
 use vbazure::{SessionStatus, SessionType, TimeSpan};
 
 fn decode<T: serde::de::DeserializeOwned>(body: &Value) -> T {
-    serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("does not decode: {e}\n{body:#}"))
+    serde_json::from_value(body.clone())
+        .unwrap_or_else(|e| panic!("does not decode: {e}\n{body:#}"))
 }
 
 fn encode(value: &impl serde::Serialize) -> Value {
@@ -34,12 +35,19 @@ fn a_later_versions_session_decodes_and_keeps_its_known_parts() {
     let body = v3_session();
     let session: JobSession = decode(&body);
     assert_eq!(session.type_, SessionType::AutoBackup);
-    assert_eq!(session.execution_duration, TimeSpan::from_ticks(318_370_930));
+    assert_eq!(
+        session.execution_duration,
+        TimeSpan::from_ticks(318_370_930)
+    );
     assert!(session.is_finished());
 
     let mut known = body.clone();
     known.as_object_mut().unwrap().remove("_embeddedResources");
-    assert_eq!(encode(&session), known, "unknown fields are dropped, known ones unchanged");
+    assert_eq!(
+        encode(&session),
+        known,
+        "unknown fields are dropped, known ones unchanged"
+    );
 }
 
 #[test]
@@ -51,7 +59,10 @@ fn unknown_status_type_fields_and_nulls_decode_and_reencode_unchanged() {
     fields.insert("executionStopTime".into(), Value::Null);
     fields.insert("localizedType".into(), Value::Null);
     fields.insert("backupJobInfo".into(), Value::Null);
-    fields.insert("restoreJobInfo".into(), json!({"restorePointId": "rp-1", "extra": [1, 2]}));
+    fields.insert(
+        "restoreJobInfo".into(),
+        json!({"restorePointId": "rp-1", "extra": [1, 2]}),
+    );
     fields.insert("someFutureField".into(), json!({"nested": true}));
     fields["_links"]["self"]["method"] = json!("GET");
 
@@ -60,16 +71,34 @@ fn unknown_status_type_fields_and_nulls_decode_and_reencode_unchanged() {
     assert!(!session.status.is_known());
     assert_eq!(session.type_.as_str(), "ArchiveRetention");
     assert_eq!(session.execution_stop_time, None);
-    assert!(!session.is_finished(), "an unknown status without a stop time is still running");
+    assert!(
+        !session.is_finished(),
+        "an unknown status without a stop time is still running"
+    );
 
     let encoded = encode(&session);
     assert_eq!(encoded["status"], "Paused");
     assert_eq!(encoded["type"], "ArchiveRetention");
-    assert_eq!(encoded["restoreJobInfo"], json!({"restorePointId": "rp-1", "extra": [1, 2]}));
-    for dropped in ["someFutureField", "_embeddedResources", "executionStopTime", "localizedType", "backupJobInfo"] {
-        assert!(encoded.get(dropped).is_none(), "{dropped} should be left out: {encoded:#}");
+    assert_eq!(
+        encoded["restoreJobInfo"],
+        json!({"restorePointId": "rp-1", "extra": [1, 2]})
+    );
+    for dropped in [
+        "someFutureField",
+        "_embeddedResources",
+        "executionStopTime",
+        "localizedType",
+        "backupJobInfo",
+    ] {
+        assert!(
+            encoded.get(dropped).is_none(),
+            "{dropped} should be left out: {encoded:#}"
+        );
     }
-    assert_eq!(encoded["_links"]["self"], json!({"href": body["_links"]["self"]["href"]}));
+    assert_eq!(
+        encoded["_links"]["self"],
+        json!({"href": body["_links"]["self"]["href"]})
+    );
     for kept in ["id", "executionStartTime", "executionDuration", "usn"] {
         assert_eq!(encoded[kept], body[kept], "{kept}");
     }
@@ -92,8 +121,10 @@ fn optional_fields_may_be_missing() {
     assert_eq!(log.log[0].execution_duration, None);
     assert_eq!(log.log[1].status.as_str(), "SomethingNew");
 
-    let token: Token = decode(&json!({"access_token": "a", "token_type": "bearer", "expires_in": 3600,
-        "refresh_token": null, "userId": "u-1", "mfa_enabled": false}));
+    let token: Token = decode(
+        &json!({"access_token": "a", "token_type": "bearer", "expires_in": 3600,
+        "refresh_token": null, "userId": "u-1", "mfa_enabled": false}),
+    );
     assert!(token.refresh_token.is_none());
 }
 
@@ -112,11 +143,22 @@ fn a_page_with_later_sessions_decodes() {
 fn documented_examples_have_typed_times_and_durations() {
     let seed: JobSession = decode(&common::example("deleteBackups.200"));
     assert_eq!(seed.execution_duration.ticks(), 837_798);
-    assert_eq!(seed.execution_duration.to_std(), Some(std::time::Duration::from_nanos(83_779_800)));
-    assert_eq!(seed.execution_start_time.as_datetime().timestamp_subsec_nanos(), 409_814_300);
+    assert_eq!(
+        seed.execution_duration.to_std(),
+        Some(std::time::Duration::from_nanos(83_779_800))
+    );
+    assert_eq!(
+        seed.execution_start_time
+            .as_datetime()
+            .timestamp_subsec_nanos(),
+        409_814_300
+    );
 
     let log: JobSessionLog = decode(&common::example("getJobSessionLog.200"));
-    assert_eq!(log.log[0].execution_duration.map(TimeSpan::ticks), Some(1_538_496_840));
+    assert_eq!(
+        log.log[0].execution_duration.map(TimeSpan::ticks),
+        Some(1_538_496_840)
+    );
     assert_eq!(log.log[0].status, SessionStatus::Success);
 }
 
@@ -133,7 +175,13 @@ fn is_finished_follows_known_final_states_then_the_stop_time() {
     for terminal in ["Success", "Warning", "Error", "Canceled", "NeverExecuted"] {
         assert!(with(terminal, false), "{terminal}");
     }
-    for running in ["Running", "Pending", "Canceling", "RunningWithError", "RunningWithWarning"] {
+    for running in [
+        "Running",
+        "Pending",
+        "Canceling",
+        "RunningWithError",
+        "RunningWithWarning",
+    ] {
         assert!(!with(running, false), "{running}");
         // A known running state is trusted even if a stop time is already set.
         assert!(!with(running, true), "{running} with a stop time");
@@ -151,7 +199,10 @@ fn status_success_and_terminal_rules() {
     // AWS's names are not this product's: they are not recognised as final.
     for aws in ["Succeeded", "Failed"] {
         let status = SessionStatus::from(aws);
-        assert!(!status.is_known() && !status.is_terminal() && !status.is_success(), "{aws}");
+        assert!(
+            !status.is_known() && !status.is_terminal() && !status.is_success(),
+            "{aws}"
+        );
     }
 }
 
@@ -160,12 +211,24 @@ fn status_success_and_terminal_rules() {
 fn open_enums_match_the_spec() {
     let listed = |schema: &str| -> Vec<String> {
         let pointer = format!("/components/schemas/{schema}/enum");
-        let values = common::spec().get(&pointer).and_then(Value::as_array).expect("an enum");
-        values.iter().map(|v| v.as_str().expect("string values").to_string()).collect()
+        let values = common::spec()
+            .get(&pointer)
+            .and_then(Value::as_array)
+            .expect("an enum");
+        values
+            .iter()
+            .map(|v| v.as_str().expect("string values").to_string())
+            .collect()
     };
-    let status: Vec<String> = SessionStatus::KNOWN.iter().map(|v| v.as_str().to_string()).collect();
+    let status: Vec<String> = SessionStatus::KNOWN
+        .iter()
+        .map(|v| v.as_str().to_string())
+        .collect();
     assert_eq!(status, listed("SessionStatus"));
-    let types: Vec<String> = SessionType::KNOWN.iter().map(|v| v.as_str().to_string()).collect();
+    let types: Vec<String> = SessionType::KNOWN
+        .iter()
+        .map(|v| v.as_str().to_string())
+        .collect();
     assert_eq!(types, listed("SessionType"));
     for value in SessionStatus::KNOWN {
         assert_eq!(&SessionStatus::from(value.as_str()), value);
@@ -186,11 +249,22 @@ fn debug_never_shows_passwords_or_tokens() {
         "access_token": "access-SECRET", "token_type": "bearer", "expires_in": 3600,
         "refresh_token": "refresh-SECRET-2", ".expires": "2021-10-04T15:57:38.1791726Z"
     }));
-    for shown in [format!("{request:?}"), format!("{request:#?}"), format!("{token:?}"), format!("{token:#?}")] {
-        assert!(!shown.contains("SECRET") && !shown.contains("123456"), "a secret leaked: {shown}");
+    for shown in [
+        format!("{request:?}"),
+        format!("{request:#?}"),
+        format!("{token:?}"),
+        format!("{token:#?}"),
+    ] {
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("123456"),
+            "a secret leaked: {shown}"
+        );
         assert!(shown.contains(vbazure::Secret::REDACTED), "{shown}");
     }
-    assert!(format!("{request:?}").contains("administrator"), "non-secret fields stay readable");
+    assert!(
+        format!("{request:?}").contains("administrator"),
+        "non-secret fields stay readable"
+    );
     // Encoding (what is sent) keeps the values.
     assert_eq!(encode(&request)["Password"], "pa55-SECRET-word");
     assert_eq!(token.access_token.expose_secret(), "access-SECRET");

@@ -12,7 +12,9 @@ pub fn api_surface(file: &File) -> String {
     let mut lines = Vec::new();
     for item in &file.items {
         match item {
-            Item::Impl(block) if type_name(&block.self_ty) == "Client" && block.trait_.is_none() => {
+            Item::Impl(block)
+                if type_name(&block.self_ty) == "Client" && block.trait_.is_none() =>
+            {
                 for member in &block.items {
                     if let ImplItem::Fn(f) = member {
                         if matches!(f.vis, Visibility::Public(_)) {
@@ -62,8 +64,14 @@ fn describe_type(item: &Item, lines: &mut Vec<String>) {
                     .named
                     .iter()
                     .map(|f| {
-                        let name = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
-                        let wire = serde_rename(&f.attrs).map(|r| format!(" as {r:?}")).unwrap_or_default();
+                        let name = f
+                            .ident
+                            .as_ref()
+                            .map(ToString::to_string)
+                            .unwrap_or_default();
+                        let wire = serde_rename(&f.attrs)
+                            .map(|r| format!(" as {r:?}"))
+                            .unwrap_or_default();
                         format!("{name}{wire}: {}", tokens_to_string(&f.ty))
                     })
                     .collect::<Vec<_>>()
@@ -101,7 +109,9 @@ fn signature(sig: &syn::Signature) -> String {
         .iter()
         .map(|arg| match arg {
             syn::FnArg::Receiver(r) => tokens_to_string(&r.ty),
-            syn::FnArg::Typed(t) => format!("{}: {}", tokens_to_string(&t.pat), tokens_to_string(&t.ty)),
+            syn::FnArg::Typed(t) => {
+                format!("{}: {}", tokens_to_string(&t.pat), tokens_to_string(&t.ty))
+            }
         })
         .collect::<Vec<_>>()
         .join(", ");

@@ -115,9 +115,13 @@ mod tests {
 
     #[test]
     fn refs_are_followed_and_cycles_stop() {
-        let text = "x: {$ref: '#/y'}\ny: {$ref: '#/z'}\nz: 1\nc: {$ref: '#/c'}\nm: {$ref: '#/nope'}\n";
+        let text =
+            "x: {$ref: '#/y'}\ny: {$ref: '#/z'}\nz: 1\nc: {$ref: '#/c'}\nm: {$ref: '#/nope'}\n";
         let doc = Document::parse("spec.yaml", text).ok().unwrap();
-        assert_eq!(doc.deref("/x").map(|(p, v)| (p, v.clone())), Some(("/z", 1.into())));
+        assert_eq!(
+            doc.deref("/x").map(|(p, v)| (p, v.clone())),
+            Some(("/z", 1.into()))
+        );
         assert!(doc.deref("/c").is_none());
         assert!(doc.deref("/m").is_none());
     }
@@ -125,6 +129,10 @@ mod tests {
     #[test]
     fn load_names_the_file_it_could_not_read() {
         let e = Document::load("/nonexistent/openapi.yaml").err().unwrap();
-        assert!(e.to_string().starts_with("/nonexistent/openapi.yaml: cannot read"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("/nonexistent/openapi.yaml: cannot read"),
+            "{e}"
+        );
     }
 }

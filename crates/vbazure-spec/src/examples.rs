@@ -111,9 +111,9 @@ impl<'a> Walk<'a> {
                     .get("operationId")
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                let prefix = op_id
-                    .clone()
-                    .unwrap_or_else(|| format!("{method} {path}").replace(['/', '{', '}', ' '], "_"));
+                let prefix = op_id.clone().unwrap_or_else(|| {
+                    format!("{method} {path}").replace(['/', '{', '}', ' '], "_")
+                });
                 for params in [&item_pointer, &op_pointer] {
                     self.parameters(&pointer::push(params, "parameters"), &prefix, &op_id);
                 }
@@ -186,7 +186,11 @@ impl<'a> Walk<'a> {
     }
 
     fn parameters(&mut self, list: &str, prefix: &str, op_id: &Option<String>) {
-        let count = self.doc.get(list).and_then(Value::as_array).map_or(0, Vec::len);
+        let count = self
+            .doc
+            .get(list)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
         for i in 0..count {
             let p = pointer::push(list, &i.to_string());
             if self.doc.get(&p).is_some_and(|v| !is_ref(v)) {
@@ -199,7 +203,11 @@ impl<'a> Walk<'a> {
         let Some(value) = self.doc.get(param) else {
             return;
         };
-        let name = value.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
+        let name = value
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string();
         let site = Site {
             prefix: format!("{prefix}.param-{name}"),
             kind: ExampleKind::Parameter { name },
@@ -230,13 +238,23 @@ impl<'a> Walk<'a> {
         let schema_name = self.doc.get(schema).and_then(component_schema_name);
         let single = pointer::push(holder, "example");
         if let Some(value) = self.doc.get(&single) {
-            self.push(site.prefix.clone(), single, value.clone(), site, &schema_pointer, &schema_name);
+            self.push(
+                site.prefix.clone(),
+                single,
+                value.clone(),
+                site,
+                &schema_pointer,
+                &schema_name,
+            );
         }
         let named = pointer::push(holder, "examples");
         for (key, _) in entries(self.doc.get(&named)) {
             let entry_pointer = pointer::push(&named, key);
             let Some((target, resolved)) = self.doc.deref(&entry_pointer) else {
-                self.unreadable(entry_pointer, "its `$ref` names no example in this document");
+                self.unreadable(
+                    entry_pointer,
+                    "its `$ref` names no example in this document",
+                );
                 continue;
             };
             let value_pointer = pointer::push(target, "value");
@@ -249,9 +267,10 @@ impl<'a> Walk<'a> {
                     &schema_pointer,
                     &schema_name,
                 ),
-                None if resolved.get("externalValue").is_some() => {
-                    self.unreadable(entry_pointer, "`externalValue` examples are not read; write the value inline")
-                }
+                None if resolved.get("externalValue").is_some() => self.unreadable(
+                    entry_pointer,
+                    "`externalValue` examples are not read; write the value inline",
+                ),
                 None => self.unreadable(entry_pointer, "the example has no `value`"),
             }
         }
@@ -284,7 +303,11 @@ impl<'a> Walk<'a> {
         }
         for key in ["items", "additionalProperties", "not"] {
             if value.get(key).is_some_and(Value::is_object) {
-                self.schema_examples(&pointer::push(schema, key), &format!("{prefix}.{key}"), None);
+                self.schema_examples(
+                    &pointer::push(schema, key),
+                    &format!("{prefix}.{key}"),
+                    None,
+                );
             }
         }
         for key in ["allOf", "oneOf", "anyOf"] {

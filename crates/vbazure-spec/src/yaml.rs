@@ -132,7 +132,14 @@ impl Builder {
         }
     }
 
-    fn scalar(&mut self, text: String, style: TScalarStyle, anchor: usize, tag: Option<Tag>, mark: Marker) {
+    fn scalar(
+        &mut self,
+        text: String,
+        style: TScalarStyle,
+        anchor: usize,
+        tag: Option<Tag>,
+        mark: Marker,
+    ) {
         // A scalar where a key is due is the key.
         if let Some(Frame::Mapping {
             pointer,
@@ -164,7 +171,9 @@ impl Builder {
         };
         match self.next_pointer() {
             Ok(p) => {
-                self.locations.entry(p).or_insert_with(|| location_of(&mark));
+                self.locations
+                    .entry(p)
+                    .or_insert_with(|| location_of(&mark));
             }
             Err(message) => {
                 self.fail(mark, message);
@@ -240,7 +249,9 @@ impl MarkedEventReceiver for Builder {
                 };
                 match self.next_pointer() {
                     Ok(p) => {
-                        self.locations.entry(p).or_insert_with(|| location_of(&mark));
+                        self.locations
+                            .entry(p)
+                            .or_insert_with(|| location_of(&mark));
                     }
                     Err(message) => {
                         self.fail(mark, message);
@@ -286,7 +297,9 @@ mod tests {
 
     #[test]
     fn values_follow_the_core_schema() {
-        let parsed = parse("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: text\n200: x\n").ok().unwrap();
+        let parsed = parse("a: 1\nb: '1'\nc: true\nd: ~\ne: 1.5\nf: text\n200: x\n")
+            .ok()
+            .unwrap();
         assert_eq!(
             parsed.value,
             json!({"a": 1, "b": "1", "c": true, "d": null, "e": 1.5, "f": "text", "200": "x"})

@@ -1,15 +1,16 @@
-//! The "delete a VM's backups, then follow the job session" flow through the generated client,
-//! against a local stand-in for the appliance that answers with the examples documented in
-//! `openapi.yaml` (the mock appliance and the CLI of later milestones replace it).
+//! The "delete a VM's backups, then follow the job session" flow, against a local stand-in for
+//! the appliance that answers with the examples documented in `openapi.yaml` (the mock
+//! appliance and the CLI of later milestones replace it).
 //!
 //! Run: `cargo run --example delete_backups [VM_ID]`
 
 use std::error::Error;
 use std::io::Write;
 use std::path::Path;
+use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use serde_json::Value;
+use vbazure::{Appliance, WaitOptions};
 use wiremock::matchers::{header, method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -36,56 +37,52 @@ pub async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(), Box<dy
     let vm_id = vm_id.or(default_vm.as_str()).ok_or("no VM id")?;
 
     let token = "example-access-token";
-    let appliance = MockServer::start().await;
+    let stand_in = MockServer::start().await;
+    let bearer = format!("Bearer {token}");
     let json = |body: Value| ResponseTemplate::new(200).set_body_json(body);
     Mock::given(method("POST"))
         .and(path_regex(r"^/api/v1/virtualMachines/[^/]+/deleteBackups$"))
-        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .and(header("authorization", bearer.as_str()))
         .respond_with(json(example("deleteBackups.200")?))
-        .mount(&appliance)
+        .mount(&stand_in)
         .await;
     Mock::given(method("GET"))
         .and(path_regex(r"^/api/v1/jobSessions/11$"))
-        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .and(header("authorization", bearer.as_str()))
         .respond_with(json(example("getJobSession.200.finished")?))
-        .mount(&appliance)
+        .mount(&stand_in)
         .await;
-    writeln!(out, "appliance (local stand-in): {}", appliance.uri())?;
+    writeln!(out, "appliance (local stand-in): {}", stand_in.uri())?;
 
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        AUTHORIZATION,
-        HeaderValue::from_str(&format!("Bearer {token}"))?,
-    );
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
+    let appliance = Appliance::builder(stand_in.uri())
+        .access_token(token)
         .build()?;
-    let client = vbazure::Client::new_with_client(&appliance.uri(), http);
-
-    let mut session = client.delete_backups().id(vm_id).send().await?.into_inner();
+    let session = appliance.delete_backups(vm_id).await?;
     writeln!(
         out,
         "deleteBackups {vm_id}: session {} {} {}",
         session.id, session.type_, session.status
     )?;
-    while !session.is_finished() {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        session = client
-            .get_job_session()
-            .session_id(&session.id)
-            .send()
-            .await?
-            .into_inner();
-        writeln!(
-            out,
-            "session {}: {} after {:#}",
-            session.id, session.status, session.execution_duration
-        )?;
+    let options = WaitOptions {
+        initial_interval: Duration::from_millis(50),
+        ..WaitOptions::with_timeout(Duration::from_secs(60))
+    };
+    let mut progress = Vec::new();
+    let done = appliance
+        .wait_session(session, &options, |s| {
+            progress.push(format!(
+                "session {}: {} after {:#}",
+                s.id, s.status, s.execution_duration
+            ))
+        })
+        .await?;
+    for line in progress {
+        writeln!(out, "{line}")?;
     }
-    let stopped = session
+    let stopped = done
         .execution_stop_time
         .map(|t| t.to_string())
         .unwrap_or_default();
-    writeln!(out, "finished: {} at {stopped}", session.status)?;
+    writeln!(out, "finished: {} at {stopped}", done.status)?;
     Ok(())
 }

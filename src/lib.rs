@@ -21,14 +21,27 @@
 //! # Ok(()) }
 //! ```
 
+mod appliance;
+mod auth;
+mod builder;
 mod cursor;
+mod error;
+mod error_map;
+mod hooks;
 mod job_session;
+mod observe;
 mod open_enum;
+pub mod operations;
+mod paging;
+mod path_segment;
+mod retry;
+mod runtime;
 mod secret;
 mod session_status;
 mod session_type;
 mod time_span;
 mod timestamp;
+mod wait;
 
 /// The code progenitor generates from `openapi.yaml`, unchanged.
 pub mod generated {
@@ -36,13 +49,19 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/vbazure_generated.rs"));
 }
 
+pub use appliance::Appliance;
+pub use builder::{ApplianceBuilder, BuildError};
+pub use error::{Error, ErrorKind, Response, BODY_EXCERPT_LIMIT};
 pub use generated::{types, Client};
 pub use open_enum::UnrecognizedValue;
+pub use retry::RetryPolicy;
+pub use runtime::ClientRuntime;
 pub use secret::Secret;
 pub use session_status::SessionStatus;
 pub use session_type::SessionType;
 pub use time_span::{TimeSpan, TimeSpanOverflow, TimeSpanParseError};
 pub use timestamp::{Timestamp, TimestampParseError};
+pub use wait::WaitOptions;
 
 /// One line per generated operation and type: what a spec edit changes for users of the client.
 /// The test suite snapshots it, so every change shows up in review.

@@ -16,6 +16,7 @@ async fn the_example_program_deletes_and_follows_the_session() {
         lines,
         [
             "deleteBackups ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy: session 11 BackupDeletion Running",
+            "session 11: Running after 0.08s",
             "session 11: Success after 30.62s",
             "finished: Success at 2020-02-03T13:53:31.0301337Z",
         ],

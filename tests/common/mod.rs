@@ -25,3 +25,76 @@ pub fn example(name: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("openapi.yaml has no example named {name}"))
         .value
 }
+
+/// The access token the contract tests use.
+pub const TOKEN: &str = "contract-test-token";
+
+/// Retries fast enough for tests.
+pub fn fast_retries() -> vbazure::RetryPolicy {
+    vbazure::RetryPolicy {
+        max_retries: 2,
+        initial_backoff: std::time::Duration::from_millis(5),
+        max_backoff: std::time::Duration::from_millis(20),
+        max_retry_after: std::time::Duration::from_secs(5),
+    }
+}
+
+/// An appliance client for `base_url` with the fixed token [`TOKEN`].
+pub fn with_token(base_url: &str) -> vbazure::Appliance {
+    vbazure::Appliance::builder(base_url)
+        .access_token(TOKEN)
+        .retry_policy(fast_retries())
+        .build()
+        .expect("valid settings")
+}
+
+/// An appliance client for `base_url` that logs in as `administrator`.
+pub fn with_password(base_url: &str, password: &str) -> vbazure::Appliance {
+    vbazure::Appliance::builder(base_url)
+        .credentials("administrator", password)
+        .retry_policy(fast_retries())
+        .build()
+        .expect("valid settings")
+}
+
+/// A JSON answer as the appliance writes it.
+pub fn json(status: u16, body: &serde_json::Value) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(status)
+        .set_body_raw(body.to_string(), "application/json; charset=utf-8")
+}
+
+/// A problem-details answer.
+pub fn problem(status: u16, title: &str, detail: &str) -> wiremock::ResponseTemplate {
+    let body = serde_json::json!({
+        "type": "https://tools.ietf.org/html/rfc7231", "title": title, "status": status,
+        "detail": detail, "traceId": "00-trace-01"
+    });
+    wiremock::ResponseTemplate::new(status)
+        .set_body_raw(body.to_string(), "application/problem+json")
+}
+
+/// A token answer with these values.
+pub fn token_body(access: &str, refresh: &str, expires_in: u64) -> serde_json::Value {
+    serde_json::json!({
+        "access_token": access, "token_type": "bearer", "refresh_token": refresh,
+        "expires_in": expires_in, ".issued": "2021-10-04T14:57:38.1791726Z",
+        ".expires": "2021-10-04T15:57:38.1791726Z"
+    })
+}
+
+/// The form fields of a request body, sorted.
+pub fn form_fields(request: &wiremock::Request) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
+        .into_owned()
+        .collect();
+    fields.sort();
+    fields
+}
+
+/// A session body: the seed session with another id and status.
+pub fn session(id: &str, status: &str) -> serde_json::Value {
+    let mut body = example("deleteBackups.200");
+    body["id"] = serde_json::json!(id);
+    body["status"] = serde_json::json!(status);
+    body
+}

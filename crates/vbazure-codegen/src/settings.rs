@@ -1,6 +1,6 @@
 //! How progenitor is told to generate vbazure's client.
 
-use progenitor::{GenerationSettings, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use schemars::schema::{InstanceType, SchemaObject};
 use serde_json::Value;
 use vbazure_spec::Document;
@@ -28,7 +28,12 @@ pub fn generation_settings(doc: &Document) -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         // Sorted maps: stable Debug output, snapshots and encodings.
         .with_map_type("::std::collections::BTreeMap")
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        // Authentication, retries and `Content-Length: 0` live in the hand-written
+        // `ClientHooks` impl; its state is the client's inner value. `Expected` turns a missing
+        // impl into one compile error instead of silently sending unauthenticated requests.
+        .with_inner_type(inner_type())
+        .with_hooks(HooksMode::Expected);
     for (format, rust_type) in HANDWRITTEN_FORMATS {
         let impls = if format == "password" {
             vec![]
@@ -64,4 +69,10 @@ pub fn open_enums(doc: &Document) -> Vec<String> {
         .filter(|(_, schema)| schema.get(OPEN_ENUM_EXTENSION) == Some(&Value::Bool(true)))
         .map(|(name, _)| name.clone())
         .collect()
+}
+
+/// The generated `Client`'s inner value: the runtime state of the hand-written hooks.
+fn inner_type() -> proc_macro2::TokenStream {
+    let path: syn::Path = syn::parse_quote!(crate::ClientRuntime);
+    quote::quote!(#path)
 }

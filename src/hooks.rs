@@ -1,0 +1,156 @@
+//! The hand-written hooks of the generated client: the bearer token, `Content-Length: 0` on
+//! bodiless POSTs, retries of idempotent requests, and one renewal of a rejected token.
+
+use progenitor_client::{ClientHooks, ClientInfo, Error as GeneratedError, OperationInfo};
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::{Method, Request, Response};
+
+use crate::observe::record;
+use crate::retry::{is_retryable_status, retry_after};
+use crate::{Client, ClientRuntime, Secret};
+
+/// progenitor's name of the token operation, which must not carry a token itself.
+const TOKEN_OPERATION: &str = "create_token";
+
+impl ClientHooks<ClientRuntime> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut Request,
+        info: &OperationInfo,
+    ) -> Result<(), GeneratedError<E>> {
+        // progenitor sends a bodiless POST without Content-Length; proxies and IIS answer 411.
+        if request.body().is_none() && request.method() == Method::POST {
+            request
+                .headers_mut()
+                .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+        let Some(auth) = self
+            .inner()
+            .auth
+            .as_ref()
+            .filter(|_| info.operation_id != TOKEN_OPERATION)
+        else {
+            return Ok(());
+        };
+        match auth.access_token(self).await {
+            Ok(token) if set_bearer(request, &token) => Ok(()),
+            Ok(_) => Err(GeneratedError::Custom(
+                "the access token holds characters an HTTP header cannot carry".to_string(),
+            )),
+            Err(e) => {
+                let message = format!("cannot obtain an access token: {e}");
+                record(|observed| observed.auth_error = Some(e));
+                Err(GeneratedError::Custom(message))
+            }
+        }
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), GeneratedError<E>> {
+        if let Ok(response) = result {
+            let content_type = response
+                .headers()
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            record(|observed| observed.response = Some((response.status().as_u16(), content_type)));
+        }
+        Ok(())
+    }
+
+    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
+        let runtime = self.inner();
+        let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
+        let auth = runtime
+            .auth
+            .as_ref()
+            .filter(|_| info.operation_id != TOKEN_OPERATION);
+        let mut retries = 0;
+        let mut renewed = false;
+        let mut current = request;
+        loop {
+            // Keep a copy for a possible repeat. Every body this client sends is in memory,
+            // so the copy always succeeds; without one, the request is sent once.
+            let spare = current.try_clone();
+            let result = self.client().execute(current).await;
+            let Some(mut next) = spare else { return result };
+            match &result {
+                Ok(response) if response.status() == 401 && auth.is_some() && !renewed => {
+                    renewed = true;
+                    let rejected = bearer_of(&next);
+                    let Some(auth) = auth else { return result };
+                    match auth.renew_rejected(self, &rejected).await {
+                        Some(Ok(token)) if set_bearer(&mut next, &token) => {
+                            tracing::debug!(
+                                operation = info.operation_id,
+                                "token rejected; repeating with a renewed one"
+                            );
+                        }
+                        Some(Err(e)) => {
+                            tracing::warn!(
+                                operation = info.operation_id,
+                                "token rejected and renewing it failed: {e}"
+                            );
+                            return result;
+                        }
+                        Some(Ok(_)) | None => return result,
+                    }
+                }
+                Ok(response) if idempotent && is_retryable_status(response.status().as_u16()) => {
+                    let asked = retry_after(response.headers(), std::time::SystemTime::now());
+                    let Some(delay) = runtime.retry.delay(retries, asked) else {
+                        return result;
+                    };
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        status = response.status().as_u16(),
+                        ?delay,
+                        "retrying"
+                    );
+                    retries += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                Err(e) if idempotent && (e.is_connect() || (e.is_request() && !e.is_timeout())) => {
+                    let Some(delay) = runtime.retry.delay(retries, None) else {
+                        return result;
+                    };
+                    tracing::debug!(
+                        operation = info.operation_id,
+                        ?delay,
+                        "connection failed; retrying"
+                    );
+                    retries += 1;
+                    tokio::time::sleep(delay).await;
+                }
+                _ => return result,
+            }
+            current = next;
+        }
+    }
+}
+
+/// Sets `Authorization: Bearer <token>`; false when the token cannot be a header value.
+fn set_bearer(request: &mut Request, token: &Secret) -> bool {
+    match HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())) {
+        Ok(mut value) => {
+            // Keeps the token out of HTTP/2 header compression tables and of debug output.
+            value.set_sensitive(true);
+            request.headers_mut().insert(AUTHORIZATION, value);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn bearer_of(request: &Request) -> Secret {
+    let value = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    Secret::from(value)
+}

@@ -1,0 +1,127 @@
+//! Following a session until it ends.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::operations::GET_JOB_SESSION;
+use crate::types::JobSession;
+use crate::{Appliance, Error, ErrorKind, SessionStatus};
+
+/// How [`Appliance::wait`] polls.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// Give up after this long (the session keeps running on the appliance). `None` waits for
+    /// as long as it takes.
+    pub timeout: Option<Duration>,
+    /// The pause after the first poll.
+    pub initial_interval: Duration,
+    /// The longest pause between polls; pauses grow by half each time up to it.
+    pub max_interval: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            timeout: None,
+            initial_interval: Duration::from_secs(1),
+            max_interval: Duration::from_secs(15),
+        }
+    }
+}
+
+impl WaitOptions {
+    /// The default polling, giving up after `timeout`.
+    pub fn with_timeout(timeout: Duration) -> Self {
+        Self {
+            timeout: Some(timeout),
+            ..Self::default()
+        }
+    }
+}
+
+impl Appliance {
+    /// Polls the session `session_id` until it is finished
+    /// ([`JobSession::is_finished`]) and returns its final state. `on_change` sees the session
+    /// when it is first read and each time its status changes.
+    ///
+    /// Reaching the deadline gives [`ErrorKind::StillRunning`]: the wait ends, the session does
+    /// not.
+    pub async fn wait(
+        &self,
+        session_id: &str,
+        options: &WaitOptions,
+        on_change: impl FnMut(&JobSession),
+    ) -> Result<JobSession, Error> {
+        self.follow(session_id.to_string(), None, options, on_change)
+            .await
+    }
+
+    /// [`wait`](Self::wait) on a session already read, such as the one `delete_backups`
+    /// returned; it is returned at once when it has already finished.
+    pub async fn wait_session(
+        &self,
+        session: JobSession,
+        options: &WaitOptions,
+        on_change: impl FnMut(&JobSession),
+    ) -> Result<JobSession, Error> {
+        self.follow(session.id.clone(), Some(session), options, on_change)
+            .await
+    }
+
+    async fn follow(
+        &self,
+        session_id: String,
+        mut known: Option<JobSession>,
+        options: &WaitOptions,
+        mut on_change: impl FnMut(&JobSession),
+    ) -> Result<JobSession, Error> {
+        let started = Instant::now();
+        let deadline = options.timeout.map(|t| started + t);
+        let mut interval = options.initial_interval;
+        let mut last_status: Option<SessionStatus> = None;
+        loop {
+            let session = match known.take() {
+                Some(session) => session,
+                None => {
+                    let poll = self.job_session(&session_id);
+                    match deadline {
+                        Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
+                            Ok(result) => result?,
+                            Err(_) => return Err(still_running(session_id, last_status, started)),
+                        },
+                        None => poll.await?,
+                    }
+                }
+            };
+            if last_status.as_ref() != Some(&session.status) {
+                last_status = Some(session.status.clone());
+                on_change(&session);
+            }
+            if session.is_finished() {
+                return Ok(session);
+            }
+            let mut pause = interval;
+            if let Some(deadline) = deadline {
+                let now = Instant::now();
+                if now >= deadline {
+                    return Err(still_running(session_id, last_status, started));
+                }
+                pause = pause.min(deadline - now);
+            }
+            tokio::time::sleep(pause).await;
+            interval = (interval + interval / 2).min(options.max_interval);
+        }
+    }
+}
+
+fn still_running(session_id: String, status: Option<SessionStatus>, started: Instant) -> Error {
+    Error::new(
+        GET_JOB_SESSION,
+        ErrorKind::StillRunning {
+            session_id,
+            status: status.unwrap_or(SessionStatus::Running),
+            waited: started.elapsed(),
+        },
+    )
+}

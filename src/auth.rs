@@ -88,7 +88,7 @@ impl Auth {
     async fn renew(&self, client: &Client, tokens: &mut Tokens) -> Result<Secret, Error> {
         let Credentials::Password { username, password } = &self.credentials else {
             // A fixed token is used as it is until the appliance rejects it.
-            return tokens.access.clone().ok_or_else(|| no_token());
+            return tokens.access.clone().ok_or_else(no_token);
         };
         if let Some(refresh) = tokens.refresh.take() {
             match request_token(client, refresh_request(refresh)).await {

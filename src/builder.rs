@@ -127,11 +127,7 @@ impl ApplianceBuilder {
     pub fn build(self) -> Result<Appliance, BuildError> {
         let base_url = normalize_base_url(&self.base_url)?;
         let credentials = self.credentials.ok_or(BuildError::NoCredentials)?;
-        // reqwest is built without a default crypto provider (its default pulls in a heavy C
-        // build); install ring's, unless the program installed one of its own.
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
+        crate::runtime::ensure_crypto_provider();
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)

@@ -16,7 +16,8 @@ pub const BODY_EXCERPT_LIMIT: usize = 300;
 #[derive(Debug)]
 pub struct Error {
     operation: &'static str,
-    kind: ErrorKind,
+    // Boxed: problem details make the kind large, and errors travel in every `Result`.
+    kind: Box<ErrorKind>,
 }
 
 /// What went wrong.
@@ -98,7 +99,10 @@ pub struct Response {
 
 impl Error {
     pub(crate) fn new(operation: &'static str, kind: ErrorKind) -> Self {
-        Self { operation, kind }
+        Self {
+            operation,
+            kind: Box::new(kind),
+        }
     }
 
     /// The spec's `operationId` of the operation that failed (`deleteBackups`, ...).
@@ -113,7 +117,7 @@ impl Error {
 
     /// Consumes the error, giving what went wrong.
     pub fn into_kind(self) -> ErrorKind {
-        self.kind
+        *self.kind
     }
 
     /// The HTTP status of the answer, if there was one.
@@ -123,7 +127,7 @@ impl Error {
 
     /// The appliance's answer, for errors that had one.
     pub fn response(&self) -> Option<&Response> {
-        match &self.kind {
+        match self.kind.as_ref() {
             ErrorKind::Unauthorized(r)
             | ErrorKind::Forbidden(r)
             | ErrorKind::NotFound(r)
@@ -144,7 +148,7 @@ impl Error {
     /// failures and timeouts.
     pub fn is_transport(&self) -> bool {
         matches!(
-            self.kind,
+            *self.kind,
             ErrorKind::Connect { .. } | ErrorKind::Timeout | ErrorKind::Transport { .. }
         )
     }
@@ -153,7 +157,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: ", self.operation)?;
-        match &self.kind {
+        match self.kind.as_ref() {
             ErrorKind::Connect { message } => write!(f, "cannot connect to the appliance: {message}"),
             ErrorKind::Timeout => f.write_str("the appliance did not answer in time"),
             ErrorKind::Transport { message } => write!(f, "the connection failed: {message}"),

@@ -72,6 +72,13 @@ pub(crate) async fn map_error(
             let (status, content_type) = observed.response.take().unwrap_or((200, None));
             let reason = if bytes.is_empty() {
                 "the body is empty".to_string()
+            } else if operation == CREATE_TOKEN {
+                // serde quotes offending values, and this body holds secrets.
+                format!(
+                    "the body does not match the documented schema (line {}, column {})",
+                    e.line(),
+                    e.column()
+                )
             } else {
                 format!("the body does not match the documented schema: {e}")
             };

@@ -9,15 +9,33 @@ use crate::RetryPolicy;
 /// authenticates and how it retries. `ClientRuntime::default()` sends no credentials and
 /// retries with the default [`RetryPolicy`]; [`Appliance::builder`](crate::Appliance::builder)
 /// sets both up.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ClientRuntime {
     pub(crate) auth: Option<Arc<Auth>>,
     pub(crate) retry: RetryPolicy,
 }
 
+impl Default for ClientRuntime {
+    fn default() -> Self {
+        Self::with_retry(RetryPolicy::default())
+    }
+}
+
 impl ClientRuntime {
     /// A runtime with this retry policy and no credentials.
     pub fn with_retry(retry: RetryPolicy) -> Self {
+        // Every generated `Client` is made with a runtime, so this runs before any of them
+        // builds its HTTP client, which would panic without a crypto provider.
+        ensure_crypto_provider();
         Self { auth: None, retry }
+    }
+}
+
+/// reqwest is built without a default crypto provider (its default pulls in a heavy C build):
+/// install ring's, unless the program installed one of its own.
+pub(crate) fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // An error means another thread installed one first, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }

@@ -1,0 +1,237 @@
+//! Contract tests of authentication: the token is obtained once, renewed before it expires,
+//! renewed once when rejected, and never shown in an error.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{form_fields, json, problem, token_body, with_password, with_token};
+use vbazure::ErrorKind;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request};
+
+fn grant(kind: &'static str) -> impl Fn(&Request) -> bool {
+    move |r: &Request| {
+        form_fields(r)
+            .iter()
+            .any(|(k, v)| k == "grant_type" && v == kind)
+    }
+}
+
+fn field(name: &'static str, value: &'static str) -> impl Fn(&Request) -> bool {
+    move |r: &Request| form_fields(r).iter().any(|(k, v)| k == name && v == value)
+}
+
+async fn session_for(server: &MockServer, token: &str, expected: u64) {
+    Mock::given(method("GET"))
+        .and(path("/api/v1/jobSessions/11"))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(json(200, &common::example("getJobSession.200.finished")))
+        .named(format!("getJobSession with {token}"))
+        .expect(expected)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn one_login_serves_many_requests() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Password"))
+        .respond_with(json(200, &token_body("access-1", "refresh-1", 3600)))
+        .named("password grant")
+        .expect(1)
+        .mount(&server)
+        .await;
+    session_for(&server, "access-1", 5).await;
+    let appliance = with_password(&server.uri(), "pw");
+    let calls = (0..5).map(|_| appliance.job_session("11"));
+    for result in futures_util::future::join_all(calls).await {
+        result.expect("succeeds");
+    }
+}
+
+#[tokio::test]
+async fn the_token_is_refreshed_before_it_expires() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Password"))
+        .respond_with(json(200, &token_body("access-1", "refresh-1", 2)))
+        .named("password grant")
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Refresh_token"))
+        .and(field("refresh_token", "refresh-1"))
+        .respond_with(json(200, &token_body("access-2", "refresh-2", 3600)))
+        .named("refresh grant")
+        .expect(1)
+        .mount(&server)
+        .await;
+    session_for(&server, "access-1", 1).await;
+    session_for(&server, "access-2", 1).await;
+
+    let appliance = with_password(&server.uri(), "pw");
+    appliance
+        .job_session("11")
+        .await
+        .expect("with the first token");
+    // A 2 s token is renewed halfway through its life.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    appliance
+        .job_session("11")
+        .await
+        .expect("with the refreshed token");
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_refreshed_and_the_request_repeated_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Password"))
+        .respond_with(json(200, &token_body("access-1", "refresh-1", 3600)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Refresh_token"))
+        .respond_with(json(200, &token_body("access-2", "refresh-2", 3600)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/jobSessions/11"))
+        .and(header("authorization", "Bearer access-1"))
+        .respond_with(problem(401, "Unauthorized", "The token was revoked."))
+        .named("the first token, revoked")
+        .expect(1)
+        .mount(&server)
+        .await;
+    session_for(&server, "access-2", 1).await;
+
+    let session = with_password(&server.uri(), "pw")
+        .job_session("11")
+        .await
+        .expect("succeeds");
+    assert_eq!(session.id, "11");
+}
+
+#[tokio::test]
+async fn a_token_rejected_twice_is_an_unauthorized_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .respond_with(json(200, &token_body("access-x", "refresh-x", 3600)))
+        .named("any grant")
+        .expect(2) // the login, then one refresh
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/jobSessions/11"))
+        .respond_with(problem(401, "Unauthorized", "No."))
+        .named("always 401")
+        .expect(2) // the request and its one repeat
+        .mount(&server)
+        .await;
+
+    let error = with_password(&server.uri(), "pw")
+        .job_session("11")
+        .await
+        .expect_err("fails");
+    assert!(
+        matches!(error.kind(), ErrorKind::Unauthorized(_)),
+        "{error:?}"
+    );
+    assert_eq!(error.operation(), "getJobSession");
+    assert_eq!(error.status(), Some(401));
+}
+
+#[tokio::test]
+async fn a_fixed_token_is_not_renewed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(problem(401, "Unauthorized", "Expired."))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .respond_with(json(500, &serde_json::json!({})))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let error = with_token(&server.uri())
+        .job_session("11")
+        .await
+        .expect_err("fails");
+    assert!(
+        matches!(error.kind(), ErrorKind::Unauthorized(_)),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn wrong_credentials_fail_in_create_token_without_showing_the_password() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .respond_with(problem(
+            401,
+            "Unauthorized",
+            "The user name or password is incorrect.",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(json(200, &serde_json::json!({})))
+        .expect(0)
+        .mount(&server)
+        .await;
+
+    let error = with_password(&server.uri(), "s3cret-PASSWORD")
+        .job_session("11")
+        .await
+        .expect_err("fails");
+    assert_eq!(error.operation(), "createToken");
+    assert!(
+        matches!(error.kind(), ErrorKind::Unauthorized(_)),
+        "{error:?}"
+    );
+    let shown = format!("{error} {error:?}");
+    assert!(
+        shown.contains("The user name or password is incorrect."),
+        "{shown}"
+    );
+    assert!(!shown.contains("s3cret-PASSWORD"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_token_body_that_does_not_decode_is_not_quoted_in_the_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .respond_with(json(
+            200,
+            &serde_json::json!({"access_token": "LEAKED-TOKEN", "expires_in": "soon"}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = with_password(&server.uri(), "pw")
+        .login()
+        .await
+        .expect_err("fails");
+    assert!(
+        matches!(error.kind(), ErrorKind::UnexpectedResponse { .. }),
+        "{error:?}"
+    );
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("LEAKED-TOKEN"), "{shown}");
+}

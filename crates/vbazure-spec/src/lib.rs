@@ -1,5 +1,5 @@
 //! Reads vbazure's `openapi.yaml`: loads it with the line and column of every value, resolves
-//! `$ref`s and walks its examples.
+//! `$ref`s, walks its examples and validates values against its schemas.
 //!
 //! It is the one place that reads the spec: the build script, the test suites, the mock
 //! appliance and the spec tools all use it.
@@ -7,7 +7,9 @@
 mod document;
 mod error;
 mod examples;
+pub mod formats;
 pub mod pointer;
+mod validate;
 mod yaml;
 
 pub use document::Document;
@@ -15,3 +17,4 @@ pub use error::{LoadError, Location};
 pub use examples::{
     component_schema_name, examples, Example, ExampleKind, Examples, UnreadableExample, METHODS,
 };
+pub use validate::{validate, Violation};

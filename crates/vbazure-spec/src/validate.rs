@@ -1,0 +1,405 @@
+//! Checking a JSON value against a schema of the document, as OpenAPI 3.0 defines schemas
+//! (`nullable` included). Used to check examples, and every body the mock appliance sends.
+
+use serde_json::Value;
+
+use crate::{pointer, Document};
+
+/// One way a value breaks its schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Where in the value (a JSON pointer; `""` for the whole value).
+    pub instance: String,
+    /// Where the rule is, in the document.
+    pub schema: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.instance.is_empty() {
+            "(the whole value)"
+        } else {
+            &self.instance
+        };
+        write!(f, "{at}: {} (schema {})", self.message, self.schema)
+    }
+}
+
+/// Checks `value` against the schema at `schema_pointer`; returns every violation found.
+///
+/// Understood: `$ref`, `type`, `nullable`, `enum`, `format` (`int32`, `int64`, `date-time`,
+/// `time-span`), `properties`, `required`, `additionalProperties`, `items`, `minimum`,
+/// `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `allOf`, `anyOf`, `oneOf`.
+/// Other keywords (`pattern`, `not`, ...) are not checked.
+pub fn validate(doc: &Document, schema_pointer: &str, value: &Value) -> Vec<Violation> {
+    let mut out = Vec::new();
+    check(doc, schema_pointer, value, "", &mut out, 0);
+    out
+}
+
+fn violation(out: &mut Vec<Violation>, instance: &str, schema: &str, message: String) {
+    out.push(Violation {
+        instance: instance.to_string(),
+        schema: schema.to_string(),
+        message,
+    });
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn check(
+    doc: &Document,
+    schema_pointer: &str,
+    value: &Value,
+    at: &str,
+    out: &mut Vec<Violation>,
+    depth: usize,
+) {
+    if depth > 64 {
+        violation(
+            out,
+            at,
+            schema_pointer,
+            "the schema nests too deeply (a `$ref` cycle?)".into(),
+        );
+        return;
+    }
+    let Some((schema_pointer, schema)) = doc.deref(schema_pointer) else {
+        violation(
+            out,
+            at,
+            schema_pointer,
+            "the schema's `$ref` leads nowhere".into(),
+        );
+        return;
+    };
+    let Some(schema) = schema.as_object() else {
+        return; // `true`/`{}`-like schemas accept everything.
+    };
+    let keyword = |k: &str| pointer::push(schema_pointer, k);
+
+    if value.is_null() {
+        let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+        let typed = schema.contains_key("type");
+        if !nullable && typed {
+            violation(
+                out,
+                at,
+                &keyword("nullable"),
+                "null where the schema is not nullable".into(),
+            );
+        }
+        return;
+    }
+
+    for combinator in ["allOf", "anyOf", "oneOf"] {
+        let Some(parts) = schema.get(combinator).and_then(Value::as_array) else {
+            continue;
+        };
+        let results: Vec<Vec<Violation>> = (0..parts.len())
+            .map(|i| {
+                let mut inner = Vec::new();
+                let p = pointer::push(&keyword(combinator), &i.to_string());
+                check(doc, &p, value, at, &mut inner, depth + 1);
+                inner
+            })
+            .collect();
+        let passing = results.iter().filter(|r| r.is_empty()).count();
+        match combinator {
+            "allOf" => out.extend(results.into_iter().flatten()),
+            "anyOf" if passing == 0 => violation(
+                out,
+                at,
+                &keyword(combinator),
+                "matches none of the `anyOf` schemas".into(),
+            ),
+            "oneOf" if passing != 1 => violation(
+                out,
+                at,
+                &keyword(combinator),
+                format!("matches {passing} of the `oneOf` schemas, not exactly one"),
+            ),
+            _ => {}
+        }
+    }
+
+    if let Some(expected) = schema.get("type").and_then(Value::as_str) {
+        let actual = type_name(value);
+        let fits = actual == expected || (expected == "number" && actual == "integer");
+        if !fits {
+            violation(
+                out,
+                at,
+                &keyword("type"),
+                format!("expected {expected}, found {actual}"),
+            );
+            return;
+        }
+    }
+
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        if !allowed.contains(value) {
+            violation(
+                out,
+                at,
+                &keyword("enum"),
+                format!("{value} is not one of the listed values"),
+            );
+        }
+    }
+
+    match value {
+        Value::String(text) => check_string(schema, text, at, &keyword, out),
+        Value::Number(number) => check_number(schema, number, at, &keyword, out),
+        Value::Array(items) => {
+            let count = items.len() as u64;
+            if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
+                if count < min {
+                    violation(
+                        out,
+                        at,
+                        &keyword("minItems"),
+                        format!("{count} items, fewer than {min}"),
+                    );
+                }
+            }
+            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
+                if count > max {
+                    violation(
+                        out,
+                        at,
+                        &keyword("maxItems"),
+                        format!("{count} items, more than {max}"),
+                    );
+                }
+            }
+            if schema.contains_key("items") {
+                for (i, item) in items.iter().enumerate() {
+                    check(
+                        doc,
+                        &keyword("items"),
+                        item,
+                        &pointer::push(at, &i.to_string()),
+                        out,
+                        depth + 1,
+                    );
+                }
+            }
+        }
+        Value::Object(fields) => {
+            if let Some(required) = schema.get("required").and_then(Value::as_array) {
+                for name in required.iter().filter_map(Value::as_str) {
+                    if !fields.contains_key(name) {
+                        violation(
+                            out,
+                            at,
+                            &keyword("required"),
+                            format!("the required property `{name}` is missing"),
+                        );
+                    }
+                }
+            }
+            let properties = schema.get("properties").and_then(Value::as_object);
+            for (name, field) in fields {
+                let field_at = pointer::push(at, name);
+                if properties.is_some_and(|p| p.contains_key(name)) {
+                    let p = pointer::push(&keyword("properties"), name);
+                    check(doc, &p, field, &field_at, out, depth + 1);
+                    continue;
+                }
+                match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => violation(
+                        out,
+                        &field_at,
+                        &keyword("additionalProperties"),
+                        format!("the property `{name}` is not allowed"),
+                    ),
+                    Some(Value::Object(_)) => check(
+                        doc,
+                        &keyword("additionalProperties"),
+                        field,
+                        &field_at,
+                        out,
+                        depth + 1,
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        Value::Null | Value::Bool(_) => {}
+    }
+}
+
+fn check_string(
+    schema: &serde_json::Map<String, Value>,
+    text: &str,
+    at: &str,
+    keyword: &dyn Fn(&str) -> String,
+    out: &mut Vec<Violation>,
+) {
+    let length = text.chars().count() as u64;
+    if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
+        if length < min {
+            violation(
+                out,
+                at,
+                &keyword("minLength"),
+                format!("{length} characters, fewer than {min}"),
+            );
+        }
+    }
+    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+        if length > max {
+            violation(
+                out,
+                at,
+                &keyword("maxLength"),
+                format!("{length} characters, more than {max}"),
+            );
+        }
+    }
+    let format_ok = match schema.get("format").and_then(Value::as_str) {
+        Some("date-time") => crate::formats::is_date_time(text),
+        Some("time-span") => crate::formats::is_time_span(text),
+        _ => true,
+    };
+    if !format_ok {
+        let format = schema
+            .get("format")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        violation(
+            out,
+            at,
+            &keyword("format"),
+            format!("{text:?} is not a valid {format}"),
+        );
+    }
+}
+
+fn check_number(
+    schema: &serde_json::Map<String, Value>,
+    number: &serde_json::Number,
+    at: &str,
+    keyword: &dyn Fn(&str) -> String,
+    out: &mut Vec<Violation>,
+) {
+    let as_f64 = number.as_f64().unwrap_or(f64::NAN);
+    let range = match schema.get("format").and_then(Value::as_str) {
+        Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+        Some("int64") => Some((i64::MIN, i64::MAX)),
+        _ => None,
+    };
+    if let Some((low, high)) = range {
+        if !number.as_i64().is_some_and(|n| n >= low && n <= high) {
+            violation(
+                out,
+                at,
+                &keyword("format"),
+                format!("{number} does not fit the format"),
+            );
+        }
+    }
+    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
+        if as_f64 < min {
+            violation(
+                out,
+                at,
+                &keyword("minimum"),
+                format!("{number} is below the minimum {min}"),
+            );
+        }
+    }
+    if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
+        if as_f64 > max {
+            violation(
+                out,
+                at,
+                &keyword("maximum"),
+                format!("{number} is above the maximum {max}"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SPEC: &str = r##"
+components:
+  schemas:
+    Session:
+      type: object
+      required: [id, status]
+      properties:
+        id: {type: string, minLength: 1}
+        status: {$ref: "#/components/schemas/Status"}
+        usn: {type: integer, format: int32, minimum: 0}
+        stop: {type: string, format: date-time, nullable: true}
+        took: {type: string, format: time-span}
+        links: {type: object, additionalProperties: {$ref: "#/components/schemas/Link"}}
+        tags: {type: array, items: {type: string}, maxItems: 2}
+    Status: {type: string, enum: [Running, Success]}
+    Link: {type: object, required: [href], properties: {href: {type: string}}, additionalProperties: false}
+"##;
+
+    fn problems(value: serde_json::Value) -> Vec<String> {
+        let doc = Document::parse("t.yaml", SPEC).ok().unwrap();
+        validate(&doc, "/components/schemas/Session", &value)
+            .into_iter()
+            .map(|v| format!("{} {}", v.instance, v.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_conforming_value_passes() {
+        let ok = json!({"id": "1", "status": "Running", "usn": 3, "stop": null,
+            "took": "00:00:01.5000000", "links": {"self": {"href": "x"}}, "tags": ["a"], "extra": 1});
+        assert_eq!(problems(ok), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_rule_is_reported_where_it_breaks() {
+        let bad = json!({"status": "Done", "usn": -1, "took": "1 second",
+            "stop": "2020-02-30T00:00:00Z", "links": {"self": {"ref": "x"}}, "tags": [1, "b", "c"]});
+        let found = problems(bad);
+        for expected in [
+            " the required property `id` is missing",
+            "/status \"Done\" is not one of the listed values",
+            "/usn -1 is below the minimum 0",
+            "/took \"1 second\" is not a valid time-span",
+            "/stop \"2020-02-30T00:00:00Z\" is not a valid date-time",
+            "/links/self the required property `href` is missing",
+            "/links/self/ref the property `ref` is not allowed",
+            "/tags 3 items, more than 2",
+            "/tags/0 expected string, found integer",
+        ] {
+            assert!(
+                found.iter().any(|f| f == expected),
+                "{expected:?} not in {found:#?}"
+            );
+        }
+        assert_eq!(
+            problems(json!({"id": "", "status": "Running", "usn": 3_000_000_000u64})).len(),
+            2
+        );
+        assert_eq!(
+            problems(json!({"id": null, "status": "Running"})),
+            ["/id null where the schema is not nullable"]
+        );
+    }
+}

@@ -127,7 +127,7 @@ impl ApplianceBuilder {
     pub fn build(self) -> Result<Appliance, BuildError> {
         let base_url = normalize_base_url(&self.base_url)?;
         let credentials = self.credentials.ok_or(BuildError::NoCredentials)?;
-        crate::runtime::ensure_crypto_provider();
+        crate::ensure_crypto_provider();
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)

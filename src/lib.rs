@@ -70,7 +70,7 @@ pub use error::{Error, ErrorKind, Response, BODY_EXCERPT_LIMIT};
 pub use generated::{types, Client};
 pub use open_enum::UnrecognizedValue;
 pub use retry::RetryPolicy;
-pub use runtime::ClientRuntime;
+pub use runtime::{ensure_crypto_provider, ClientRuntime};
 pub use secret::Secret;
 pub use session_status::SessionStatus;
 pub use session_type::SessionType;

@@ -31,9 +31,12 @@ impl ClientRuntime {
     }
 }
 
-/// reqwest is built without a default crypto provider (its default pulls in a heavy C build):
-/// install ring's, unless the program installed one of its own.
-pub(crate) fn ensure_crypto_provider() {
+/// Installs rustls' ring crypto provider as the process default, unless one is installed.
+///
+/// This crate builds reqwest without a default provider (its default pulls in a heavy C
+/// build). `Appliance::builder` and `ClientRuntime` call this themselves; call it before
+/// building a `reqwest::Client` of your own (for `Client::new_with_client`).
+pub fn ensure_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {
         // An error means another thread installed one first, which is as good.
         let _ = rustls::crypto::ring::default_provider().install_default();

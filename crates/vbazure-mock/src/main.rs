@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use vbazure_mock::{FinalStatus, MockAppliance, Progress, DEFAULT_USERNAME};
+use vbazure_mock::{FinalStatus, MockAppliance, MockConfig, Progress, DEFAULT_USERNAME};
 
 /// A mock Veeam Backup for Microsoft Azure appliance (REST API v1), driven by openapi.yaml.
 ///
@@ -62,30 +62,23 @@ enum Final {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let mut builder = MockAppliance::builder()
-        .address(args.listen)
-        .final_status(match args.final_status {
+    let config = MockConfig {
+        username: args.username,
+        password: args.password,
+        token_lifetime: Duration::from_secs(args.token_lifetime_secs),
+        progress: match args.finish_after_ms {
+            Some(ms) => Progress::Time(Duration::from_millis(ms)),
+            None => Progress::Polls(args.finish_after_polls),
+        },
+        final_status: match args.final_status {
             Final::Success => FinalStatus::Success,
             Final::Warning => FinalStatus::Warning,
             Final::Error => FinalStatus::Error,
-        })
-        .latency(Duration::from_millis(args.latency_ms))
-        .token_lifetime(Duration::from_secs(args.token_lifetime_secs))
-        .progress(match args.finish_after_ms {
-            Some(ms) => Progress::Time(Duration::from_millis(ms)),
-            None => Progress::Polls(args.finish_after_polls),
-        });
-    if !args.vms.is_empty() {
-        builder = builder.known_vms(args.vms);
-    }
-    let (username, password) = (args.username, args.password);
-    builder = builder.config({
-        // Keep what was set above, with the credentials.
-        let mut config = vbazure_mock::MockConfig::default();
-        config.username = username;
-        config.password = password;
-        config
-    });
+        },
+        latency: Duration::from_millis(args.latency_ms),
+        known_vms: (!args.vms.is_empty()).then(|| args.vms.into_iter().collect()),
+    };
+    let builder = MockAppliance::builder().address(args.listen).config(config);
     let mock = match builder.start().await {
         Ok(mock) => mock,
         Err(e) => {

@@ -158,7 +158,7 @@ impl Routes {
         let closest = self
             .operations
             .iter()
-            .map(|o| (edit_distance(path, &o.template), &o.template))
+            .map(|o| (path_distance(&request, &o.segments), &o.template))
             .min()
             .map(|(_, t)| t.clone());
         Found::NoPath(closest)
@@ -284,6 +284,37 @@ fn matches(template: &[Segment], request: &[String]) -> Option<BTreeMap<String, 
         }
     }
     Some(params)
+}
+
+/// How far a request path is from a template, segment by segment: a parameter matches any
+/// segment; a literal costs its edit distance; a missing or extra segment costs its length.
+fn path_distance(request: &[String], template: &[Segment]) -> usize {
+    let cost = |segment: &Segment| match segment {
+        Segment::Literal(l) => l.chars().count() + 1,
+        Segment::Param(_) => 1,
+    };
+    let mut row: Vec<usize> = std::iter::once(0)
+        .chain(template.iter().scan(0, |sum, s| {
+            *sum += cost(s);
+            Some(*sum)
+        }))
+        .collect();
+    for actual in request {
+        let mut previous = row[0];
+        row[0] += actual.chars().count() + 1;
+        for (j, segment) in template.iter().enumerate() {
+            let substitute = match segment {
+                Segment::Literal(l) => edit_distance(actual, l),
+                Segment::Param(_) => 0,
+            };
+            let current = row[j + 1];
+            row[j + 1] = (previous + substitute)
+                .min(row[j] + cost(segment))
+                .min(current + actual.chars().count() + 1);
+            previous = current;
+        }
+    }
+    row[template.len()]
 }
 
 /// Levenshtein distance, for "did you mean".

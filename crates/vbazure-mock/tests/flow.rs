@@ -1,0 +1,327 @@
+//! The stateful flow through the mock, with the `vbazure` client.
+
+use std::time::Duration;
+
+use futures_util::TryStreamExt;
+use vbazure::{ErrorKind, SessionStatus, SessionType, WaitOptions};
+use vbazure_mock::{FinalStatus, MockAppliance, Progress};
+
+fn quick() -> WaitOptions {
+    WaitOptions {
+        timeout: Some(Duration::from_secs(10)),
+        initial_interval: Duration::from_millis(5),
+        max_interval: Duration::from_millis(20),
+    }
+}
+
+#[tokio::test]
+async fn delete_then_follow_the_session_to_success() {
+    let mock = MockAppliance::builder()
+        .progress(Progress::Polls(3))
+        .start()
+        .await
+        .expect("starts");
+    let appliance = mock.appliance().await.expect("logs in");
+    let session = appliance
+        .delete_backups("vm-1")
+        .await
+        .expect("starts a deletion");
+    assert_eq!(session.type_, SessionType::BackupDeletion);
+    assert_eq!(session.status, SessionStatus::Running);
+    assert_eq!(
+        session.links["self"].href,
+        format!("{}/api/v1/jobSessions/{}", mock.url(), session.id)
+    );
+
+    let mut statuses = Vec::new();
+    let done = appliance
+        .wait_session(session.clone(), &quick(), |s| {
+            statuses.push(s.status.to_string())
+        })
+        .await
+        .expect("finishes");
+    assert_eq!(done.status, SessionStatus::Success);
+    assert_eq!(statuses, ["Running", "Success"]);
+    assert!(done.execution_stop_time.is_some());
+    assert!(
+        done.execution_stop_time.map(|t| t.as_datetime())
+            >= Some(done.execution_start_time.as_datetime())
+    );
+
+    let log = appliance.job_session_log(&done.id).await.expect("a log");
+    assert_eq!(log.job_session_id, done.id);
+    assert!(
+        log.log.len() >= 3,
+        "the log grew as the session ran: {log:?}"
+    );
+    assert!(log
+        .log
+        .last()
+        .is_some_and(|item| item.message.contains("have been removed")));
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+#[tokio::test]
+async fn the_final_status_is_the_scenarios() {
+    for (final_status, expected) in [
+        (FinalStatus::Warning, SessionStatus::Warning),
+        (FinalStatus::Error, SessionStatus::Error),
+    ] {
+        let mock = MockAppliance::builder()
+            .final_status(final_status)
+            .progress(Progress::Polls(1))
+            .start()
+            .await
+            .expect("starts");
+        let appliance = mock.appliance().await.expect("logs in");
+        let session = appliance.delete_backups("vm-1").await.expect("starts");
+        let done = appliance
+            .wait_session(session, &quick(), |_| {})
+            .await
+            .expect("finishes");
+        assert_eq!(done.status, expected);
+        assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+    }
+}
+
+#[tokio::test]
+async fn sessions_can_finish_after_a_time() {
+    let mock = MockAppliance::builder()
+        .progress(Progress::Time(Duration::from_millis(150)))
+        .start()
+        .await
+        .expect("starts");
+    let appliance = mock.appliance().await.expect("logs in");
+    let session = appliance.delete_backups("vm-1").await.expect("starts");
+    assert!(!appliance
+        .job_session(&session.id)
+        .await
+        .expect("reads")
+        .is_finished());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(appliance
+        .job_session(&session.id)
+        .await
+        .expect("reads")
+        .is_finished());
+}
+
+#[tokio::test]
+async fn stop_goes_through_canceling_to_canceled() {
+    let mock = MockAppliance::builder()
+        .progress(Progress::Polls(100))
+        .start()
+        .await
+        .expect("starts");
+    let appliance = mock.appliance().await.expect("logs in");
+    let session = appliance.delete_backups("vm-1").await.expect("starts");
+    appliance
+        .stop_job_session(&session.id)
+        .await
+        .expect("stops");
+    let log = appliance.job_session_log(&session.id).await.expect("a log");
+    assert!(log.log.iter().any(|i| i.message.contains("Stop requested")));
+    let mut statuses = Vec::new();
+    let done = appliance
+        .wait(&session.id, &quick(), |s| {
+            statuses.push(s.status.to_string())
+        })
+        .await
+        .expect("ends");
+    assert_eq!(done.status, SessionStatus::Canceled);
+    assert_eq!(statuses, ["Canceled"]);
+    let again = appliance
+        .stop_job_session(&session.id)
+        .await
+        .expect_err("already ended");
+    assert!(matches!(again.kind(), ErrorKind::Conflict(_)), "{again:?}");
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+#[tokio::test]
+async fn listing_pages_with_offset_limit_total_and_links() {
+    let mock = MockAppliance::start().await.expect("starts");
+    let appliance = mock.appliance().await.expect("logs in");
+    for i in 0..7 {
+        appliance
+            .delete_backups(&format!("vm-{i}"))
+            .await
+            .expect("starts");
+    }
+    let page = appliance.job_sessions_page(3, 3).await.expect("a page");
+    assert_eq!(
+        (
+            page.offset,
+            page.limit,
+            page.total_count,
+            page.results.len()
+        ),
+        (3, 3, 7, 3)
+    );
+    assert_eq!(page.results[0].id, "4");
+    let href = |rel: &str| page.links.get(rel).map(|l| l.href.clone());
+    assert_eq!(
+        href("self"),
+        Some(format!(
+            "{}/api/v1/jobSessions?offset=3&limit=3&display=Full",
+            mock.url()
+        ))
+    );
+    assert_eq!(
+        href("prev"),
+        Some(format!(
+            "{}/api/v1/jobSessions?offset=0&limit=3&display=Full",
+            mock.url()
+        ))
+    );
+    assert_eq!(
+        href("next"),
+        Some(format!(
+            "{}/api/v1/jobSessions?offset=6&limit=3&display=Full",
+            mock.url()
+        ))
+    );
+    let last = appliance
+        .job_sessions_page(6, 3)
+        .await
+        .expect("the last page");
+    assert_eq!(last.results.len(), 1);
+    assert!(!last.links.contains_key("next"));
+
+    let all: Vec<_> = appliance
+        .job_sessions(2)
+        .try_collect()
+        .await
+        .expect("every session");
+    let ids: Vec<String> = all.into_iter().map(|s| s.id).collect();
+    assert_eq!(ids, ["1", "2", "3", "4", "5", "6", "7"]);
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+#[tokio::test]
+async fn unknown_vms_can_be_answered_with_404() {
+    let mock = MockAppliance::builder()
+        .known_vms(["vm-a"])
+        .start()
+        .await
+        .expect("starts");
+    let appliance = mock.appliance().await.expect("logs in");
+    appliance.delete_backups("vm-a").await.expect("a known VM");
+    let error = appliance.delete_backups("vm-b").await.expect_err("unknown");
+    assert!(matches!(error.kind(), ErrorKind::NotFound(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("Virtual machine vm-b was not found"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn injected_failures_hit_the_next_requests() {
+    let mock = MockAppliance::start().await.expect("starts");
+    let appliance = mock.appliance().await.expect("logs in");
+    mock.fail_next(1, 500);
+    let error = appliance
+        .delete_backups("vm-1")
+        .await
+        .expect_err("fails once");
+    assert_eq!(error.status(), Some(500));
+    let session = appliance.delete_backups("vm-1").await.expect("then works");
+    // GETs are retried through a transient failure.
+    mock.fail_next(1, 503);
+    let requests = mock.requests();
+    appliance.job_session(&session.id).await.expect("retried");
+    assert_eq!(mock.requests() - requests, 2);
+}
+
+#[tokio::test]
+async fn latency_is_added_to_every_answer() {
+    let mock = MockAppliance::builder()
+        .latency(Duration::from_millis(100))
+        .start()
+        .await
+        .expect("starts");
+    let appliance = mock.appliance().await.expect("logs in");
+    let started = std::time::Instant::now();
+    appliance.delete_backups("vm-1").await.expect("starts");
+    assert!(started.elapsed() >= Duration::from_millis(100));
+}
+
+#[tokio::test]
+async fn expired_tokens_are_refused_and_the_client_renews_them() {
+    let mock = MockAppliance::builder()
+        .token_lifetime(Duration::from_secs(1))
+        .start()
+        .await
+        .expect("starts");
+    let appliance = mock.appliance().await.expect("logs in");
+    let session = appliance.delete_backups("vm-1").await.expect("starts");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    appliance
+        .job_session(&session.id)
+        .await
+        .expect("the client renewed its token");
+
+    let fixed = vbazure::Appliance::builder(mock.url())
+        .access_token("not-a-token")
+        .build()
+        .expect("builds");
+    let error = fixed.job_session(&session.id).await.expect_err("refused");
+    assert!(
+        matches!(error.kind(), ErrorKind::Unauthorized(_)),
+        "{error:?}"
+    );
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+#[tokio::test]
+async fn the_mock_stops_when_dropped() {
+    let mock = MockAppliance::start().await.expect("starts");
+    let url = mock.url().to_string();
+    drop(mock);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let error = vbazure::Appliance::builder(url)
+        .access_token("t")
+        .retry_policy(vbazure::RetryPolicy::none())
+        .build()
+        .expect("builds")
+        .job_session("1")
+        .await
+        .expect_err("nothing listens");
+    assert!(
+        matches!(error.kind(), ErrorKind::Connect { .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn sixty_four_clients_delete_and_wait_at_once() {
+    let mock = MockAppliance::builder()
+        .progress(Progress::Polls(3))
+        .start()
+        .await
+        .expect("starts");
+    let clients = futures_util::future::join_all((0..64).map(|i| {
+        let mock = &mock;
+        async move {
+            let appliance = mock.appliance().await.expect("logs in");
+            let session = appliance
+                .delete_backups(&format!("vm-{i}"))
+                .await
+                .expect("starts");
+            appliance
+                .wait_session(session, &quick(), |_| {})
+                .await
+                .expect("finishes")
+        }
+    }))
+    .await;
+    assert_eq!(clients.len(), 64);
+    assert!(clients.iter().all(|s| s.status == SessionStatus::Success));
+    let mut ids: Vec<&str> = clients.iter().map(|s| s.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 64, "every client got its own session");
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}

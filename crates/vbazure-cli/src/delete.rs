@@ -1,0 +1,130 @@
+//! `vbazure delete-backups`: many VMs, a few at a time, each followed to its end if asked.
+
+use futures_util::StreamExt;
+use vbazure::types::JobSession;
+use vbazure::{Appliance, WaitOptions};
+
+use crate::args::{DeleteBackups, Waiting};
+use crate::exit::Exit;
+use crate::output::Printer;
+use crate::progress::Progress;
+use crate::{error_line, ids, Failure};
+
+/// What happened to one VM.
+enum Outcome {
+    Started(JobSession),
+    Finished(JobSession),
+    Failed(vbazure::Error),
+}
+
+pub async fn run(
+    appliance: &Appliance,
+    args: &DeleteBackups,
+    printer: Printer,
+) -> Result<Exit, Failure> {
+    let (vm_ids, duplicates) = ids::collect(&args.vm_ids, args.from_file.as_deref())?;
+    if duplicates > 0 {
+        eprintln!("vbazure: {duplicates} duplicate VM id(s) skipped: each VM is deleted once");
+    }
+    let progress = Progress::new(args.wait && !printer.json());
+    let options = wait_options(&args.waiting);
+    let mut outcomes = futures_util::stream::iter(vm_ids.iter())
+        .map(|vm_id| one_vm(appliance, vm_id, args.wait.then_some(&options), &progress))
+        .buffer_unordered(args.concurrency as usize);
+
+    let mut exit = Exit::Ok;
+    let (mut succeeded, mut warned, mut failed, mut running, mut started) = (0, 0, 0, 0, 0);
+    while let Some((vm_id, outcome)) = outcomes.next().await {
+        match outcome {
+            Outcome::Started(session) => {
+                started += 1;
+                progress.print(|| {
+                    printer.text(&format!(
+                        "{vm_id}  session {}  {}",
+                        session.id, session.status
+                    ));
+                    printer.object(&session);
+                });
+            }
+            Outcome::Finished(session) => {
+                let this = Exit::of_finished(&session);
+                match this {
+                    Exit::Ok => succeeded += 1,
+                    Exit::Warning => warned += 1,
+                    _ => failed += 1,
+                }
+                exit = exit.max(this);
+                progress.print(|| {
+                    printer.text(&format!(
+                        "{vm_id}  session {}  {}  {:#}",
+                        session.id, session.status, session.execution_duration
+                    ));
+                    printer.object(&session);
+                });
+            }
+            Outcome::Failed(error) => {
+                let this = Exit::of_error(&error);
+                if this == Exit::TimedOut {
+                    running += 1;
+                } else {
+                    failed += 1;
+                }
+                exit = exit.max(this);
+                progress.print(|| eprintln!("error: {}", error_line(&vm_id, &error)));
+            }
+        }
+    }
+    let total = vm_ids.len();
+    let summary = if args.wait {
+        let mut line = format!("summary: {total} VM(s): {succeeded} succeeded, {warned} ended with warnings, {failed} failed");
+        if running > 0 {
+            line.push_str(&format!(
+                ", {running} still running on the appliance (wait timed out)"
+            ));
+        }
+        line
+    } else {
+        format!("summary: {total} VM(s): {started} deletion session(s) started, {failed} failed")
+    };
+    printer.summary(&summary);
+    Ok(exit)
+}
+
+pub fn wait_options(waiting: &Waiting) -> WaitOptions {
+    WaitOptions {
+        timeout: waiting.timeout,
+        initial_interval: waiting.poll_interval,
+        max_interval: WaitOptions::default()
+            .max_interval
+            .max(waiting.poll_interval),
+    }
+}
+
+async fn one_vm(
+    appliance: &Appliance,
+    vm_id: &str,
+    wait: Option<&WaitOptions>,
+    progress: &Progress,
+) -> (String, Outcome) {
+    let session = match appliance.delete_backups(vm_id).await {
+        Ok(session) => session,
+        Err(error) => return (vm_id.to_string(), Outcome::Failed(error)),
+    };
+    let Some(options) = wait else {
+        return (vm_id.to_string(), Outcome::Started(session));
+    };
+    let line = progress.line(format!(
+        "{vm_id}  session {}  {}",
+        session.id, session.status
+    ));
+    let outcome = match appliance
+        .wait_session(session, options, |s| {
+            line.update(format!("{vm_id}  session {}  {}", s.id, s.status))
+        })
+        .await
+    {
+        Ok(done) => Outcome::Finished(done),
+        Err(error) => Outcome::Failed(error),
+    };
+    (vm_id.to_string(), outcome)
+}

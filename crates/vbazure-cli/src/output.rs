@@ -1,0 +1,131 @@
+//! Writing results: JSON lines for tools, lines and tables for people.
+
+use std::io::Write;
+
+use serde::Serialize;
+use vbazure::types::{JobSession, JobSessionLog};
+
+use crate::args::Output;
+
+/// Where results go: stdout, in the chosen form.
+#[derive(Clone, Copy)]
+pub struct Printer {
+    pub mode: Output,
+}
+
+impl Printer {
+    pub fn json(self) -> bool {
+        self.mode == Output::Json
+    }
+
+    /// One API object as one JSON line (JSON mode only).
+    pub fn object(self, value: &impl Serialize) {
+        if self.json() {
+            // Models always encode; a failure here would be a bug in a model, not input.
+            let line =
+                serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            write_line(&line);
+        }
+    }
+
+    /// A line for people (text mode only).
+    pub fn text(self, line: &str) {
+        if !self.json() {
+            write_line(line);
+        }
+    }
+
+    /// A summary: on stdout for people, on stderr in JSON mode (stdout holds only objects).
+    pub fn summary(self, line: &str) {
+        if self.json() {
+            eprintln!("{line}");
+        } else {
+            write_line(line);
+        }
+    }
+}
+
+fn write_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = writeln!(out, "{line}");
+}
+
+/// `session 11  BackupDeletion  Success  started 2020-02-03T13:53:00.4098143Z  30.62s`
+pub fn session_line(session: &JobSession) -> String {
+    let mut line = format!(
+        "session {}  {}  {}  started {}  {:#}",
+        session.id,
+        session.type_,
+        session.status,
+        session.execution_start_time,
+        session.execution_duration
+    );
+    if let Some(stopped) = session.execution_stop_time {
+        line.push_str(&format!("  stopped {stopped}"));
+    }
+    line
+}
+
+/// An aligned table of sessions.
+pub fn session_table(sessions: &[JobSession]) -> Vec<String> {
+    let rows: Vec<[String; 5]> = sessions
+        .iter()
+        .map(|s| {
+            [
+                s.id.clone(),
+                s.type_.to_string(),
+                s.status.to_string(),
+                s.execution_start_time.to_string(),
+                format!("{:#}", s.execution_duration),
+            ]
+        })
+        .collect();
+    table(["ID", "TYPE", "STATUS", "STARTED", "DURATION"], &rows)
+}
+
+/// The log, one line per item.
+pub fn log_lines(log: &JobSessionLog) -> Vec<String> {
+    let rows: Vec<[String; 3]> = log
+        .log
+        .iter()
+        .map(|item| {
+            [
+                item.log_time.to_string(),
+                item.status.to_string(),
+                item.message.clone(),
+            ]
+        })
+        .collect();
+    table(["TIME", "STATUS", "MESSAGE"], &rows)
+}
+
+fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> Vec<String> {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (cell, width))| {
+                if i + 1 == N {
+                    cell.to_string()
+                } else {
+                    format!("{cell:width$}")
+                }
+            })
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    std::iter::once(line(header.to_vec()))
+        .chain(
+            rows.iter()
+                .map(|row| line(row.iter().map(String::as_str).collect())),
+        )
+        .collect()
+}

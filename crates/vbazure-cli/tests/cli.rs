@@ -1,0 +1,480 @@
+//! The real `vbazure` binary against the mock appliance: every command, text and JSON output
+//! (golden snapshots), exit codes 0 to 5, files of ids, bulk runs and failures.
+
+use std::io::Write;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use vbazure_mock::{FinalStatus, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
+
+/// What a run of the binary left behind.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `vbazure` with `args` against `url` (logging in with the mock's credentials).
+async fn vbazure(url: &str, args: &[&str], stdin: Option<String>) -> Run {
+    let url = url.to_string();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    // The mock serves on the runtime's threads while this one waits for the process.
+    tokio::task::spawn_blocking(move || {
+        let mut command = Command::cargo_bin("vbazure").expect("the binary is built");
+        command
+            .env_clear()
+            .env("VBAZURE_URL", &url)
+            .env("VBAZURE_USERNAME", DEFAULT_USERNAME)
+            .env("VBAZURE_PASSWORD", DEFAULT_PASSWORD)
+            .args(&args)
+            .timeout(Duration::from_secs(120));
+        if let Some(input) = stdin {
+            command.write_stdin(input);
+        }
+        let output = command.output().expect("runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    })
+    .await
+    .expect("the run completes")
+}
+
+async fn mock(progress: Progress, final_status: FinalStatus) -> MockAppliance {
+    MockAppliance::builder()
+        .progress(progress)
+        .final_status(final_status)
+        .start()
+        .await
+        .expect("the mock starts")
+}
+
+const FAST: [&str; 2] = ["--poll-interval", "10ms"];
+
+/// Snapshot settings that hide what changes from run to run.
+fn stable() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    // Timestamps vary in width (trailing zeros are dropped), and so does the padding after
+    // them in tables: both go.
+    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z +", "[TIME] ");
+    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]");
+    settings.add_filter(r"(STARTED|TIME) +", "$1 ");
+    settings.add_filter(r"\d\d:\d\d:\d\d(\.\d{7})?", "[SPAN]");
+    settings.add_filter(r"\b(\d+h )?(\d+m )?\d+\.\d\ds\b", "[DURATION]");
+    settings.add_filter(r"127\.0\.0\.1:\d+", "[MOCK]");
+    settings.set_omit_expression(true);
+    settings
+}
+
+fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("stdout holds a line that is not JSON ({e}): {line}"))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_in_text_and_json() {
+    let mock = mock(Progress::Polls(1), FinalStatus::Success).await;
+    let url = mock.url().to_string();
+    let mut transcript = String::new();
+    let mut record = |title: &str, run: &Run| {
+        transcript.push_str(&format!(
+            "$ vbazure {title}\n[exit {}]\n{}",
+            run.code, run.stdout
+        ));
+        assert!(
+            run.code == 0 || title.contains("wait 2"),
+            "{title}: {}",
+            run.stderr
+        );
+    };
+
+    let run = vbazure(&url, &["delete-backups", "vm-a", "vm-b"], None).await;
+    record("delete-backups vm-a vm-b", &run);
+    let run = vbazure(&url, &["--output", "json", "delete-backups", "vm-c"], None).await;
+    assert_eq!(json_lines(&run.stdout).len(), 1);
+    record("--output json delete-backups vm-c", &run);
+    let run = vbazure(&url, &["sessions", "list"], None).await;
+    record("sessions list", &run);
+    let run = vbazure(
+        &url,
+        &["sessions", "list", "--offset", "1", "--limit", "1"],
+        None,
+    )
+    .await;
+    record("sessions list --offset 1 --limit 1", &run);
+    let run = vbazure(
+        &url,
+        &[
+            "--output", "json", "sessions", "list", "--all", "--limit", "2",
+        ],
+        None,
+    )
+    .await;
+    assert_eq!(json_lines(&run.stdout).len(), 3);
+    record("--output json sessions list --all --limit 2", &run);
+    let run = vbazure(
+        &url,
+        &["sessions", "wait", "1", "--poll-interval", "10ms"],
+        None,
+    )
+    .await;
+    record("sessions wait 1", &run);
+    let run = vbazure(&url, &["sessions", "show", "1"], None).await;
+    record("sessions show 1", &run);
+    let run = vbazure(&url, &["--output", "json", "sessions", "show", "1"], None).await;
+    record("--output json sessions show 1", &run);
+    let run = vbazure(&url, &["sessions", "log", "1"], None).await;
+    record("sessions log 1", &run);
+    let run = vbazure(&url, &["--output", "json", "sessions", "log", "1"], None).await;
+    assert_eq!(json_lines(&run.stdout)[0]["jobSessionId"], "1");
+    record("--output json sessions log 1", &run);
+    let run = vbazure(&url, &["sessions", "stop", "2"], None).await;
+    record("sessions stop 2", &run);
+    let run = vbazure(
+        &url,
+        &["sessions", "wait", "2", "--poll-interval", "10ms"],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 4, "a canceled session is an unsuccessful end");
+    record("sessions wait 2", &run);
+
+    stable().bind(|| insta::assert_snapshot!("every_command", transcript));
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes_follow_the_sessions_ends() {
+    for (final_status, code, word) in [
+        (FinalStatus::Success, 0, "Success"),
+        (FinalStatus::Warning, 3, "Warning"),
+        (FinalStatus::Error, 4, "Error"),
+    ] {
+        let mock = mock(Progress::Polls(2), final_status).await;
+        let mut args = vec!["delete-backups", "vm-1", "vm-2", "--wait"];
+        args.extend(FAST);
+        let run = vbazure(mock.url(), &args, None).await;
+        assert_eq!(run.code, code, "{word}: {}", run.stderr);
+        assert_eq!(run.stdout.matches(word).count(), 2, "{}", run.stdout);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_timeout_exits_5_and_says_the_sessions_keep_running() {
+    let mock = mock(Progress::Polls(1_000_000), FinalStatus::Success).await;
+    let mut args = vec!["delete-backups", "vm-1", "--wait", "--timeout", "300ms"];
+    args.extend(FAST);
+    let run = vbazure(mock.url(), &args, None).await;
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("still running on the appliance"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("1 still running on the appliance"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_worst_outcome_wins() {
+    let mock = MockAppliance::builder()
+        .progress(Progress::Polls(1))
+        .final_status(FinalStatus::Warning)
+        .known_vms(["vm-1"])
+        .start()
+        .await
+        .expect("starts");
+    let mut args = vec!["delete-backups", "vm-1", "vm-unknown", "--wait"];
+    args.extend(FAST);
+    let run = vbazure(mock.url(), &args, None).await;
+    assert_eq!(
+        run.code, 3,
+        "Warning (3) beats a not-found VM (1): {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("error: vm-unknown: deleteBackups: not found (404"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("1 ended with warnings, 1 failed"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_from_a_file_with_comments_and_duplicates_are_deleted_once() {
+    let mock = mock(Progress::Polls(1), FinalStatus::Success).await;
+    let mut file = tempfile();
+    writeln!(
+        file.1,
+        "# decommissioned in March\nvm-1\n\nvm-2\n  vm-1  \n#vm-3\nvm-2"
+    )
+    .expect("writes");
+    let path = file.0.to_string_lossy().into_owned();
+    let run = vbazure(
+        mock.url(),
+        &["delete-backups", "--from-file", &path, "vm-4"],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2 duplicate VM id(s) skipped"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("summary: 3 VM(s): 3 deletion session(s) started, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    let appliance = mock.appliance().await.expect("logs in");
+    assert_eq!(
+        appliance
+            .job_sessions_page(0, 100)
+            .await
+            .expect("lists")
+            .total_count,
+        3
+    );
+
+    let run = vbazure(
+        mock.url(),
+        &["delete-backups", "--from-file", "-"],
+        Some("vm-7\nvm-8\nvm-7\n".to_string()),
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("2 deletion session(s) started"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thousand_vms_sixteen_at_a_time() {
+    let mock = mock(Progress::Polls(1), FinalStatus::Success).await;
+    let ids: String = (0..1000).map(|i| format!("vm-{i:04}\n")).collect();
+    let mut args = vec![
+        "--output",
+        "json",
+        "delete-backups",
+        "--from-file",
+        "-",
+        "--concurrency",
+        "16",
+        "--wait",
+    ];
+    args.extend(FAST);
+    let run = vbazure(mock.url(), &args, Some(ids)).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sessions = json_lines(&run.stdout);
+    assert_eq!(sessions.len(), 1000);
+    assert!(sessions.iter().all(|s| s["status"] == "Success"));
+    let mut session_ids: Vec<&str> = sessions.iter().filter_map(|s| s["id"].as_str()).collect();
+    session_ids.sort();
+    session_ids.dedup();
+    assert_eq!(session_ids.len(), 1000, "each VM deleted once");
+    assert!(
+        run.stderr
+            .contains("summary: 1000 VM(s): 1000 succeeded, 0 ended with warnings, 0 failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_token_exits_1_with_a_hint() {
+    let mock = mock(Progress::Polls(1), FinalStatus::Success).await;
+    let url = mock.url().to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::cargo_bin("vbazure")
+            .expect("built")
+            .env_clear()
+            .env("VBAZURE_URL", url)
+            .env("VBAZURE_TOKEN", "wrong-token-SECRET")
+            .args(["sessions", "list"])
+            .output()
+            .expect("runs")
+    })
+    .await
+    .expect("completes");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the token was rejected: check VBAZURE_TOKEN or the credentials"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("wrong-token-SECRET"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line per problem: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unreachable_url_exits_1() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    drop(listener);
+    let run = vbazure(&url, &["sessions", "show", "1"], None).await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot connect to the appliance"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("check --url / VBAZURE_URL"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = Command::cargo_bin("vbazure").expect("built");
+        command.env_clear().args(args);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let output = command.output().expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(
+        &["--mock", "sessions", "wait", "1", "--timeout", "soon"],
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("\"soon\" is not a duration like 90s, 15m, 2h"),
+        "{stderr}"
+    );
+
+    // No password and no terminal to ask on (stdin is not a terminal here).
+    let (code, stderr) = run(
+        &["sessions", "list"],
+        &[
+            ("VBAZURE_URL", "http://127.0.0.1:9"),
+            ("VBAZURE_USERNAME", "admin"),
+        ],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("no password: set VBAZURE_PASSWORD"),
+        "{stderr}"
+    );
+
+    let (code, stderr) = run(&["sessions", "list"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no appliance URL"), "{stderr}");
+
+    let (code, stderr) = run(
+        &["delete-backups"],
+        &[
+            ("VBAZURE_URL", "http://127.0.0.1:9"),
+            ("VBAZURE_TOKEN", "t"),
+        ],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no VM ids"), "{stderr}");
+
+    let (code, stderr) = run(
+        &["--url", "ftp://x", "--token", "t", "sessions", "list"],
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("the scheme must be https"), "{stderr}");
+
+    let (code, _) = run(&["delete-backups", "x", "--concurrency", "0"], &[]);
+    assert_eq!(code, Some(2));
+    let (code, _) = run(&["frobnicate"], &[]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let output = Command::cargo_bin("vbazure")
+        .expect("built")
+        .arg("--help")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    for line in [
+        "0  done",
+        "1  an error talking to the API",
+        "2  usage error",
+        "3  a waited session ended Warning",
+        "5  --timeout reached",
+    ] {
+        assert!(help.contains(line), "{line}: {help}");
+    }
+}
+
+#[test]
+fn the_readme_main_command_runs_on_the_built_in_mock() {
+    let output = Command::cargo_bin("vbazure")
+        .expect("built")
+        .env_clear()
+        .args([
+            "--mock",
+            "delete-backups",
+            "ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy",
+            "--wait",
+            "--poll-interval",
+            "20ms",
+        ])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("using the built-in mock appliance at http://127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.starts_with(
+            "ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy  session 1  Success"
+        ),
+        "{stdout}"
+    );
+}
+
+/// A file in the temporary directory, removed when the test process ends its use.
+fn tempfile() -> (std::path::PathBuf, std::fs::File) {
+    let path = std::env::temp_dir().join(format!(
+        "vbazure-cli-test-{}-{}.txt",
+        std::process::id(),
+        fastrand_suffix()
+    ));
+    let file = std::fs::File::create(&path).expect("creates");
+    (path, file)
+}
+
+fn fastrand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}

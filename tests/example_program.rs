@@ -23,9 +23,7 @@ async fn the_example_program_deletes_and_follows_the_session() {
     );
     assert!(lines[3].starts_with("finished: Success after "), "{out}");
     assert!(
-        lines
-            .iter()
-            .any(|l| *l == "log: Success Backups of virtual machine vm-42 have been removed"),
+        lines.contains(&"log: Success Backups of virtual machine vm-42 have been removed"),
         "{out}"
     );
 }

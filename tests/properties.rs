@@ -35,7 +35,11 @@ proptest! {
         if let Ok(parsed) = text.parse::<Timestamp>() {
             let canonical = parsed.to_string();
             prop_assert_eq!(canonical.parse::<Timestamp>(), Ok(parsed));
-            prop_assert!(canonical.ends_with('Z') && !canonical.contains("0Z"), "{}", canonical);
+            prop_assert!(canonical.ends_with('Z'), "{}", canonical);
+            // A fraction, when there is one, has no trailing zero.
+            if canonical.contains('.') {
+                prop_assert!(!canonical.ends_with("0Z"), "{}", canonical);
+            }
         }
     }
 

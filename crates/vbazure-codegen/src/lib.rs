@@ -3,6 +3,7 @@
 //! The build script of the `vbazure` package calls [`generate`]; keeping the work here, in a
 //! library, lets tests run it on any spec and assert what a person would be told.
 
+mod isolate;
 mod settings;
 mod surface;
 mod unwind;
@@ -28,6 +29,14 @@ pub enum GenerateError {
     /// The spec could not be read as YAML.
     #[error("{0}")]
     Load(#[from] vbazure_spec::LoadError),
+    /// The spec has problems the generator cannot handle; each names its place.
+    #[error("{} has {} problem(s):\n{}", .source_name, .findings.len(), render(.source_name, .findings))]
+    Check {
+        /// The spec's file name.
+        source_name: String,
+        /// What is wrong, where.
+        findings: Vec<vbazure_spec::Finding>,
+    },
     /// The YAML is not an OpenAPI 3.0 document progenitor can read.
     #[error("{source_name}: not an OpenAPI 3.0 document the generator can read: {message}")]
     Shape {
@@ -55,6 +64,13 @@ pub fn generate(source_name: &str, text: &str) -> Result<Generated, GenerateErro
 /// Generates the client from a loaded spec.
 pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
     let source_name = doc.source_name().to_string();
+    let findings = vbazure_spec::check(doc);
+    if !findings.is_empty() {
+        return Err(GenerateError::Check {
+            source_name,
+            findings,
+        });
+    }
     let spec: openapiv3::OpenAPI =
         serde_json::from_value(doc.value().clone()).map_err(|e| GenerateError::Shape {
             source_name: source_name.clone(),
@@ -65,10 +81,20 @@ pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
         source_name: source_name.clone(),
         message,
     };
-    // progenitor panics on some specs it cannot handle; turn that into a message.
-    let tokens = unwind::catch(|| progenitor::Generator::new(&settings).generate_tokens(&spec))
-        .map_err(|panic| generator_failed(format!("it panicked: {panic}")))?
-        .map_err(|e| generator_failed(e.to_string()))?;
+    // progenitor panics on some specs the checks do not foresee; turn that into a message that
+    // names the operation (or the schemas) it was generating.
+    let tokens =
+        match unwind::catch(|| progenitor::Generator::new(&settings).generate_tokens(&spec)) {
+            Ok(result) => result.map_err(|e| generator_failed(e.to_string()))?,
+            Err(panic) => {
+                let culprit = isolate::culprit(doc.value(), &settings);
+                // The first line says what; the rest is often a long Debug dump of the generator's own.
+                let first_line = panic.lines().next().unwrap_or_default();
+                return Err(generator_failed(format!(
+                    "it panicked {culprit}: {first_line}"
+                )));
+            }
+        };
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| generator_failed(format!("it produced code that does not parse: {e}")))?;
     Ok(Generated {
@@ -92,4 +118,12 @@ pub fn generate_files(spec_path: &Path, source_name: &str, out_dir: &Path) -> Re
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+fn render(source_name: &str, findings: &[vbazure_spec::Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| format!("  {}", f.render(source_name)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -1,0 +1,67 @@
+//! A problem found in the spec, said so that a person can go straight to it.
+
+use std::fmt;
+
+use crate::{Document, Location};
+
+/// One problem in the spec: the rule it breaks, where, and in which operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// A short name of the rule (`missing-ref`, `unknown-type`, ...).
+    pub rule: &'static str,
+    /// The JSON pointer of the offending value.
+    pub pointer: String,
+    /// Its line and column in the file.
+    pub location: Location,
+    /// The operation it belongs to, when it belongs to one.
+    pub operation: Option<String>,
+    /// What is wrong and, where it helps, what to do.
+    pub message: String,
+}
+
+impl Finding {
+    pub(crate) fn new(
+        doc: &Document,
+        rule: &'static str,
+        pointer: &str,
+        operation: Option<&str>,
+        message: String,
+    ) -> Self {
+        Self {
+            rule,
+            pointer: pointer.to_string(),
+            location: doc.location(pointer),
+            operation: operation.map(str::to_string),
+            message,
+        }
+    }
+
+    /// `file:line:column: rule: message (operation X, at /json/pointer)`.
+    pub fn render(&self, source_name: &str) -> String {
+        let mut out = format!(
+            "{source_name}:{}: {}: {}",
+            self.location, self.rule, self.message
+        );
+        match &self.operation {
+            Some(operation) => {
+                out.push_str(&format!(" (operation {operation}, at {})", self.pointer))
+            }
+            None => out.push_str(&format!(" (at {})", display_pointer(&self.pointer))),
+        }
+        out
+    }
+}
+
+fn display_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "the document root"
+    } else {
+        pointer
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render("openapi.yaml"))
+    }
+}

@@ -187,7 +187,7 @@ fn parameters(doc: &Document, list: &str) -> Vec<RawParameter> {
             let name = value.get("name")?.as_str()?.to_string();
             let place = value.get("in")?.as_str()?.to_string();
             let required = value.get("required") == Some(&Value::Bool(true));
-            let schema = value.get("schema").map(|_| pointer::push(p, "schema"));
+            let schema = value.get("schema").map(|_| pointer::push(&p, "schema"));
             Some((
                 name.clone(),
                 place,
@@ -211,7 +211,7 @@ fn body(doc: &Document, at: &str) -> Option<Body> {
         .map(|(media, content)| {
             let schema = content.get("schema").map(|_| {
                 pointer::push(
-                    &pointer::push(&pointer::push(p, "content"), media),
+                    &pointer::push(&pointer::push(&p, "content"), media),
                     "schema",
                 )
             });

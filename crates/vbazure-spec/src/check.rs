@@ -301,7 +301,7 @@ fn body_kind(doc: &Document, response: &str) -> String {
                 None => format!(
                     "the inline schema at {}",
                     pointer::push(
-                        &pointer::push(&pointer::push(target, "content"), media),
+                        &pointer::push(&pointer::push(&target, "content"), media),
                         "schema"
                     )
                 ),

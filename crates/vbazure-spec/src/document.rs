@@ -89,12 +89,17 @@ impl Document {
 
     /// The value at `pointer`, with any chain of `$ref`s followed, and the pointer where it
     /// really stands. Stops (returning `None`) on a missing target or a cycle.
-    pub fn deref<'a>(&'a self, pointer: &'a str) -> Option<(&'a str, &'a Value)> {
-        let mut current: (&str, &Value) = (pointer, self.value.pointer(pointer)?);
+    pub fn deref(&self, pointer: &str) -> Option<(String, &Value)> {
+        let mut at = pointer.to_string();
+        let mut value = self.value.pointer(pointer)?;
         for _ in 0..32 {
-            match current.1.get("$ref").and_then(Value::as_str) {
-                Some(reference) => current = self.resolve_ref(reference)?,
-                None => return Some(current),
+            match value.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    let target = reference.strip_prefix('#')?;
+                    value = self.value.pointer(target)?;
+                    at = target.to_string();
+                }
+                None => return Some((at, value)),
             }
         }
         None
@@ -120,7 +125,7 @@ mod tests {
         let doc = Document::parse("spec.yaml", text).ok().unwrap();
         assert_eq!(
             doc.deref("/x").map(|(p, v)| (p, v.clone())),
-            Some(("/z", 1.into()))
+            Some(("/z".to_string(), 1.into()))
         );
         assert!(doc.deref("/c").is_none());
         assert!(doc.deref("/m").is_none());

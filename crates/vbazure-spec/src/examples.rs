@@ -257,7 +257,7 @@ impl<'a> Walk<'a> {
                 );
                 continue;
             };
-            let value_pointer = pointer::push(target, "value");
+            let value_pointer = pointer::push(&target, "value");
             match resolved.get("value") {
                 Some(value) => self.push(
                     format!("{}.{key}", site.prefix),

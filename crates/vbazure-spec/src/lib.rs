@@ -10,6 +10,7 @@ mod error;
 mod examples;
 mod finding;
 pub mod formats;
+mod lint;
 pub mod pointer;
 mod validate;
 mod yaml;
@@ -21,4 +22,5 @@ pub use examples::{
     component_schema_name, examples, Example, ExampleKind, Examples, UnreadableExample, METHODS,
 };
 pub use finding::Finding;
+pub use lint::lint;
 pub use validate::{validate, Violation};

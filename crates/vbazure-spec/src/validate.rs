@@ -88,7 +88,7 @@ fn check(
     let Some(schema) = schema.as_object() else {
         return; // `true`/`{}`-like schemas accept everything.
     };
-    let keyword = |k: &str| pointer::push(schema_pointer, k);
+    let keyword = |k: &str| pointer::push(&schema_pointer, k);
 
     if value.is_null() {
         let nullable = schema.get("nullable") == Some(&Value::Bool(true));

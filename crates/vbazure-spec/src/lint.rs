@@ -44,11 +44,8 @@ fn operations(doc: &Document, out: &mut Vec<Finding>) {
             let op = pointer::push(&item_pointer, method);
             let name = operation_of(doc, &op);
             duplicate_parameters(doc, &pointer::push(&op, "parameters"), out);
-            if !operation
-                .get("summary")
-                .and_then(Value::as_str)
-                .is_some_and(|s| !s.trim().is_empty())
-            {
+            let summary = operation.get("summary").and_then(Value::as_str);
+            if summary.is_none_or(|s| s.trim().is_empty()) {
                 out.push(Finding::new(
                     doc,
                     "missing-summary",

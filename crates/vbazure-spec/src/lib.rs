@@ -1,10 +1,12 @@
 //! Reads vbazure's `openapi.yaml`: loads it with the line and column of every value, resolves
-//! `$ref`s, walks its examples and validates values against its schemas.
+//! `$ref`s, walks its examples, validates values against its schemas, checks and lints the
+//! spec, and compares two versions of it.
 //!
 //! It is the one place that reads the spec: the build script, the test suites, the mock
 //! appliance and the spec tools all use it.
 
 mod check;
+mod diff;
 mod document;
 mod error;
 mod examples;
@@ -16,6 +18,7 @@ mod validate;
 mod yaml;
 
 pub use check::check;
+pub use diff::{diff, Change, Severity};
 pub use document::Document;
 pub use error::{LoadError, Location};
 pub use examples::{

@@ -55,13 +55,64 @@ impl From<Timestamp> for DateTime<Utc> {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))?;
-        let nanos = self.0.nanosecond();
-        if nanos > 0 {
-            let digits = format!("{nanos:09}");
-            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        let (date, time) = (self.0.date_naive(), self.0.time());
+        let Ok(year @ 0..=9999) = u32::try_from(date.year()) else {
+            // Outside the format's four-digit years (only a `DateTime` from elsewhere can be).
+            return write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S%.fZ"));
+        };
+        // Digits go into a stack buffer by hand: chrono's `format` parses its pattern on every
+        // call, and encoding a page of sessions is mostly timestamps.
+        let mut text = Digits::default();
+        text.number(year, 4);
+        text.byte(b'-');
+        text.number(date.month(), 2);
+        text.byte(b'-');
+        text.number(date.day(), 2);
+        text.byte(b'T');
+        text.number(time.hour(), 2);
+        text.byte(b':');
+        text.number(time.minute(), 2);
+        text.byte(b':');
+        text.number(time.second(), 2);
+        let (mut fraction, mut width) = (time.nanosecond().min(999_999_999), 9);
+        if fraction > 0 {
+            while fraction % 10 == 0 {
+                fraction /= 10;
+                width -= 1;
+            }
+            text.byte(b'.');
+            text.number(fraction, width);
         }
-        f.write_str("Z")
+        text.byte(b'Z');
+        f.write_str(text.as_str())
+    }
+}
+
+/// ASCII text of at most 32 bytes, built on the stack.
+#[derive(Default)]
+struct Digits {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Digits {
+    fn byte(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// `value` in exactly `width` digits, zero-padded.
+    fn number(&mut self, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            self.byte(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII bytes are ever written.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
 }
 

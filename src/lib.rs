@@ -54,6 +54,7 @@ mod runtime;
 mod secret;
 mod session_status;
 mod session_type;
+mod text_serde;
 mod time_span;
 mod timestamp;
 mod wait;

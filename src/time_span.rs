@@ -231,18 +231,7 @@ impl FromStr for TimeSpan {
     }
 }
 
-impl serde::Serialize for TimeSpan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TimeSpan {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::text_serde::serde_as_text!(TimeSpan);
 
 #[cfg(test)]
 mod tests {

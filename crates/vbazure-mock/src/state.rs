@@ -65,6 +65,9 @@ impl State {
     pub(crate) fn issue_tokens(&mut self, username: &str, lifetime: Duration) -> Value {
         let access = random_token();
         let refresh = random_token();
+        // A long-running mock issues many tokens: forget the expired ones.
+        let now_instant = Instant::now();
+        self.access.retain(|_, token| token.expires > now_instant);
         self.access.insert(
             access.clone(),
             AccessToken {

@@ -169,19 +169,27 @@ impl Builder {
                 return;
             }
         };
+        if self.locate_next(mark) {
+            self.remember(anchor, &value);
+            self.place(value, mark);
+        }
+    }
+
+    /// Records where the next value stands; false (after recording the problem) when a value
+    /// cannot stand there.
+    fn locate_next(&mut self, mark: Marker) -> bool {
         match self.next_pointer() {
             Ok(p) => {
                 self.locations
                     .entry(p)
                     .or_insert_with(|| location_of(&mark));
+                true
             }
             Err(message) => {
                 self.fail(mark, message);
-                return;
+                false
             }
         }
-        self.remember(anchor, &value);
-        self.place(value, mark);
     }
 
     fn open(&mut self, mapping: bool, anchor: usize, mark: Marker) {
@@ -247,18 +255,9 @@ impl MarkedEventReceiver for Builder {
                     self.fail(mark, "an alias to an anchor that is not defined before it");
                     return;
                 };
-                match self.next_pointer() {
-                    Ok(p) => {
-                        self.locations
-                            .entry(p)
-                            .or_insert_with(|| location_of(&mark));
-                    }
-                    Err(message) => {
-                        self.fail(mark, message);
-                        return;
-                    }
+                if self.locate_next(mark) {
+                    self.place(value, mark);
                 }
-                self.place(value, mark);
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }

@@ -95,8 +95,14 @@ async fn every_command_in_text_and_json() {
         );
     };
 
-    let run = vbazure(&url, &["delete-backups", "vm-a", "vm-b"], None).await;
-    record("delete-backups vm-a vm-b", &run);
+    // One at a time: with more in flight, lines come in the order the sessions start.
+    let run = vbazure(
+        &url,
+        &["delete-backups", "vm-a", "vm-b", "--concurrency", "1"],
+        None,
+    )
+    .await;
+    record("delete-backups vm-a vm-b --concurrency 1", &run);
     let run = vbazure(&url, &["--output", "json", "delete-backups", "vm-c"], None).await;
     assert_eq!(json_lines(&run.stdout).len(), 1);
     record("--output json delete-backups vm-c", &run);

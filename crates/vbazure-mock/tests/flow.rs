@@ -87,7 +87,7 @@ async fn the_final_status_is_the_scenarios() {
 #[tokio::test]
 async fn sessions_can_finish_after_a_time() {
     let mock = MockAppliance::builder()
-        .progress(Progress::Time(Duration::from_millis(150)))
+        .progress(Progress::Time(Duration::from_millis(600)))
         .start()
         .await
         .expect("starts");

@@ -98,7 +98,7 @@ async fn sessions_can_finish_after_a_time() {
         .await
         .expect("reads")
         .is_finished());
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
     assert!(appliance
         .job_session(&session.id)
         .await

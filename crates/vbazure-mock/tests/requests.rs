@@ -1,13 +1,11 @@
 //! The mock checks requests against the spec and answers with problem details, as the real API
 //! does; no request, however malformed, stops it serving.
 
+mod common;
+
+use common::{access_token, http, login};
 use serde_json::Value;
 use vbazure_mock::MockAppliance;
-
-fn http() -> reqwest::Client {
-    vbazure::ensure_crypto_provider();
-    reqwest::Client::new()
-}
 
 async fn answer(response: reqwest::Response) -> (u16, String, Value) {
     let status = response.status().as_u16();
@@ -19,22 +17,6 @@ async fn answer(response: reqwest::Response) -> (u16, String, Value) {
         .to_string();
     let body = response.json().await.unwrap_or(Value::Null);
     (status, content_type, body)
-}
-
-async fn token(mock: &MockAppliance) -> String {
-    let response = http()
-        .post(format!("{}/api/oauth2/token", mock.url()))
-        .form(&[
-            ("grant_type", "Password"),
-            ("Username", "administrator"),
-            ("Password", vbazure_mock::DEFAULT_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("answers");
-    let (status, _, body) = answer(response).await;
-    assert_eq!(status, 200, "{body}");
-    body["access_token"].as_str().expect("a token").to_string()
 }
 
 #[tokio::test]
@@ -103,7 +85,7 @@ async fn missing_or_unknown_tokens_are_401() {
         Some("Bearer")
     );
     assert_eq!(answer(response).await.0, 401);
-    let good = token(&mock).await;
+    let good = access_token(mock.url()).await;
     assert_eq!(
         answer(
             http()
@@ -189,17 +171,7 @@ async fn token_requests_are_checked() {
 async fn the_refresh_grant_renews_and_is_single_use() {
     let mock = MockAppliance::start().await.expect("starts");
     let url = format!("{}/api/oauth2/token", mock.url());
-    let login = http()
-        .post(&url)
-        .form(&[
-            ("grant_type", "Password"),
-            ("Username", "administrator"),
-            ("Password", vbazure_mock::DEFAULT_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("answers");
-    let (_, _, first) = answer(login).await;
+    let first = login(mock.url()).await;
     let refresh = first["refresh_token"]
         .as_str()
         .expect("a refresh token")
@@ -226,7 +198,7 @@ async fn the_refresh_grant_renews_and_is_single_use() {
 #[tokio::test]
 async fn query_parameters_are_checked_against_their_schema() {
     let mock = MockAppliance::start().await.expect("starts");
-    let bearer = token(&mock).await;
+    let bearer = access_token(mock.url()).await;
     let url = format!("{}/api/v1/jobSessions?offset=-1&limit=abc", mock.url());
     let (status, _, body) = answer(
         http()

@@ -1,6 +1,8 @@
 //! The mock serves what the spec documents: one more operation with an example in the spec is
 //! served with no code change.
 
+mod common;
+
 use serde_json::json;
 use vbazure_mock::{MockAppliance, SPEC};
 
@@ -31,23 +33,6 @@ const EXTRA: &str = r##"  /api/v1/virtualMachines/{id}/deleteSnapshots:
                 _links: {}
 "##;
 
-async fn login(http: &reqwest::Client, url: &str) -> String {
-    let token: serde_json::Value = http
-        .post(format!("{url}/api/oauth2/token"))
-        .form(&[
-            ("grant_type", "Password"),
-            ("Username", "administrator"),
-            ("Password", vbazure_mock::DEFAULT_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("a token");
-    token["access_token"].as_str().expect("a token").to_string()
-}
-
 #[tokio::test]
 async fn an_operation_added_to_the_spec_is_served_from_its_example() {
     let spec = SPEC.replacen(
@@ -62,8 +47,7 @@ async fn an_operation_added_to_the_spec_is_served_from_its_example() {
         .await
         .expect("starts");
     let appliance = mock.appliance().await.expect("logs in");
-    vbazure::ensure_crypto_provider();
-    let http = reqwest::Client::new();
+    let http = common::http();
     let url = format!("{}/api/v1/virtualMachines/vm-1/deleteSnapshots", mock.url());
 
     let unauthenticated = http.post(&url).send().await.expect("answers");
@@ -73,23 +57,10 @@ async fn an_operation_added_to_the_spec_is_served_from_its_example() {
         "the spec's global security applies to it"
     );
 
-    // Log in through the client to get a token the mock accepts.
-    let token = http
-        .post(format!("{}/api/oauth2/token", mock.url()))
-        .form(&[
-            ("grant_type", "Password"),
-            ("Username", "administrator"),
-            ("Password", vbazure_mock::DEFAULT_PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("answers")
-        .json::<serde_json::Value>()
-        .await
-        .expect("a token");
+    let token = common::access_token(mock.url()).await;
     let response = http
         .post(&url)
-        .bearer_auth(token["access_token"].as_str().expect("a token"))
+        .bearer_auth(token)
         .send()
         .await
         .expect("answers");
@@ -132,9 +103,8 @@ async fn an_answer_that_breaks_the_spec_is_caught_not_sent() {
         .start()
         .await
         .expect("starts");
-    vbazure::ensure_crypto_provider();
-    let http = reqwest::Client::new();
-    let token = login(&http, mock.url()).await;
+    let http = common::http();
+    let token = common::access_token(mock.url()).await;
     let response = http
         .post(format!(
             "{}/api/v1/virtualMachines/vm-1/deleteSnapshots",

@@ -33,17 +33,39 @@ async fn session_for(server: &MockServer, token: &str, expected: u64) {
         .await;
 }
 
+/// A token endpoint for one grant type (and, if given, one refresh token), answering `body`,
+/// called `expected` times.
+async fn token_grant(
+    server: &MockServer,
+    kind: &'static str,
+    refresh: Option<&'static str>,
+    body: serde_json::Value,
+    expected: u64,
+) {
+    let mut mock = Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant(kind));
+    if let Some(token) = refresh {
+        mock = mock.and(field("refresh_token", token));
+    }
+    mock.respond_with(json(200, &body))
+        .named(format!("{kind} grant"))
+        .expect(expected)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn one_login_serves_many_requests() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/oauth2/token"))
-        .and(grant("Password"))
-        .respond_with(json(200, &token_body("access-1", "refresh-1", 3600)))
-        .named("password grant")
-        .expect(1)
-        .mount(&server)
-        .await;
+    token_grant(
+        &server,
+        "Password",
+        None,
+        token_body("access-1", "refresh-1", 3600),
+        1,
+    )
+    .await;
     session_for(&server, "access-1", 5).await;
     let appliance = with_password(&server.uri(), "pw");
     let calls = (0..5).map(|_| appliance.job_session("11"));
@@ -55,23 +77,22 @@ async fn one_login_serves_many_requests() {
 #[tokio::test]
 async fn the_token_is_refreshed_before_it_expires() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/oauth2/token"))
-        .and(grant("Password"))
-        .respond_with(json(200, &token_body("access-1", "refresh-1", 2)))
-        .named("password grant")
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/api/oauth2/token"))
-        .and(grant("Refresh_token"))
-        .and(field("refresh_token", "refresh-1"))
-        .respond_with(json(200, &token_body("access-2", "refresh-2", 3600)))
-        .named("refresh grant")
-        .expect(1)
-        .mount(&server)
-        .await;
+    token_grant(
+        &server,
+        "Password",
+        None,
+        token_body("access-1", "refresh-1", 2),
+        1,
+    )
+    .await;
+    token_grant(
+        &server,
+        "Refresh_token",
+        Some("refresh-1"),
+        token_body("access-2", "refresh-2", 3600),
+        1,
+    )
+    .await;
     session_for(&server, "access-1", 1).await;
     session_for(&server, "access-2", 1).await;
 
@@ -91,20 +112,22 @@ async fn the_token_is_refreshed_before_it_expires() {
 #[tokio::test]
 async fn a_rejected_token_is_refreshed_and_the_request_repeated_once() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/api/oauth2/token"))
-        .and(grant("Password"))
-        .respond_with(json(200, &token_body("access-1", "refresh-1", 3600)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/api/oauth2/token"))
-        .and(grant("Refresh_token"))
-        .respond_with(json(200, &token_body("access-2", "refresh-2", 3600)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    token_grant(
+        &server,
+        "Password",
+        None,
+        token_body("access-1", "refresh-1", 3600),
+        1,
+    )
+    .await;
+    token_grant(
+        &server,
+        "Refresh_token",
+        None,
+        token_body("access-2", "refresh-2", 3600),
+        1,
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path("/api/v1/jobSessions/11"))
         .and(header("authorization", "Bearer access-1"))

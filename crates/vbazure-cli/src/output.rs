@@ -21,10 +21,11 @@ impl Printer {
     /// One API object as one JSON line (JSON mode only).
     pub fn object(self, value: &impl Serialize) {
         if self.json() {
-            // Models always encode; a failure here would be a bug in a model, not input.
-            let line =
-                serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-            write_line(&line);
+            match serde_json::to_string(value) {
+                Ok(line) => write_line(&line),
+                // Models always encode; if one ever did not, stdout must still hold only JSON.
+                Err(e) => eprintln!("error: cannot encode an API object as JSON: {e}"),
+            }
         }
     }
 

@@ -88,10 +88,12 @@ fn delete_backups(shared: &Shared, call: &Call<'_>) -> Reply {
         .get("id")
         .map(String::as_str)
         .unwrap_or_default();
-    if let Some(known) = &shared.config().known_vms {
-        if !known.contains(vm_id) {
-            return Reply::problem(404, format!("Virtual machine {vm_id} was not found."));
-        }
+    if shared.with_config(|c| {
+        c.known_vms
+            .as_ref()
+            .is_some_and(|known| !known.contains(vm_id))
+    }) {
+        return Reply::problem(404, format!("Virtual machine {vm_id} was not found."));
     }
     let mut state = shared.state();
     let id = state.start_deletion(vm_id);
@@ -116,11 +118,11 @@ fn not_found(id: &str) -> Reply {
 }
 
 fn get_job_session(shared: &Shared, call: &Call<'_>) -> Reply {
-    let config = shared.config();
+    let progression = shared.progression();
     let mut state = shared.state();
     match state.session_mut(session_id(call)) {
         Some(session) => {
-            session.advance(&config, true);
+            session.advance(progression, true);
             Reply::json(200, session.to_json(&shared.base_url, true))
         }
         None => not_found(session_id(call)),
@@ -128,11 +130,11 @@ fn get_job_session(shared: &Shared, call: &Call<'_>) -> Reply {
 }
 
 fn get_job_session_log(shared: &Shared, call: &Call<'_>) -> Reply {
-    let config = shared.config();
+    let progression = shared.progression();
     let mut state = shared.state();
     match state.session_mut(session_id(call)) {
         Some(session) => {
-            session.advance(&config, false);
+            session.advance(progression, false);
             Reply::json(200, session.log_json())
         }
         None => not_found(session_id(call)),
@@ -158,7 +160,7 @@ fn list_job_sessions(shared: &Shared, call: &Call<'_>) -> Reply {
     let number = |name: &str| call.query.get(name).and_then(Value::as_u64);
     let offset = number("offset").unwrap_or(0);
     let limit = number("limit").unwrap_or(30).max(1);
-    let config = shared.config();
+    let progression = shared.progression();
     let mut state = shared.state();
     let total = state.session_count() as u64;
     let base = &shared.base_url;
@@ -167,7 +169,7 @@ fn list_job_sessions(shared: &Shared, call: &Call<'_>) -> Reply {
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
         .map(|s| {
-            s.advance(&config, false);
+            s.advance(progression, false);
             s.to_json(base, true)
         })
         .collect();

@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use vbazure_spec::Document;
 
-use crate::config::{InjectedFailures, MockConfig};
+use crate::config::{FinalStatus, InjectedFailures, MockConfig, Progress};
 use crate::handlers;
 use crate::reply::Reply;
 use crate::routes::{Found, Operation, Routes};
@@ -48,6 +48,16 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub(crate) fn config(&self) -> MockConfig {
         lock(&self.config).clone()
+    }
+
+    /// Reads the settings without copying them (the known VMs can be many).
+    pub(crate) fn with_config<T>(&self, read: impl FnOnce(&MockConfig) -> T) -> T {
+        read(&lock(&self.config))
+    }
+
+    /// How sessions progress and end, read on every poll.
+    pub(crate) fn progression(&self) -> (Progress, FinalStatus) {
+        self.with_config(|c| (c.progress, c.final_status))
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
@@ -95,7 +105,7 @@ pub(crate) async fn answer(
     body: Result<Bytes, u16>,
 ) -> Reply {
     shared.requests.fetch_add(1, Ordering::Relaxed);
-    let latency = shared.config().latency;
+    let latency = shared.with_config(|c| c.latency);
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }

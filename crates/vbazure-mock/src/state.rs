@@ -7,7 +7,7 @@ use chrono::{DateTime, Timelike, Utc};
 use serde_json::{json, Value};
 use vbazure::{TimeSpan, Timestamp};
 
-use crate::config::{MockConfig, Progress};
+use crate::config::{FinalStatus, Progress};
 
 #[derive(Debug)]
 struct AccessToken {
@@ -148,17 +148,21 @@ fn log_item(at: DateTime<Utc>, status: &str, message: &str) -> Value {
 
 impl Session {
     /// Moves the session on: a read counts as a poll; time passes.
-    pub(crate) fn advance(&mut self, config: &MockConfig, polled: bool) {
+    pub(crate) fn advance(
+        &mut self,
+        (progress, final_status): (Progress, FinalStatus),
+        polled: bool,
+    ) {
         if polled {
             self.polls += 1;
         }
-        let due = match config.progress {
+        let due = match progress {
             Progress::Polls(n) => self.polls >= n,
             Progress::Time(d) => self.started_at.elapsed() >= d,
         };
         match self.status {
             "Running" if due => {
-                let status = config.final_status.as_str();
+                let status = final_status.as_str();
                 let message = match status {
                     "Success" => format!(
                         "Backups of virtual machine {} have been removed",

@@ -38,17 +38,7 @@ impl Finding {
 
     /// `file:line:column: rule: message (operation X, at /json/pointer)`.
     pub fn render(&self, source_name: &str) -> String {
-        let mut out = format!(
-            "{source_name}:{}: {}: {}",
-            self.location, self.rule, self.message
-        );
-        match &self.operation {
-            Some(operation) => {
-                out.push_str(&format!(" (operation {operation}, at {})", self.pointer))
-            }
-            None => out.push_str(&format!(" (at {})", display_pointer(&self.pointer))),
-        }
-        out
+        format!("{source_name}:{self}")
     }
 }
 
@@ -60,8 +50,14 @@ fn display_pointer(pointer: &str) -> &str {
     }
 }
 
+/// `line:column: rule: message (operation X, at /json/pointer)`; [`Finding::render`] puts the
+/// file name in front.
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render("openapi.yaml"))
+        write!(f, "{}: {}: {}", self.location, self.rule, self.message)?;
+        match &self.operation {
+            Some(operation) => write!(f, " (operation {operation}, at {})", self.pointer),
+            None => write!(f, " (at {})", display_pointer(&self.pointer)),
+        }
     }
 }

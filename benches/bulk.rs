@@ -24,7 +24,12 @@ fn bench(c: &mut Criterion) {
             .start()
             .await
             .expect("starts");
-        let appliance = mock.appliance().await.expect("logs in");
+        let config = mock.config();
+        let appliance = vbazure::Appliance::builder(mock.url())
+            .credentials(config.username, config.password)
+            .build()
+            .expect("the mock's URL and credentials make a valid client");
+        appliance.login().await.expect("logs in");
         (mock, appliance)
     });
     let ideal = LATENCY * (VMS / CONCURRENCY) as u32

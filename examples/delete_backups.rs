@@ -8,7 +8,7 @@ use std::error::Error;
 use std::io::Write;
 use std::time::Duration;
 
-use vbazure::WaitOptions;
+use vbazure::{Appliance, WaitOptions};
 use vbazure_mock::{MockAppliance, Progress};
 
 #[tokio::main]
@@ -27,7 +27,12 @@ pub async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(), Box<dy
         .await?;
     writeln!(out, "appliance (mock): {}", mock.url())?;
 
-    let appliance = mock.appliance().await?; // built with the credentials, logged in
+    // The URL and credentials of this appliance: for a real one, its address and an account.
+    let credentials = mock.config();
+    let appliance = Appliance::builder(mock.url())
+        .credentials(credentials.username, credentials.password)
+        .build()?;
+    appliance.login().await?;
     let session = appliance.delete_backups(vm_id).await?;
     writeln!(
         out,

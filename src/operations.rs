@@ -1,14 +1,73 @@
-//! The spec's `operationId`s, as errors name them.
+//! The spec's operations: their `operationId`s, as errors name them, and what the hooks must
+//! know about each. Everything here is generated from `openapi.yaml` on every build (by
+//! `vbazure-codegen`, into `OUT_DIR/operation_facts.rs`); renaming or adding an operation in
+//! the spec changes it, and no hand-written code lists operations.
+//!
+//! The rules the facts follow:
+//!
+//! - **Token.** An operation sends the bearer token unless its `security` (or, when it has
+//!   none, the document's) allows anonymous requests: `security: []` or an empty requirement
+//!   `{}` among the alternatives.
+//! - **Retries.** An operation may be repeated after a connection failure or a transient status
+//!   when its `x-vbazure-idempotent` extension says `true`; without the extension, when its
+//!   method is safe (RFC 9110: `GET`, `HEAD`, `OPTIONS`, `TRACE`). So POSTs are never repeated
+//!   unless the spec vouches for them, and `x-vbazure-idempotent: false` turns retries off for
+//!   a GET.
+//! - **Secret bodies.** An operation whose request or success body holds a `format: password`
+//!   string (a token, a password) has no body quoted in its errors.
 
-/// `POST /api/oauth2/token`.
-pub const CREATE_TOKEN: &str = "createToken";
-/// `POST /api/v1/virtualMachines/{id}/deleteBackups`.
-pub const DELETE_BACKUPS: &str = "deleteBackups";
-/// `GET /api/v1/jobSessions`.
-pub const LIST_JOB_SESSIONS: &str = "listJobSessions";
-/// `GET /api/v1/jobSessions/{sessionId}`.
-pub const GET_JOB_SESSION: &str = "getJobSession";
-/// `GET /api/v1/jobSessions/{sessionId}/log`.
-pub const GET_JOB_SESSION_LOG: &str = "getJobSessionLog";
-/// `POST /api/v1/jobSessions/{sessionId}/stop`.
-pub const STOP_JOB_SESSION: &str = "stopJobSession";
+/// What the hooks and the error mapping know about one operation of the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OperationFacts {
+    /// The spec's `operationId` (`createToken`): the name errors give.
+    pub id: &'static str,
+    /// The name progenitor gives the operation's method and passes to the hooks as
+    /// `OperationInfo::operation_id` (`create_token`), read from the generated code itself.
+    pub key: &'static str,
+    /// The HTTP method, upper-case.
+    pub method: &'static str,
+    /// The path template as documented.
+    pub path: &'static str,
+    /// Whether its requests carry the bearer token.
+    pub sends_token: bool,
+    /// Whether a request may be sent again after a connection failure or a transient status.
+    pub retry_safe: bool,
+    /// Whether its request or success body holds secrets, so that no body is quoted.
+    pub secret_bodies: bool,
+}
+
+include!(concat!(env!("OUT_DIR"), "/operation_facts.rs"));
+
+/// The facts of the operation progenitor calls `key` (an `OperationInfo::operation_id`).
+pub fn by_key(key: &str) -> Option<&'static OperationFacts> {
+    all().iter().find(|facts| facts.key == key)
+}
+
+/// The facts of the operation with this `operationId`.
+pub fn by_id(id: &str) -> Option<&'static OperationFacts> {
+    all().iter().find(|facts| facts.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_facts_follow_the_spec() {
+        let token = by_id(CREATE_TOKEN).expect("the token operation");
+        assert_eq!(token.method, "POST");
+        assert_eq!(by_key(token.key), Some(token));
+        assert!(!token.sends_token && !token.retry_safe && token.secret_bodies);
+        let delete = by_id(DELETE_BACKUPS).expect("the deletion");
+        assert!(delete.sends_token && !delete.retry_safe && !delete.secret_bodies);
+        let get = by_key("get_job_session").expect("by progenitor's name");
+        assert_eq!(get.id, GET_JOB_SESSION);
+        assert!(get.sends_token && get.retry_safe && !get.secret_bodies);
+        assert!(
+            by_key("getJobSession").is_none(),
+            "keys are progenitor's names"
+        );
+        assert_eq!(all().len(), 6);
+    }
+}

@@ -55,6 +55,16 @@ async fn token_grant(
         .await;
 }
 
+/// Moves tokio's clock (which the tokens' lifetimes follow) `by` forward, at once.
+///
+/// Paused only for the jump: the mock server answers from another thread, and a paused clock
+/// that auto-advances while the test waits on a socket would fire the client's timeouts.
+async fn skip(by: Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
 #[tokio::test]
 async fn one_login_serves_many_requests() {
     let server = MockServer::start().await;
@@ -102,11 +112,108 @@ async fn the_token_is_refreshed_before_it_expires() {
         .await
         .expect("with the first token");
     // A 2 s token is renewed halfway through its life.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    skip(Duration::from_millis(1100)).await;
     appliance
         .job_session("11")
         .await
         .expect("with the refreshed token");
+}
+
+#[tokio::test]
+async fn concurrent_requests_with_an_expired_token_share_one_renewal() {
+    let server = MockServer::start().await;
+    token_grant(
+        &server,
+        "Password",
+        None,
+        token_body("access-1", "refresh-1", 60),
+        1,
+    )
+    .await;
+    // Slow, so that every request finds the renewal under way.
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Refresh_token"))
+        // The token request itself carries no token: it never waits on the renewal it is.
+        .and(|r: &Request| !r.headers.contains_key("authorization"))
+        .respond_with(
+            json(200, &token_body("access-2", "refresh-2", 3600))
+                .set_delay(Duration::from_millis(100)),
+        )
+        .named("the one renewal")
+        .expect(1)
+        .mount(&server)
+        .await;
+    session_for(&server, "access-2", 32).await;
+
+    let appliance = with_password(&server.uri(), "pw");
+    appliance.login().await.expect("logs in");
+    skip(Duration::from_secs(61)).await; // past its expiry
+    let calls = (0..32).map(|_| appliance.job_session("11"));
+    for result in futures_util::future::join_all(calls).await {
+        result.expect("succeeds with the renewed token");
+    }
+}
+
+#[tokio::test]
+async fn a_renewal_abandoned_by_its_request_is_taken_over() {
+    use futures_util::FutureExt;
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Password"))
+        .respond_with(
+            json(200, &token_body("access-1", "refresh-1", 3600))
+                .set_delay(Duration::from_millis(50)),
+        )
+        // The abandoned login may or may not have reached the server.
+        .expect(1..=2)
+        .mount(&server)
+        .await;
+    session_for(&server, "access-1", 1).await;
+
+    let appliance = with_password(&server.uri(), "pw");
+    let mut first = Box::pin(appliance.login());
+    assert!(first.as_mut().now_or_never().is_none(), "renewing");
+    let mut second = Box::pin(appliance.job_session("11"));
+    assert!(second.as_mut().now_or_never().is_none(), "waiting");
+    drop(first);
+    let session = tokio::time::timeout(Duration::from_secs(10), second)
+        .await
+        .expect("the waiting request does not hang")
+        .expect("succeeds");
+    assert_eq!(session.id, "11");
+}
+
+#[tokio::test]
+async fn a_refused_refresh_falls_back_to_one_password_login() {
+    let server = MockServer::start().await;
+    token_grant(
+        &server,
+        "Password",
+        None,
+        token_body("access-1", "refresh-1", 60),
+        2, // the first login, then the one after the refused refresh
+    )
+    .await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Refresh_token"))
+        .respond_with(problem(400, "Bad Request", "The refresh token expired."))
+        .named("refused refresh")
+        .expect(1)
+        .mount(&server)
+        .await;
+    session_for(&server, "access-1", 1).await;
+
+    let appliance = with_password(&server.uri(), "pw");
+    appliance.login().await.expect("logs in");
+    skip(Duration::from_secs(61)).await;
+    appliance
+        .job_session("11")
+        .await
+        .expect("after logging in again");
 }
 
 #[tokio::test]

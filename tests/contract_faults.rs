@@ -164,7 +164,10 @@ async fn an_empty_success_body_is_reported_with_status_and_content_type() {
         1,
     )
     .await;
-    let ErrorKind::UnexpectedResponse { response, reason } = error.kind() else {
+    let ErrorKind::UnexpectedResponse {
+        response, reason, ..
+    } = error.kind()
+    else {
         panic!("{error:?}")
     };
     assert_eq!(response.status, 200);
@@ -178,12 +181,22 @@ async fn truncated_json_is_an_unexpected_response() {
     let cut = ResponseTemplate::new(200)
         .set_body_raw(body[..body.len() / 2].to_string(), "application/json");
     let (_s, error) = get_answered_with(cut, 1).await;
-    let ErrorKind::UnexpectedResponse { reason, response } = error.kind() else {
+    let ErrorKind::UnexpectedResponse {
+        reason, response, ..
+    } = error.kind()
+    else {
         panic!("{error:?}")
     };
     assert!(
         reason.as_deref().unwrap_or_default().contains("EOF"),
         "{reason:?}"
+    );
+    let cause = std::error::Error::source(&error).expect("the decoder's error");
+    assert!(
+        cause
+            .downcast_ref::<serde_json::Error>()
+            .is_some_and(|e| e.is_eof()),
+        "{cause:?}"
     );
     assert!(
         response.body_excerpt.starts_with("{\"id\":\"11\""),
@@ -229,7 +242,17 @@ async fn a_slow_answer_is_a_timeout_and_not_retried() {
         .build()
         .expect("valid settings");
     let error = appliance.job_session("11").await.expect_err("times out");
-    assert!(matches!(error.kind(), ErrorKind::Timeout), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Timeout { .. }),
+        "{error:?}"
+    );
+    let cause = std::error::Error::source(&error).expect("the HTTP client's error");
+    assert!(
+        cause
+            .downcast_ref::<reqwest::Error>()
+            .is_some_and(|e| e.is_timeout()),
+        "{cause:?}"
+    );
     assert!(error.is_transport());
 }
 
@@ -289,4 +312,11 @@ async fn an_unreachable_appliance_is_a_connect_error() {
             .starts_with("getJobSession: cannot connect to the appliance"),
         "{error}"
     );
+    // The cause is the HTTP client's error, without the URL (the caller's own, which may
+    // carry credentials) in its message or its `Debug`.
+    let cause = std::error::Error::source(&error).expect("the HTTP client's error");
+    let reqwest_error = cause.downcast_ref::<reqwest::Error>().expect("reqwest's");
+    assert!(reqwest_error.is_connect() && reqwest_error.url().is_none());
+    let shown = format!("{cause} {cause:?} {error:?}");
+    assert!(!shown.contains(&url), "{shown}");
 }

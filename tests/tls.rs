@@ -1,11 +1,11 @@
 //! TLS settings: rustls with ring, the platform's roots, extra CA files, and clear errors.
 
-use vbazure::{Appliance, BuildError, Client, ClientRuntime};
+use vbazure::{Appliance, BuildError, Client, ClientState};
 
 #[test]
 fn a_raw_generated_client_builds_without_panicking() {
-    // reqwest has no default crypto provider in this build; the runtime installs ring's.
-    let _client = Client::new("https://appliance.example.com", ClientRuntime::default());
+    // reqwest has no default crypto provider in this build; the client state installs ring's.
+    let _client = Client::new("https://appliance.example.com", ClientState::default());
 }
 
 #[test]
@@ -169,10 +169,40 @@ mod handshake {
             .await
             .expect_err("refused");
         assert!(
-            matches!(error.kind(), ErrorKind::Connect { .. }),
+            matches!(
+                error.kind(),
+                ErrorKind::Tls {
+                    invalid_certificate: true,
+                    ..
+                }
+            ),
             "{error:?}"
         );
+        assert!(error.is_transport());
         assert!(error.to_string().contains("certificate"), "{error}");
+        // The cause is kept, and it is rustls' own error that says why.
+        let cause = std::error::Error::source(&error).expect("a cause");
+        assert!(rustls_error_in(cause).is_some(), "{cause:?}");
+    }
+
+    /// rustls' error in a chain of causes (an `io::Error` hides what it wraps from `source`).
+    fn rustls_error_in<'a>(
+        error: &'a (dyn std::error::Error + 'static),
+    ) -> Option<&'a rustls::Error> {
+        let mut next = Some(error);
+        while let Some(current) = next {
+            if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+                return Some(tls);
+            }
+            next = match current
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+            {
+                Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+                None => current.source(),
+            };
+        }
+        None
     }
 
     #[tokio::test]

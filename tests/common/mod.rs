@@ -98,3 +98,15 @@ pub fn session(id: &str, status: &str) -> serde_json::Value {
     body["status"] = serde_json::json!(status);
     body
 }
+
+/// A client for `mock`, built with the credentials the mock accepts, and logged in.
+pub async fn logged_in(mock: &vbazure_mock::MockAppliance) -> vbazure::Appliance {
+    let config = mock.config();
+    let appliance = vbazure::Appliance::builder(mock.url())
+        .credentials(config.username, config.password)
+        .retry_policy(fast_retries())
+        .build()
+        .expect("the mock's URL and credentials make a valid client");
+    appliance.login().await.expect("logs in to the mock");
+    appliance
+}

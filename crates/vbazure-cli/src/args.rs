@@ -53,7 +53,8 @@ pub struct Global {
     #[arg(long, value_enum, default_value_t = Output::Text, global = true)]
     pub output: Output,
     /// Start the built-in mock appliance on loopback and run against it
-    #[arg(long, global = true)]
+    // Kept, hidden, in a build without the mock, so that `--mock` says why it cannot work.
+    #[arg(long, global = true, hide = cfg!(not(feature = "mock")))]
     pub mock: bool,
 }
 

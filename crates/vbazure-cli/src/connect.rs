@@ -3,7 +3,6 @@
 use std::io::IsTerminal;
 
 use vbazure::Appliance;
-use vbazure_mock::MockAppliance;
 
 use crate::args::Global;
 use crate::exit::Exit;
@@ -12,36 +11,58 @@ use crate::Failure;
 /// A client, and the mock it talks to when `--mock` started one (kept alive with it).
 pub struct Connection {
     pub appliance: Appliance,
-    _mock: Option<MockAppliance>,
+    #[cfg(feature = "mock")]
+    _mock: Option<vbazure_mock::MockAppliance>,
+}
+
+/// A client for the built-in mock appliance, started on loopback.
+#[cfg(feature = "mock")]
+async fn connect_mock() -> Result<Connection, Failure> {
+    let mock = vbazure_mock::MockAppliance::start().await.map_err(|e| {
+        Failure::new(
+            Exit::Api,
+            format!("cannot start the built-in mock appliance: {e}"),
+        )
+    })?;
+    eprintln!(
+        "vbazure: using the built-in mock appliance at {}",
+        mock.url()
+    );
+    let config = mock.config();
+    let appliance = Appliance::builder(mock.url())
+        .credentials(config.username, config.password)
+        .build()
+        .map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
+    Ok(Connection {
+        appliance,
+        _mock: Some(mock),
+    })
+}
+
+#[cfg(not(feature = "mock"))]
+async fn connect_mock() -> Result<Connection, Failure> {
+    Err(Failure::new(
+        Exit::Usage,
+        "--mock: this vbazure was built without the built-in mock appliance (cargo feature \
+         `mock`); pass --url / VBAZURE_URL, or rebuild with default features"
+            .to_string(),
+    ))
 }
 
 pub async fn connect(global: &Global) -> Result<Connection, Failure> {
     let usage = |message: String| Failure::new(Exit::Usage, message);
     if global.mock {
-        let mock = MockAppliance::start().await.map_err(|e| {
-            Failure::new(
-                Exit::Api,
-                format!("cannot start the built-in mock appliance: {e}"),
-            )
-        })?;
-        eprintln!(
-            "vbazure: using the built-in mock appliance at {}",
-            mock.url()
-        );
-        let appliance = Appliance::builder(mock.url())
-            .credentials(
-                vbazure_mock::DEFAULT_USERNAME,
-                vbazure_mock::DEFAULT_PASSWORD,
-            )
-            .build()
-            .map_err(|e| usage(e.to_string()))?;
-        return Ok(Connection {
-            appliance,
-            _mock: Some(mock),
-        });
+        return connect_mock().await;
     }
     let url = global.url.as_deref().ok_or_else(|| {
-        usage("no appliance URL: pass --url or set VBAZURE_URL (or try --mock)".to_string())
+        let mock_hint = if cfg!(feature = "mock") {
+            " (or try --mock)"
+        } else {
+            ""
+        };
+        usage(format!(
+            "no appliance URL: pass --url or set VBAZURE_URL{mock_hint}"
+        ))
     })?;
     let mut builder = Appliance::builder(url);
     builder = match (&global.token, &global.username) {
@@ -67,6 +88,7 @@ pub async fn connect(global: &Global) -> Result<Connection, Failure> {
     let appliance = builder.build().map_err(|e| usage(e.to_string()))?;
     Ok(Connection {
         appliance,
+        #[cfg(feature = "mock")]
         _mock: None,
     })
 }

@@ -42,13 +42,14 @@ pub fn error_line(context: &str, error: &vbazure::Error) -> String {
         ErrorKind::Forbidden(_) => {
             " (the account may not do this: check its role on the appliance)"
         }
-        ErrorKind::Connect { message } if message.contains("certificate") => {
-            " (the appliance's certificate is not trusted: pass its CA with --ca-cert)"
-        }
-        ErrorKind::Connect { .. } => {
+        ErrorKind::Tls {
+            invalid_certificate: true,
+            ..
+        } => " (the appliance's certificate is not trusted: pass its CA with --ca-cert)",
+        ErrorKind::Connect { .. } | ErrorKind::Tls { .. } => {
             " (check --url / VBAZURE_URL and that the appliance is reachable)"
         }
-        ErrorKind::Timeout => " (the appliance is slow to answer: try again later)",
+        ErrorKind::Timeout { .. } => " (the appliance is slow to answer: try again later)",
         ErrorKind::Throttled { .. } => {
             " (the appliance is busy: lower --concurrency or try again later)"
         }

@@ -51,6 +51,17 @@ async fn mock(progress: Progress, final_status: FinalStatus) -> MockAppliance {
         .expect("the mock starts")
 }
 
+/// A `vbazure` client for `mock`, with the credentials the mock accepts, logged in.
+async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
+    let config = mock.config();
+    let appliance = vbazure::Appliance::builder(mock.url())
+        .credentials(config.username, config.password)
+        .build()
+        .expect("the mock's URL and credentials make a valid client");
+    appliance.login().await.expect("logs in to the mock");
+    appliance
+}
+
 const FAST: [&str; 2] = ["--poll-interval", "10ms"];
 
 /// Snapshot settings that hide what changes from run to run.
@@ -249,7 +260,7 @@ async fn ids_from_a_file_with_comments_and_duplicates_are_deleted_once() {
         "{}",
         run.stdout
     );
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = logged_in(&mock).await;
     assert_eq!(
         appliance
             .job_sessions_page(0, 100)

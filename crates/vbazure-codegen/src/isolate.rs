@@ -3,51 +3,45 @@
 
 use progenitor::GenerationSettings;
 use serde_json::{Map, Value};
+use vbazure_spec::Document;
 
 use crate::unwind;
 
 /// `while generating operation X` / `while generating the component schemas` / a shrug.
-pub(crate) fn culprit(spec: &Value, settings: &GenerationSettings) -> String {
+pub(crate) fn culprit(doc: &Document, settings: &GenerationSettings) -> String {
     let panics = |candidate: &Value| -> bool {
         let Ok(parsed) = serde_json::from_value::<openapiv3::OpenAPI>(candidate.clone()) else {
             return false;
         };
         unwind::catch(|| progenitor::Generator::new(settings).generate_tokens(&parsed)).is_err()
     };
-    let mut without_paths = spec.clone();
+    let mut without_paths = doc.value().clone();
     without_paths["paths"] = Value::Object(Map::new());
     if panics(&without_paths) {
         return "while generating the component schemas".to_string();
     }
-    for (path, item) in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            if !operation.is_object() || method == "parameters" {
-                continue;
-            }
-            let mut single_item = Map::new();
-            single_item.insert(method.clone(), operation.clone());
-            if let Some(shared) = item.get("parameters") {
-                single_item.insert("parameters".to_string(), shared.clone());
-            }
-            let mut candidate = without_paths.clone();
-            candidate["paths"] =
-                Value::Object(Map::from_iter([(path.clone(), Value::Object(single_item))]));
-            if panics(&candidate) {
-                let id = operation.get("operationId").and_then(Value::as_str);
-                let name = id.map_or_else(
-                    || format!("{} {path}", method.to_uppercase()),
-                    str::to_string,
-                );
-                return format!(
-                    "while generating operation {name} ({} {path})",
-                    method.to_uppercase()
-                );
-            }
+    for operation in doc.operations() {
+        let Some(value) = doc.get(&operation.pointer) else {
+            continue;
+        };
+        // The operation alone in its path item, with the parameters it shares.
+        let mut single_item = Map::new();
+        single_item.insert(operation.method.to_string(), value.clone());
+        if let Some(shared) = doc.get(&format!("{}/parameters", operation.item_pointer)) {
+            single_item.insert("parameters".to_string(), shared.clone());
+        }
+        let mut candidate = without_paths.clone();
+        candidate["paths"] = Value::Object(Map::from_iter([(
+            operation.path.clone(),
+            Value::Object(single_item),
+        )]));
+        if panics(&candidate) {
+            return format!(
+                "while generating operation {} ({} {})",
+                operation.name,
+                operation.method.to_uppercase(),
+                operation.path
+            );
         }
     }
     "(no single operation or schema reproduces it alone)".to_string()

@@ -1,8 +1,9 @@
 //! Generates vbazure's typed client from `openapi.yaml` with progenitor.
 //!
-//! The build script of the `vbazure` package calls [`generate`]; keeping the work here, in a
+//! The build script of the `vbazure` package calls [`generate_files`]; keeping the work here, in a
 //! library, lets tests run it on any spec and assert what a person would be told.
 
+mod facts;
 mod isolate;
 mod settings;
 mod surface;
@@ -12,13 +13,19 @@ use std::path::Path;
 
 use vbazure_spec::Document;
 
+pub use facts::RETRY_EXTENSION;
 pub use settings::{generation_settings, HANDWRITTEN_FORMATS};
 pub use surface::api_surface;
 
-/// The generated client: its source, and a summary of its public surface for review.
+/// The generated client: its source, the facts its hooks need, and a summary of its public
+/// surface for review.
 pub struct Generated {
     /// The client's Rust source, formatted.
     pub source: String,
+    /// The Rust source of `operation_facts.rs`: each operation's `operationId`, the name
+    /// progenitor gives its method, and whether it sends a token, may be repeated and has
+    /// secret bodies (see `vbazure::operations` for the rules).
+    pub operation_facts: String,
     /// One line per operation and per type, for a reviewable snapshot of every spec change.
     pub surface: String,
 }
@@ -87,7 +94,7 @@ pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
         match unwind::catch(|| progenitor::Generator::new(&settings).generate_tokens(&spec)) {
             Ok(result) => result.map_err(|e| generator_failed(e.to_string()))?,
             Err(panic) => {
-                let culprit = isolate::culprit(doc.value(), &settings);
+                let culprit = isolate::culprit(doc, &settings);
                 // The first line says what; the rest is often a long Debug dump of the generator's own.
                 let first_line = panic.lines().next().unwrap_or_default();
                 return Err(generator_failed(format!(
@@ -97,20 +104,29 @@ pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
         };
     let file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| generator_failed(format!("it produced code that does not parse: {e}")))?;
+    let operation_facts = facts::operation_facts(doc, &file).map_err(|e| match e {
+        facts::FactsError::Spec(findings) => GenerateError::Check {
+            source_name: source_name.clone(),
+            findings,
+        },
+        facts::FactsError::Generated(message) => generator_failed(message),
+    })?;
     Ok(Generated {
         surface: api_surface(&file),
+        operation_facts,
         source: prettyplease::unparse(&file),
     })
 }
 
-/// Reads the spec at `spec_path` and writes `vbazure_generated.rs` and `api_surface.txt` into
-/// `out_dir`. Returns the message to print when it cannot.
+/// Reads the spec at `spec_path` and writes `vbazure_generated.rs`, `operation_facts.rs` and
+/// `api_surface.txt` into `out_dir`. Returns the message to print when it cannot.
 pub fn generate_files(spec_path: &Path, source_name: &str, out_dir: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(spec_path)
         .map_err(|e| format!("{source_name}: cannot read the spec: {e}"))?;
     let generated = generate(source_name, &text).map_err(|e| e.to_string())?;
     for (name, content) in [
         ("vbazure_generated.rs", &generated.source),
+        ("operation_facts.rs", &generated.operation_facts),
         ("api_surface.txt", &generated.surface),
     ] {
         let path = out_dir.join(name);

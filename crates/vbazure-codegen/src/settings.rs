@@ -71,8 +71,8 @@ pub fn open_enums(doc: &Document) -> Vec<String> {
         .collect()
 }
 
-/// The generated `Client`'s inner value: the runtime state of the hand-written hooks.
+/// The generated `Client`'s inner value: the state of the hand-written hooks.
 fn inner_type() -> proc_macro2::TokenStream {
-    let path: syn::Path = syn::parse_quote!(crate::ClientRuntime);
+    let path: syn::Path = syn::parse_quote!(crate::ClientState);
     quote::quote!(#path)
 }

@@ -10,7 +10,7 @@ use crate::server::{Call, Shared};
 
 /// The answer of a stateful operation, or `None` when the operation has no handler here.
 pub(crate) fn handle(shared: &Shared, call: &Call<'_>) -> Option<Reply> {
-    Some(match call.operation.id.as_str() {
+    Some(match call.operation.name.as_str() {
         "createToken" => create_token(shared, call),
         "deleteBackups" => delete_backups(shared, call),
         "listJobSessions" => list_job_sessions(shared, call),

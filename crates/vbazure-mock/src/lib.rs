@@ -6,15 +6,24 @@
 //! Every request is checked against the spec (problem-details answers, as the real API gives),
 //! and every answer is checked against its schema before it is sent.
 //!
+//! The mock is a server for any client: it knows nothing of the `vbazure` client, and writes
+//! the server's formats (.NET times and durations) itself. A client needs its URL and the
+//! credentials it accepts:
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let mock = vbazure_mock::MockAppliance::start().await?;
-//! let appliance = mock.appliance().await?; // logged in
+//! let config = mock.config();
+//! let appliance = vbazure::Appliance::builder(mock.url())
+//!     .credentials(config.username, config.password)
+//!     .build()?;
+//! appliance.login().await?;
 //! let session = appliance.delete_backups("vm-1").await?;
 //! # Ok(()) }
 //! ```
 
 mod config;
+mod dotnet;
 mod handlers;
 mod reply;
 mod routes;
@@ -29,6 +38,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use vbazure_spec::Document;
 
+pub use routes::RouteError;
 pub use config::{FinalStatus, MockConfig, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
 use crate::config::InjectedFailures;
@@ -42,6 +52,9 @@ pub const SPEC: &str = include_str!("../../../openapi.yaml");
 /// Why the mock could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
+    /// Two documented paths cannot be told apart by the router.
+    #[error(transparent)]
+    Routes(#[from] routes::RouteError),
     /// The spec could not be read.
     #[error("the spec cannot be read: {0}")]
     Spec(#[from] vbazure_spec::LoadError),
@@ -136,8 +149,9 @@ impl MockBuilder {
             error,
         })?;
         let url = format!("http://{address}");
+        let routes = Routes::from_document(&doc)?;
         let shared = Arc::new(Shared {
-            routes: Routes::from_document(&doc),
+            routes,
             doc,
             base_url: url.clone(),
             config: Mutex::new(self.config),
@@ -189,17 +203,10 @@ impl MockAppliance {
         &self.url
     }
 
-    /// A `vbazure` client for this mock with the configured credentials, already logged in.
-    pub async fn appliance(&self) -> Result<vbazure::Appliance, vbazure::Error> {
-        let config = self.shared.config();
-        let appliance = vbazure::Appliance::builder(self.url.clone())
-            .credentials(config.username, config.password)
-            .build()
-            // Building fails only on a bad URL, missing credentials or a bad CA file; the
-            // mock's own `http://127.0.0.1:<port>` and credentials are none of those.
-            .expect("the mock's own URL and credentials make a valid client");
-        appliance.login().await?;
-        Ok(appliance)
+    /// The settings it runs with now, the credentials it accepts among them
+    /// (`username`, `password`).
+    pub fn config(&self) -> MockConfig {
+        self.shared.config()
     }
 
     /// The next `count` requests, whatever they are, are answered with `status`.

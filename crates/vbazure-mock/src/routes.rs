@@ -1,58 +1,9 @@
-//! The route table, read from the spec: every operation with its path, method, security,
-//! parameters, request body and responses. Nothing here names an operation of this API.
+//! The route table: the document's operations (read once by `vbazure_spec`) by path template
+//! and method. Nothing here names an operation of this API.
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-use vbazure_spec::{pointer, Document, METHODS};
-
-/// One documented operation.
-#[derive(Debug)]
-pub(crate) struct Operation {
-    /// The `operationId` (or `METHOD /path` when there is none).
-    pub id: String,
-    /// Upper-case HTTP method.
-    pub method: String,
-    /// The path as documented, e.g. `/api/v1/jobSessions/{sessionId}`.
-    pub template: String,
-    segments: Vec<Segment>,
-    /// Whether a bearer token is required.
-    pub secured: bool,
-    /// Declared query parameters: name, required, schema pointer.
-    pub query: Vec<Parameter>,
-    /// Declared path parameters.
-    pub path_params: Vec<Parameter>,
-    /// The request body, if the operation takes one.
-    pub body: Option<Body>,
-    /// Responses by status key (`200`, `4XX`, `default`).
-    pub responses: BTreeMap<String, Response>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Parameter {
-    pub name: String,
-    pub required: bool,
-    pub schema: Option<String>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Body {
-    pub required: bool,
-    /// Media type and its schema pointer.
-    pub media_types: Vec<(String, Option<String>)>,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct Response {
-    /// Media type, schema pointer and the first documented example.
-    pub content: Vec<(String, Option<String>, Option<Value>)>,
-}
-
-#[derive(Debug, PartialEq)]
-enum Segment {
-    Literal(String),
-    Param(String),
-}
+use vbazure_spec::{Document, MediaType, Operation, Parameter, ParameterIn};
 
 /// What a request path and method lead to.
 pub(crate) enum Found<'a> {
@@ -63,293 +14,201 @@ pub(crate) enum Found<'a> {
     NoPath(Option<String>),
 }
 
-#[derive(Debug)]
+/// Two documented paths the router cannot tell apart.
+#[derive(Debug, thiserror::Error)]
+#[error("the documented path {template} cannot be routed: {reason}")]
+pub struct RouteError {
+    /// The path template as documented.
+    pub template: String,
+    /// What the router said (usually: it conflicts with another template).
+    pub reason: String,
+}
+
 pub(crate) struct Routes {
-    pub operations: Vec<Operation>,
+    operations: Vec<Operation>,
+    /// Path template → indexes into `operations`, one per method. matchit reads OpenAPI's
+    /// `{param}` templates as they are written.
+    router: matchit::Router<Vec<usize>>,
+}
+
+impl std::fmt::Debug for Routes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Routes")
+            .field("operations", &self.operations.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Routes {
-    pub(crate) fn from_document(doc: &Document) -> Self {
-        let mut operations = Vec::new();
-        let global_security = doc.get("/security");
-        for (template, item) in doc
-            .get("/paths")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let item_pointer = pointer::push("/paths", template);
-            let item_params = pointer::push(&item_pointer, "parameters");
-            for method in METHODS {
-                let Some(operation) = item.get(method) else {
-                    continue;
-                };
-                let op_pointer = pointer::push(&item_pointer, method);
-                let id = operation
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map_or_else(
-                        || format!("{} {template}", method.to_uppercase()),
-                        str::to_string,
-                    );
-                let security = operation.get("security").or(global_security);
-                let secured = security.and_then(Value::as_array).is_some_and(|reqs| {
-                    !reqs.is_empty()
-                        && reqs
-                            .iter()
-                            .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
-                });
-                let mut params = parameters(doc, &item_params);
-                // Operation parameters override path-item ones of the same name.
-                for p in parameters(doc, &pointer::push(&op_pointer, "parameters")) {
-                    params.retain(|(name, place, _)| !(name == &p.0 && place == &p.1));
-                    params.push(p);
-                }
-                let split = |place: &str| {
-                    params
-                        .iter()
-                        .filter(|(_, p, _)| p == place)
-                        .map(|(_, _, param)| Parameter {
-                            name: param.name.clone(),
-                            required: param.required,
-                            schema: param.schema.clone(),
-                        })
-                        .collect()
-                };
-                operations.push(Operation {
-                    id,
-                    method: method.to_uppercase(),
-                    template: template.clone(),
-                    segments: segments(template),
-                    secured,
-                    query: split("query"),
-                    path_params: split("path"),
-                    body: body(doc, &pointer::push(&op_pointer, "requestBody")),
-                    responses: responses(doc, &pointer::push(&op_pointer, "responses")),
-                });
-            }
+    pub(crate) fn from_document(doc: &Document) -> Result<Self, RouteError> {
+        let operations = doc.operations().to_vec();
+        let mut by_template: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, operation) in operations.iter().enumerate() {
+            by_template.entry(&operation.path).or_default().push(i);
         }
-        Self { operations }
+        let mut router = matchit::Router::new();
+        for (template, indexes) in by_template {
+            router.insert(template, indexes).map_err(|e| RouteError {
+                template: template.to_string(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(Self { operations, router })
     }
 
     pub(crate) fn find(&self, path: &str, method: &str) -> Found<'_> {
-        let request: Vec<String> = path
-            .trim_start_matches('/')
-            .split('/')
-            .map(|s| {
-                percent_encoding::percent_decode_str(s)
-                    .decode_utf8_lossy()
-                    .into_owned()
+        let Ok(matched) = self.router.at(path) else {
+            return Found::NoPath(self.closest(path));
+        };
+        let params: BTreeMap<String, String> = matched
+            .params
+            .iter()
+            .map(|(name, raw)| {
+                // Matched on the raw path, so that an encoded `/` stays inside its segment.
+                let value = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+                (name.to_string(), value.into_owned())
             })
             .collect();
+        let candidates = matched.value.iter().map(|&i| &self.operations[i]);
         let mut allowed = Vec::new();
-        for operation in &self.operations {
-            let Some(params) = matches(&operation.segments, &request) else {
-                continue;
-            };
-            if operation.method == method {
+        for operation in candidates {
+            if operation.method.eq_ignore_ascii_case(method) {
                 return Found::Operation(operation, params);
             }
-            allowed.push(operation.method.clone());
+            allowed.push(operation.method.to_uppercase());
         }
-        if !allowed.is_empty() {
-            return Found::MethodNotAllowed(allowed);
-        }
-        let closest = self
-            .operations
+        Found::MethodNotAllowed(allowed)
+    }
+
+    /// The documented template nearest to `path` by edit distance, each `{param}` counted as
+    /// the request's own segment at that place (so only the literal parts count).
+    fn closest(&self, path: &str) -> Option<String> {
+        let request: Vec<&str> = path.split('/').collect();
+        self.operations
             .iter()
-            .map(|o| (path_distance(&request, &o.segments), &o.template))
+            .map(|o| {
+                let filled: Vec<&str> = o
+                    .path
+                    .split('/')
+                    .enumerate()
+                    .map(
+                        |(i, segment)| match (segment.starts_with('{'), request.get(i)) {
+                            (true, Some(actual)) => *actual,
+                            _ => segment,
+                        },
+                    )
+                    .collect();
+                (strsim::levenshtein(path, &filled.join("/")), &o.path)
+            })
             .min()
-            .map(|(_, t)| t.clone());
-        Found::NoPath(closest)
-    }
-
-    /// The schema of the answer `status` of `operation`, by exact status, range, or `default`.
-    pub(crate) fn response_schema(operation: &Operation, status: u16) -> Option<&Response> {
-        let exact = status.to_string();
-        let range = format!("{}XX", status / 100);
-        operation
-            .responses
-            .get(&exact)
-            .or_else(|| operation.responses.get(&range))
-            .or_else(|| operation.responses.get("default"))
+            .map(|(_, template)| template.clone())
     }
 }
 
-type RawParameter = (String, String, Parameter);
-
-fn parameters(doc: &Document, list: &str) -> Vec<RawParameter> {
-    let count = doc.get(list).and_then(Value::as_array).map_or(0, Vec::len);
-    (0..count)
-        .filter_map(|i| {
-            let at = pointer::push(list, &i.to_string());
-            let (p, value) = doc.deref(&at)?;
-            let name = value.get("name")?.as_str()?.to_string();
-            let place = value.get("in")?.as_str()?.to_string();
-            let required = value.get("required") == Some(&Value::Bool(true));
-            let schema = value.get("schema").map(|_| pointer::push(&p, "schema"));
-            Some((
-                name.clone(),
-                place,
-                Parameter {
-                    name,
-                    required,
-                    schema,
-                },
-            ))
-        })
-        .collect()
+/// The operation's parameters that go in `place`.
+pub(crate) fn parameters_in(
+    operation: &Operation,
+    place: ParameterIn,
+) -> impl Iterator<Item = &Parameter> {
+    operation
+        .parameters
+        .iter()
+        .filter(move |p| p.location == place)
 }
 
-fn body(doc: &Document, at: &str) -> Option<Body> {
-    let (p, value) = doc.deref(at)?;
-    let media_types = value
-        .get("content")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(media, content)| {
-            let schema = content.get("schema").map(|_| {
-                pointer::push(
-                    &pointer::push(&pointer::push(&p, "content"), media),
-                    "schema",
-                )
-            });
-            (media.clone(), schema)
-        })
-        .collect();
-    Some(Body {
-        required: value.get("required") == Some(&Value::Bool(true)),
-        media_types,
-    })
-}
-
-fn responses(doc: &Document, at: &str) -> BTreeMap<String, Response> {
-    let mut out = BTreeMap::new();
-    for (status, _) in doc.get(at).and_then(Value::as_object).into_iter().flatten() {
-        let response_pointer = pointer::push(at, status);
-        let Some((p, response)) = doc.deref(&response_pointer) else {
-            continue;
-        };
-        let p = p.to_string();
-        let mut parsed = Response::default();
-        for (media, content) in response
-            .get("content")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let media_pointer = pointer::push(&pointer::push(&p, "content"), media);
-            let schema = content
-                .get("schema")
-                .map(|_| pointer::push(&media_pointer, "schema"));
-            let example = content.get("example").cloned().or_else(|| {
-                let (key, _) = content.get("examples")?.as_object()?.iter().next()?;
-                let example_pointer =
-                    pointer::push(&pointer::push(&media_pointer, "examples"), key);
-                doc.deref(&example_pointer)?.1.get("value").cloned()
-            });
-            parsed.content.push((media.clone(), schema, example));
-        }
-        out.insert(status.clone(), parsed);
-    }
-    out
-}
-
-fn segments(template: &str) -> Vec<Segment> {
-    template
-        .trim_start_matches('/')
-        .split('/')
-        .map(
-            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => Segment::Param(name.to_string()),
-                None => Segment::Literal(s.to_string()),
-            },
-        )
-        .collect()
-}
-
-fn matches(template: &[Segment], request: &[String]) -> Option<BTreeMap<String, String>> {
-    if template.len() != request.len() {
-        return None;
-    }
-    let mut params = BTreeMap::new();
-    for (segment, actual) in template.iter().zip(request) {
-        match segment {
-            Segment::Literal(literal) if literal == actual => {}
-            Segment::Param(name) if !actual.is_empty() => {
-                params.insert(name.clone(), actual.clone());
-            }
-            _ => return None,
-        }
-    }
-    Some(params)
-}
-
-/// How far a request path is from a template, segment by segment: a parameter matches any
-/// segment; a literal costs its edit distance; a missing or extra segment costs its length.
-fn path_distance(request: &[String], template: &[Segment]) -> usize {
-    let cost = |segment: &Segment| match segment {
-        Segment::Literal(l) => l.chars().count() + 1,
-        Segment::Param(_) => 1,
-    };
-    let mut row: Vec<usize> = std::iter::once(0)
-        .chain(template.iter().scan(0, |sum, s| {
-            *sum += cost(s);
-            Some(*sum)
-        }))
-        .collect();
-    for actual in request {
-        let mut previous = row[0];
-        row[0] += actual.chars().count() + 1;
-        for (j, segment) in template.iter().enumerate() {
-            let substitute = match segment {
-                Segment::Literal(l) => edit_distance(actual, l),
-                Segment::Param(_) => 0,
-            };
-            let current = row[j + 1];
-            row[j + 1] = (previous + substitute)
-                .min(row[j] + cost(segment))
-                .min(current + actual.chars().count() + 1);
-            previous = current;
-        }
-    }
-    row[template.len()]
-}
-
-/// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
+/// The documented body of the answer `status`: the exact status, its range, or `default`, in
+/// this media type.
+pub(crate) fn response_body<'a>(
+    operation: &'a Operation,
+    status: u16,
+    media_type: &str,
+) -> Option<&'a MediaType> {
+    let response = operation
+        .responses
+        .iter()
+        .find(|r| r.status == status.to_string())
+        .or_else(|| operation.responses.iter().find(|r| r.covers(status)))
+        .or_else(|| operation.responses.iter().find(|r| r.status == "default"))?;
+    response
+        .content
+        .iter()
+        .find(|m| m.essence() == media_type.to_ascii_lowercase())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const SPEC: &str = r#"
+openapi: 3.0.3
+paths:
+  /api/v1/jobSessions/{sessionId}/log:
+    get: {operationId: getLog, responses: {"200": {description: ok}}}
+  /api/v8.1/protectedItem/virtualMachines/deleteBackups:
+    post: {operationId: deleteMany, responses: {"202": {description: ok}}}
+  /api/v8.1/protectedItem/virtualMachines/{id}:
+    get: {operationId: getVm, responses: {"200": {description: ok}}}
+    delete: {operationId: forgetVm, responses: {"204": {description: ok}}}
+"#;
+
+    fn routes() -> Routes {
+        Routes::from_document(&Document::parse("t.yaml", SPEC).ok().unwrap()).unwrap()
+    }
+
     #[test]
-    fn templates_match_decoded_segments() {
-        let t = segments("/api/v1/jobSessions/{sessionId}/log");
-        let request: Vec<String> = ["api", "v1", "jobSessions", "../x", "log"]
-            .map(String::from)
-            .to_vec();
-        assert_eq!(matches(&t, &request).unwrap()["sessionId"], "../x");
-        assert!(matches(&t, &request[..4]).is_none());
+    fn templates_match_and_parameters_are_decoded() {
+        let routes = routes();
+        match routes.find("/api/v1/jobSessions/..%2Fx/log", "GET") {
+            Found::Operation(op, params) => {
+                assert_eq!(op.name, "getLog");
+                assert_eq!(params["sessionId"], "../x");
+            }
+            _ => panic!("no match"),
+        }
+        // A literal segment wins over a parameter in the same place.
+        match routes.find(
+            "/api/v8.1/protectedItem/virtualMachines/deleteBackups",
+            "POST",
+        ) {
+            Found::Operation(op, _) => assert_eq!(op.name, "deleteMany"),
+            _ => panic!("no match"),
+        }
+        match routes.find("/api/v8.1/protectedItem/virtualMachines/vm-1", "PUT") {
+            Found::MethodNotAllowed(allowed) => assert_eq!(allowed, ["GET", "DELETE"]),
+            _ => panic!("expected 405"),
+        }
+        assert!(matches!(
+            routes.find("/api/v1/jobSessions//log", "GET"),
+            Found::NoPath(_)
+        ));
+    }
+
+    #[test]
+    fn the_closest_path_counts_only_literal_differences() {
+        let routes = routes();
+        let Found::NoPath(closest) = routes.find("/api/v1/jobSesions/12/log", "GET") else {
+            panic!("expected no path");
+        };
         assert_eq!(
-            edit_distance("/api/v1/jobSesions", "/api/v1/jobSessions"),
-            1
+            closest.as_deref(),
+            Some("/api/v1/jobSessions/{sessionId}/log")
         );
+        let Found::NoPath(closest) = routes.find("/api/v8.1/protectedItem/virtualMachine/7", "GET")
+        else {
+            panic!("expected no path");
+        };
+        assert_eq!(
+            closest.as_deref(),
+            Some("/api/v8.1/protectedItem/virtualMachines/{id}")
+        );
+    }
+
+    #[test]
+    fn templates_the_router_cannot_tell_apart_are_an_error() {
+        let text = "openapi: 3.0.3\npaths:\n  /a/{x}: {get: {responses: {}}}\n  /a/{y}: {post: {responses: {}}}\n";
+        let error = Routes::from_document(&Document::parse("t.yaml", text).ok().unwrap())
+            .err()
+            .unwrap();
+        assert_eq!(error.template, "/a/{y}");
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -14,12 +15,12 @@ use hyper::{Request, Response};
 use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use vbazure_spec::Document;
+use vbazure_spec::{Document, Operation, ParameterIn};
 
 use crate::config::{FinalStatus, InjectedFailures, MockConfig, Progress};
 use crate::handlers;
 use crate::reply::Reply;
-use crate::routes::{Found, Operation, Routes};
+use crate::routes::{parameters_in, response_body, Found, Routes};
 use crate::state::State;
 
 /// The largest request body read.
@@ -142,7 +143,7 @@ pub(crate) async fn answer(
     };
     let reply = match prepare(shared, operation, path_params, query, headers, body) {
         Ok(call) => {
-            handlers::handle(shared, &call).unwrap_or_else(|| documented_example(operation))
+            handlers::handle(shared, &call).unwrap_or_else(|| documented_example(&shared.doc, operation))
         }
         Err(reply) => reply,
     };
@@ -157,7 +158,7 @@ fn prepare<'a>(
     headers: &HeaderMap,
     body: Result<Bytes, u16>,
 ) -> Result<Call<'a>, Reply> {
-    if operation.secured {
+    if operation.needs_token {
         let token = headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -177,7 +178,7 @@ fn prepare<'a>(
     })?;
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut parsed_body = None;
-    if let Some(declared) = &operation.body {
+    if let Some(declared) = &operation.request_body {
         let content_type = headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -188,16 +189,12 @@ fn prepare<'a>(
             .unwrap_or_default()
             .trim()
             .to_ascii_lowercase();
-        match declared
-            .media_types
-            .iter()
-            .find(|(m, _)| m.eq_ignore_ascii_case(&essence))
-        {
+        match declared.content.iter().find(|m| m.essence() == essence) {
             None if !body.is_empty() || declared.required => {
                 let accepted: Vec<&str> = declared
-                    .media_types
+                    .content
                     .iter()
-                    .map(|(m, _)| m.as_str())
+                    .map(|m| m.media_type.as_str())
                     .collect();
                 let shown = if content_type.is_empty() {
                     "no content type"
@@ -213,8 +210,8 @@ fn prepare<'a>(
                 ));
             }
             None => {}
-            Some((media, schema)) => {
-                let value = if media == "application/x-www-form-urlencoded" {
+            Some(media) => {
+                let value = if media.essence() == "application/x-www-form-urlencoded" {
                     Value::Object(
                         url::form_urlencoded::parse(&body)
                             .into_owned()
@@ -229,13 +226,13 @@ fn prepare<'a>(
                         )]))
                     })?
                 };
-                if let Some(schema) = schema {
+                if let Some(schema) = &media.schema {
                     for violation in vbazure_spec::validate(&shared.doc, schema, &value) {
+                        // The top-level field concerned, as ASP.NET's validation names it.
                         let field = vbazure_spec::pointer::tokens(&violation.instance)
                             .into_iter()
-                            .next();
-                        let field = field
-                            .or_else(|| required_name(&violation.message))
+                            .next()
+                            .or(violation.property)
                             .unwrap_or_else(|| "body".to_string());
                         errors.entry(field).or_default().push(violation.message);
                     }
@@ -252,7 +249,7 @@ fn prepare<'a>(
         })
         .unwrap_or_default();
     let mut query_values = Map::new();
-    for param in &operation.query {
+    for param in parameters_in(operation, ParameterIn::Query) {
         let Some((_, raw)) = pairs.iter().find(|(k, _)| k == &param.name) else {
             if param.required {
                 errors
@@ -278,7 +275,7 @@ fn prepare<'a>(
             Err(message) => errors.entry(param.name.clone()).or_default().push(message),
         }
     }
-    for param in &operation.path_params {
+    for param in parameters_in(operation, ParameterIn::Path) {
         let (Some(raw), Some(schema)) = (path_params.get(&param.name), param.schema.as_deref())
         else {
             continue;
@@ -304,13 +301,6 @@ fn prepare<'a>(
         query: query_values,
         body: parsed_body,
     })
-}
-
-/// `x` from "the required property `x` is missing".
-fn required_name(message: &str) -> Option<String> {
-    let start = message.find('`')? + 1;
-    let end = start + message[start..].find('`')?;
-    Some(message[start..end].to_string())
 }
 
 /// A text parameter as the JSON value its schema's type asks for.
@@ -339,24 +329,17 @@ fn typed(doc: &Document, schema: Option<&str>, raw: &str) -> Result<Value, Strin
 }
 
 /// The first documented success answer of an operation without a handler here.
-fn documented_example(operation: &Operation) -> Reply {
-    let success = operation
-        .responses
-        .iter()
-        .find(|(status, _)| status.starts_with('2'));
-    let Some((status, response)) = success else {
+fn documented_example(doc: &Document, operation: &Operation) -> Reply {
+    let Some(response) = operation.responses.iter().find(|r| r.is_success()) else {
         return Reply::problem(
             500,
-            format!("{} documents no success answer.", operation.id),
+            format!("{} documents no success answer.", operation.name),
         );
     };
-    let code = status.parse().unwrap_or(200);
-    match response
-        .content
-        .iter()
-        .find_map(|(_, _, example)| example.clone())
-    {
-        Some(example) => Reply::json(code, example),
+    // A range (`2XX`) is answered with its first code.
+    let code = response.status.parse().unwrap_or(200);
+    match response.content.iter().find_map(|m| m.first_example(doc)) {
+        Some(example) => Reply::json(code, example.clone()),
         None => Reply::empty(code),
     }
 }
@@ -369,9 +352,8 @@ fn checked(shared: &Shared, operation: Option<&Operation>, reply: Reply) -> Repl
     };
     let essence = reply.content_type.split(';').next().unwrap_or_default();
     let documented = operation
-        .and_then(|operation| Routes::response_schema(operation, reply.status))
-        .and_then(|response| response.content.iter().find(|(m, _, _)| m == essence))
-        .and_then(|(_, schema, _)| schema.clone());
+        .and_then(|operation| response_body(operation, reply.status, essence))
+        .and_then(|media| media.schema.clone());
     // Errors the mock raises itself (security, validation) may be ones an operation does not
     // list; the API still answers them with problem details.
     let problem_schema = "/components/schemas/ProblemDetails";
@@ -379,7 +361,7 @@ fn checked(shared: &Shared, operation: Option<&Operation>, reply: Reply) -> Repl
         (reply.content_type == crate::reply::PROBLEM && shared.doc.get(problem_schema).is_some())
             .then(|| problem_schema.to_string())
     });
-    let where_ = operation.map_or("(no operation)", |o| o.id.as_str());
+    let where_ = operation.map_or("(no operation)", |o| o.name.as_str());
     let violations: Vec<String> = match &schema {
         Some(schema) => vbazure_spec::validate(&shared.doc, schema, body)
             .iter()
@@ -447,6 +429,55 @@ async fn serve_request(
     Ok(to_http(reply))
 }
 
+/// What to do after failed accepts: an error that ends only the one connection (the client
+/// gave up before it was accepted) is passed over; any other (too many open files, no memory)
+/// fails again at once until something changes, so the loop pauses, longer the longer the
+/// burst lasts, and says so once per burst instead of spinning a core and flooding stderr.
+#[derive(Debug, Default)]
+struct AcceptBackoff {
+    /// Failures since the last accepted connection.
+    failures: u32,
+}
+
+/// What the accept loop does after an error.
+#[derive(Debug, PartialEq, Eq)]
+struct AfterError {
+    /// How long to wait before accepting again.
+    pause: Duration,
+    /// Whether to say so on stderr: only at the first error of a burst.
+    log: bool,
+}
+
+impl AcceptBackoff {
+    const FIRST_PAUSE: Duration = Duration::from_millis(10);
+    const LONGEST_PAUSE: Duration = Duration::from_secs(1);
+
+    fn failed(&mut self, error: &std::io::Error) -> AfterError {
+        use std::io::ErrorKind::{ConnectionAborted, ConnectionReset, Interrupted};
+        if matches!(
+            error.kind(),
+            ConnectionAborted | ConnectionReset | Interrupted
+        ) {
+            return AfterError {
+                pause: Duration::ZERO,
+                log: false,
+            };
+        }
+        self.failures = self.failures.saturating_add(1);
+        let doublings = (self.failures - 1).min(10);
+        AfterError {
+            pause: (Self::FIRST_PAUSE * 2u32.pow(doublings)).min(Self::LONGEST_PAUSE),
+            log: self.failures == 1,
+        }
+    }
+
+    /// A connection was accepted: the burst, if any, is over. The failures it had, if any.
+    fn accepted(&mut self) -> Option<u32> {
+        let failures = std::mem::take(&mut self.failures);
+        (failures > 0).then_some(failures)
+    }
+}
+
 /// Serves until `shutdown` turns true; each connection on a task of its own.
 pub(crate) async fn serve(
     listener: TcpListener,
@@ -454,10 +485,33 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = tokio::task::JoinSet::new();
+    let mut backoff = AcceptBackoff::default();
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(error) => {
+                        let after = backoff.failed(&error);
+                        if after.log {
+                            eprintln!(
+                                "vbazure-mock: cannot accept connections ({error}); retrying, \
+                                 with pauses of up to {:?}",
+                                AcceptBackoff::LONGEST_PAUSE
+                            );
+                        }
+                        if !after.pause.is_zero() {
+                            tokio::select! {
+                                () = tokio::time::sleep(after.pause) => {}
+                                _ = shutdown.changed() => break,
+                            }
+                        }
+                        continue;
+                    }
+                };
+                if let Some(failures) = backoff.accepted() {
+                    eprintln!("vbazure-mock: accepting connections again after {failures} failed accept(s)");
+                }
                 let shared = shared.clone();
                 connections.spawn(async move {
                     let service = hyper::service::service_fn(move |request| serve_request(shared.clone(), request));
@@ -482,4 +536,72 @@ pub(crate) async fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
         ));
     }
     TcpListener::bind(address).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(kind: std::io::ErrorKind) -> std::io::Error {
+        std::io::Error::new(kind, "test")
+    }
+
+    #[test]
+    fn a_burst_of_accept_errors_backs_off_and_logs_once() {
+        // EMFILE, "too many open files", as the OS reports it.
+        let emfile = std::io::Error::from_raw_os_error(24);
+        let mut backoff = AcceptBackoff::default();
+        let pauses: Vec<AfterError> = (0..12).map(|_| backoff.failed(&emfile)).collect();
+        assert_eq!(
+            pauses[0],
+            AfterError {
+                pause: Duration::from_millis(10),
+                log: true
+            }
+        );
+        assert_eq!(pauses[1].pause, Duration::from_millis(20));
+        assert_eq!(pauses[2].pause, Duration::from_millis(40));
+        assert!(
+            pauses.iter().skip(1).all(|p| !p.log),
+            "logged once per burst"
+        );
+        assert!(pauses.iter().all(|p| !p.pause.is_zero()), "never spins");
+        assert!(
+            pauses.windows(2).all(|w| w[0].pause <= w[1].pause),
+            "{pauses:?}"
+        );
+        assert_eq!(pauses[11].pause, AcceptBackoff::LONGEST_PAUSE);
+
+        assert_eq!(backoff.accepted(), Some(12), "the burst ends");
+        assert_eq!(backoff.accepted(), None);
+        let next = backoff.failed(&emfile);
+        assert_eq!(
+            next,
+            AfterError {
+                pause: Duration::from_millis(10),
+                log: true
+            },
+            "a new burst starts from the first pause and is logged"
+        );
+    }
+
+    #[test]
+    fn a_client_that_gave_up_before_its_accept_is_passed_over() {
+        let mut backoff = AcceptBackoff::default();
+        for kind in [
+            std::io::ErrorKind::ConnectionAborted,
+            std::io::ErrorKind::ConnectionReset,
+        ] {
+            assert_eq!(
+                backoff.failed(&error(kind)),
+                AfterError {
+                    pause: Duration::ZERO,
+                    log: false
+                }
+            );
+        }
+        assert_eq!(backoff.accepted(), None, "no burst was started");
+        let other = backoff.failed(&error(std::io::ErrorKind::OutOfMemory));
+        assert!(other.log && !other.pause.is_zero(), "{other:?}");
+    }
 }

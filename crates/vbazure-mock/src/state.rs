@@ -1,30 +1,98 @@
 //! The appliance's state: tokens and job sessions.
+//!
+//! Every decision that depends on time (a token's expiry, a session finishing after a while)
+//! reads tokio's clock, so tests can pause and advance it instead of sleeping. The times
+//! written in bodies (`executionStartTime`, `.issued`...) are wall-clock times.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use serde_json::{json, Value};
-use vbazure::{TimeSpan, Timestamp};
+use tokio::time::Instant;
 
 use crate::config::{FinalStatus, Progress};
+use crate::dotnet::{time_span, timestamp};
 
 #[derive(Debug)]
 struct AccessToken {
     expires: Instant,
 }
 
+/// The session statuses the mock uses, of those the spec's `SessionStatus` lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Status {
+    Running,
+    Canceling,
+    Canceled,
+    Success,
+    Warning,
+    Error,
+}
+
+impl Status {
+    /// As the API writes it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "Running",
+            Self::Canceling => "Canceling",
+            Self::Canceled => "Canceled",
+            Self::Success => "Success",
+            Self::Warning => "Warning",
+            Self::Error => "Error",
+        }
+    }
+}
+
+impl From<FinalStatus> for Status {
+    fn from(status: FinalStatus) -> Self {
+        match status {
+            FinalStatus::Success => Self::Success,
+            FinalStatus::Warning => Self::Warning,
+            FinalStatus::Error => Self::Error,
+        }
+    }
+}
+
+/// One record of a session's log.
+#[derive(Debug)]
+struct LogItem {
+    at: DateTime<Utc>,
+    status: Status,
+    message: String,
+}
+
+impl LogItem {
+    fn new(at: DateTime<Utc>, status: Status, message: String) -> Self {
+        Self {
+            at,
+            status,
+            message,
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        json!({
+            "logTime": timestamp(self.at),
+            "status": self.status.as_str(),
+            "message": self.message,
+            "executionStartTime": timestamp(self.at),
+            "executionDuration": time_span(TimeDelta::zero()),
+        })
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Session {
     pub id: u64,
     vm_id: String,
-    status: &'static str,
+    status: Status,
     started: DateTime<Utc>,
     started_at: Instant,
     stopped: Option<DateTime<Utc>>,
     polls: u32,
     usn: i64,
-    log: Vec<Value>,
+    log: Vec<LogItem>,
 }
 
 /// Tokens and sessions, behind one lock; no lock is held across an await.
@@ -36,21 +104,24 @@ pub(crate) struct State {
     next_session: u64,
 }
 
-/// The time as a .NET server keeps it: 100 ns ticks.
+/// The wall-clock time as a .NET server keeps it: 100 ns ticks.
 fn now() -> DateTime<Utc> {
     let now = Utc::now();
     now.with_nanosecond(now.nanosecond() / 100 * 100)
         .unwrap_or(now)
 }
 
-fn timestamp(t: DateTime<Utc>) -> String {
-    Timestamp::from(t).to_string()
-}
-
 fn random_token() -> String {
     (0..4)
         .map(|_| format!("{:016x}", fastrand::u64(..)))
         .collect()
+}
+
+/// The number a session id names: only the text the mock wrote (`"11"`), not another spelling
+/// of the same number (`"011"`, `"+11"`), which the appliance would not know either.
+fn session_number(id: &str) -> Option<u64> {
+    let number: u64 = id.parse().ok()?;
+    (number.to_string() == id).then_some(number)
 }
 
 impl State {
@@ -65,13 +136,13 @@ impl State {
     pub(crate) fn issue_tokens(&mut self, username: &str, lifetime: Duration) -> Value {
         let access = random_token();
         let refresh = random_token();
-        // A long-running mock issues many tokens: forget the expired ones.
         let now_instant = Instant::now();
+        // A long-running mock issues many tokens: forget the expired ones.
         self.access.retain(|_, token| token.expires > now_instant);
         self.access.insert(
             access.clone(),
             AccessToken {
-                expires: Instant::now() + lifetime,
+                expires: now_instant + lifetime,
             },
         );
         self.refresh.insert(refresh.clone(), username.to_string());
@@ -82,7 +153,7 @@ impl State {
             "refresh_token": refresh,
             "expires_in": lifetime.as_secs(),
             ".issued": timestamp(issued),
-            ".expires": timestamp(issued + chrono::TimeDelta::from_std(lifetime).unwrap_or_default()),
+            ".expires": timestamp(issued + TimeDelta::from_std(lifetime).unwrap_or_default()),
         })
     }
 
@@ -106,16 +177,16 @@ impl State {
             Session {
                 id,
                 vm_id: vm_id.to_string(),
-                status: "Running",
+                status: Status::Running,
                 started,
                 started_at: Instant::now(),
                 stopped: None,
                 polls: 0,
                 usn: 0,
-                log: vec![log_item(
+                log: vec![LogItem::new(
                     started,
-                    "Success",
-                    &format!("Backup deletion of virtual machine {vm_id} has started"),
+                    Status::Success,
+                    format!("Backup deletion of virtual machine {vm_id} has started"),
                 )],
             },
         );
@@ -123,8 +194,7 @@ impl State {
     }
 
     pub(crate) fn session_mut(&mut self, id: &str) -> Option<&mut Session> {
-        let id: u64 = id.parse().ok()?;
-        self.sessions.get_mut(&id)
+        self.sessions.get_mut(&session_number(id)?)
     }
 
     pub(crate) fn sessions_mut(&mut self) -> impl Iterator<Item = &mut Session> {
@@ -134,16 +204,6 @@ impl State {
     pub(crate) fn session_count(&self) -> usize {
         self.sessions.len()
     }
-}
-
-fn log_item(at: DateTime<Utc>, status: &str, message: &str) -> Value {
-    json!({
-        "logTime": timestamp(at),
-        "status": status,
-        "message": message,
-        "executionStartTime": timestamp(at),
-        "executionDuration": "00:00:00",
-    })
 }
 
 impl Session {
@@ -161,71 +221,72 @@ impl Session {
             Progress::Time(d) => self.started_at.elapsed() >= d,
         };
         match self.status {
-            "Running" if due => {
-                let status = final_status.as_str();
+            Status::Running if due => {
+                let status = Status::from(final_status);
+                let vm = &self.vm_id;
                 let message = match status {
-                    "Success" => format!(
-                        "Backups of virtual machine {} have been removed",
-                        self.vm_id
-                    ),
-                    "Warning" => format!(
-                        "Backups of virtual machine {} have been removed with warnings",
-                        self.vm_id
-                    ),
-                    _ => format!(
-                        "Failed to remove the backups of virtual machine {}",
-                        self.vm_id
-                    ),
+                    Status::Success => format!("Backups of virtual machine {vm} have been removed"),
+                    Status::Warning => {
+                        format!("Backups of virtual machine {vm} have been removed with warnings")
+                    }
+                    _ => format!("Failed to remove the backups of virtual machine {vm}"),
                 };
-                self.finish(status, &message);
+                self.finish(status, message);
             }
-            "Running" if polled => {
+            Status::Running if polled => {
                 let message = format!(
                     "Removing restore points of virtual machine {} (step {})",
                     self.vm_id, self.polls
                 );
-                self.log.push(log_item(now(), "Success", &message));
+                self.log.push(LogItem::new(now(), Status::Success, message));
                 self.usn += 1;
             }
             // A stop takes effect at the next read.
-            "Canceling" if polled || due => {
-                self.finish("Canceled", "The session was stopped by a user")
-            }
+            Status::Canceling if polled || due => self.finish(
+                Status::Canceled,
+                "The session was stopped by a user".to_string(),
+            ),
             _ => {}
         }
     }
 
-    fn finish(&mut self, status: &'static str, message: &str) {
+    fn finish(&mut self, status: Status, message: String) {
         let at = now();
         self.status = status;
         self.stopped = Some(at);
         self.usn += 1;
-        self.log.push(log_item(at, status, message));
+        self.log.push(LogItem::new(at, status, message));
     }
 
     /// Asks a running session to stop; false when it has already ended.
     pub(crate) fn request_stop(&mut self) -> bool {
-        if self.status != "Running" {
-            return self.status == "Canceling";
+        match self.status {
+            Status::Running => {
+                self.status = Status::Canceling;
+                self.usn += 1;
+                self.log.push(LogItem::new(
+                    now(),
+                    Status::Warning,
+                    "Stop requested by a user".to_string(),
+                ));
+                true
+            }
+            Status::Canceling => true,
+            _ => false,
         }
-        self.status = "Canceling";
-        self.usn += 1;
-        self.log
-            .push(log_item(now(), "Warning", "Stop requested by a user"));
-        true
     }
 
     pub(crate) fn to_json(&self, base_url: &str, with_localized_type: bool) -> Value {
         let end = self.stopped.unwrap_or_else(now);
-        let elapsed = (end - self.started).to_std().unwrap_or_default();
-        let duration = TimeSpan::try_from(elapsed).unwrap_or_default();
+        // The wall clock can step back: a session never ran for less than nothing.
+        let elapsed = (end - self.started).max(TimeDelta::zero());
         let url = format!("{base_url}/api/v1/jobSessions/{}", self.id);
         let mut body = json!({
             "id": self.id.to_string(),
             "type": "BackupDeletion",
             "executionStartTime": timestamp(self.started),
-            "executionDuration": duration.to_string(),
-            "status": self.status,
+            "executionDuration": time_span(elapsed),
+            "status": self.status.as_str(),
             "usn": self.usn,
             "_links": {"self": {"href": url}, "log": {"href": format!("{url}/log")}},
         });
@@ -239,6 +300,99 @@ impl Session {
     }
 
     pub(crate) fn log_json(&self) -> Value {
-        json!({"jobSessionId": self.id.to_string(), "log": self.log})
+        let log: Vec<Value> = self.log.iter().map(LogItem::to_json).collect();
+        json!({"jobSessionId": self.id.to_string(), "log": log})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_are_found_by_the_id_the_mock_wrote_only() {
+        let mut state = State::new();
+        let id = state.start_deletion("vm-1");
+        assert_eq!(id, 1);
+        assert!(state.session_mut("1").is_some());
+        for other in [
+            "01",
+            "+1",
+            " 1",
+            "1.0",
+            "2",
+            "",
+            "-1",
+            "18446744073709551616",
+        ] {
+            assert!(state.session_mut(other).is_none(), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn statuses_are_written_as_the_api_does() {
+        let written: Vec<&str> = [
+            Status::Running,
+            Status::Canceling,
+            Status::Canceled,
+            Status::Success,
+            Status::Warning,
+            Status::Error,
+        ]
+        .into_iter()
+        .map(Status::as_str)
+        .collect();
+        assert_eq!(
+            written,
+            [
+                "Running",
+                "Canceling",
+                "Canceled",
+                "Success",
+                "Warning",
+                "Error"
+            ]
+        );
+        for status in written {
+            assert!(
+                crate::SPEC.contains(&format!("        - {status}\n")),
+                "{status} is a documented SessionStatus"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_session_finishes_after_its_time_on_tokios_clock() {
+        let progression = (
+            Progress::Time(Duration::from_secs(60)),
+            FinalStatus::Warning,
+        );
+        let mut state = State::new();
+        let id = state.start_deletion("vm-1").to_string();
+        let session = state.session_mut(&id).expect("the session");
+        session.advance(progression, false);
+        assert_eq!(session.status, Status::Running);
+        tokio::time::advance(Duration::from_secs(59)).await;
+        session.advance(progression, false);
+        assert_eq!(session.status, Status::Running);
+        tokio::time::advance(Duration::from_secs(1)).await;
+        session.advance(progression, false);
+        assert_eq!(session.status, Status::Warning);
+        assert_eq!(session.to_json("http://mock", true)["status"], "Warning");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn tokens_expire_on_tokios_clock() {
+        let mut state = State::new();
+        let answer = state.issue_tokens("administrator", Duration::from_secs(3600));
+        let token = answer["access_token"]
+            .as_str()
+            .expect("a token")
+            .to_string();
+        assert!(state.access_is_valid(&token));
+        tokio::time::advance(Duration::from_secs(3599)).await;
+        assert!(state.access_is_valid(&token));
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(!state.access_is_valid(&token), "expired after its lifetime");
     }
 }

@@ -1,4 +1,9 @@
 //! The stateful flow through the mock, with the `vbazure` client.
+//!
+//! Tests where time must pass run on paused tokio time and advance it: the mock decides
+//! expiry and progress on tokio's clock, so no test sleeps on the wall clock.
+
+mod common;
 
 use std::time::Duration;
 
@@ -21,7 +26,7 @@ async fn delete_then_follow_the_session_to_success() {
         .start()
         .await
         .expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     let session = appliance
         .delete_backups("vm-1")
         .await
@@ -73,7 +78,7 @@ async fn the_final_status_is_the_scenarios() {
             .start()
             .await
             .expect("starts");
-        let appliance = mock.appliance().await.expect("logs in");
+        let appliance = common::logged_in(&mock).await;
         let session = appliance.delete_backups("vm-1").await.expect("starts");
         let done = appliance
             .wait_session(session, &quick(), |_| {})
@@ -84,26 +89,26 @@ async fn the_final_status_is_the_scenarios() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn sessions_can_finish_after_a_time() {
     let mock = MockAppliance::builder()
-        .progress(Progress::Time(Duration::from_millis(600)))
+        .progress(Progress::Time(Duration::from_secs(600)))
         .start()
         .await
         .expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     let session = appliance.delete_backups("vm-1").await.expect("starts");
+    tokio::time::advance(Duration::from_secs(599)).await;
     assert!(!appliance
         .job_session(&session.id)
         .await
         .expect("reads")
         .is_finished());
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    assert!(appliance
-        .job_session(&session.id)
-        .await
-        .expect("reads")
-        .is_finished());
+    tokio::time::advance(Duration::from_secs(1)).await;
+    let done = appliance.job_session(&session.id).await.expect("reads");
+    assert!(done.is_finished(), "{done:?}");
+    assert_eq!(done.status, SessionStatus::Success);
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
 }
 
 #[tokio::test]
@@ -113,7 +118,7 @@ async fn stop_goes_through_canceling_to_canceled() {
         .start()
         .await
         .expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     let session = appliance.delete_backups("vm-1").await.expect("starts");
     appliance
         .stop_job_session(&session.id)
@@ -141,7 +146,7 @@ async fn stop_goes_through_canceling_to_canceled() {
 #[tokio::test]
 async fn listing_pages_with_offset_limit_total_and_links() {
     let mock = MockAppliance::start().await.expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     for i in 0..7 {
         appliance
             .delete_backups(&format!("vm-{i}"))
@@ -205,7 +210,7 @@ async fn unknown_vms_can_be_answered_with_404() {
         .start()
         .await
         .expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     appliance.delete_backups("vm-a").await.expect("a known VM");
     let error = appliance.delete_backups("vm-b").await.expect_err("unknown");
     assert!(matches!(error.kind(), ErrorKind::NotFound(_)), "{error:?}");
@@ -220,7 +225,7 @@ async fn unknown_vms_can_be_answered_with_404() {
 #[tokio::test]
 async fn injected_failures_hit_the_next_requests() {
     let mock = MockAppliance::start().await.expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     mock.fail_next(1, 500);
     let error = appliance
         .delete_backups("vm-1")
@@ -235,29 +240,48 @@ async fn injected_failures_hit_the_next_requests() {
     assert_eq!(mock.requests() - requests, 2);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn latency_is_added_to_every_answer() {
     let mock = MockAppliance::builder()
-        .latency(Duration::from_millis(100))
+        .latency(Duration::from_secs(5))
         .start()
         .await
         .expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
-    let started = std::time::Instant::now();
+    let appliance = common::logged_in(&mock).await;
+    let started = tokio::time::Instant::now();
     appliance.delete_backups("vm-1").await.expect("starts");
-    assert!(started.elapsed() >= Duration::from_millis(100));
+    let took = started.elapsed();
+    // On paused time the only timer that moves the clock is the mock's latency.
+    assert!(
+        took >= Duration::from_secs(5) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn expired_tokens_are_refused_and_the_client_renews_them() {
     let mock = MockAppliance::builder()
-        .token_lifetime(Duration::from_secs(1))
+        .token_lifetime(Duration::from_secs(60))
         .start()
         .await
         .expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     let session = appliance.delete_backups("vm-1").await.expect("starts");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let token = common::access_token(mock.url()).await;
+    let read = |token: String| {
+        common::http()
+            .get(format!("{}/api/v1/jobSessions/{}", mock.url(), session.id))
+            .bearer_auth(token)
+            .send()
+    };
+    tokio::time::advance(Duration::from_secs(59)).await;
+    assert_eq!(read(token.clone()).await.expect("answers").status(), 200);
+    tokio::time::advance(Duration::from_secs(1)).await;
+    assert_eq!(
+        read(token).await.expect("answers").status(),
+        401,
+        "refused once its lifetime has passed"
+    );
     appliance
         .job_session(&session.id)
         .await
@@ -279,8 +303,19 @@ async fn expired_tokens_are_refused_and_the_client_renews_them() {
 async fn the_mock_stops_when_dropped() {
     let mock = MockAppliance::start().await.expect("starts");
     let url = mock.url().to_string();
+    let address = url.trim_start_matches("http://").to_string();
     drop(mock);
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Dropping aborts the server's task; on this current-thread runtime it is torn down (its
+    // listener closed) the next time the runtime runs tasks, which a yield lets it do.
+    let mut yields = 0;
+    while tokio::net::TcpStream::connect(&address).await.is_ok() {
+        yields += 1;
+        assert!(
+            yields < 100,
+            "the mock still accepts connections after dropping it"
+        );
+        tokio::task::yield_now().await;
+    }
     let error = vbazure::Appliance::builder(url)
         .access_token("t")
         .retry_policy(vbazure::RetryPolicy::none())
@@ -305,7 +340,7 @@ async fn sixty_four_clients_delete_and_wait_at_once() {
     let clients = futures_util::future::join_all((0..64).map(|i| {
         let mock = &mock;
         async move {
-            let appliance = mock.appliance().await.expect("logs in");
+            let appliance = common::logged_in(mock).await;
             let session = appliance
                 .delete_backups(&format!("vm-{i}"))
                 .await

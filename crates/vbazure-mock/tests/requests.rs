@@ -255,7 +255,7 @@ async fn malformed_requests_never_stop_the_mock() {
     .await;
     assert_eq!(status, 413);
     // Still serving.
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     appliance.delete_backups("vm-1").await.expect("serves");
     assert!(mock.violations().is_empty(), "{:?}", mock.violations());
 }

@@ -46,7 +46,7 @@ async fn an_operation_added_to_the_spec_is_served_from_its_example() {
         .start()
         .await
         .expect("starts");
-    let appliance = mock.appliance().await.expect("logs in");
+    let appliance = common::logged_in(&mock).await;
     let http = common::http();
     let url = format!("{}/api/v1/virtualMachines/vm-1/deleteSnapshots", mock.url());
 

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::examples::METHODS;
-use crate::{pointer, Document, Finding};
+use crate::operations::Operation;
+use crate::{pointer, Document, Finding, ParameterIn};
 
 const TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
@@ -110,131 +110,101 @@ fn is_schema_position(at: &str) -> bool {
         || (n == 3 && tokens[0] == "components" && tokens[1] == "schemas")
 }
 
-/// The operation a pointer lies in, as `operationId` (or `METHOD path`).
+/// The operation a pointer lies in, by its name (`operationId`, or `METHOD path`).
 pub(crate) fn operation_of(doc: &Document, at: &str) -> Option<String> {
-    let tokens = pointer::tokens(at);
-    if tokens.len() < 3 || tokens[0] != "paths" || !METHODS.contains(&tokens[2].as_str()) {
-        return None;
-    }
-    let op = pointer::push(&pointer::push("/paths", &tokens[1]), &tokens[2]);
-    Some(
-        doc.get(&pointer::push(&op, "operationId"))
-            .and_then(Value::as_str)
-            .map_or_else(
-                || format!("{} {}", tokens[2].to_uppercase(), tokens[1]),
-                str::to_string,
-            ),
-    )
+    doc.operation_at(at).map(|o| o.name.clone())
 }
 
 fn operations(doc: &Document, out: &mut Vec<Finding>) {
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
-    for (path, item) in doc
-        .get("/paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let item_pointer = pointer::push("/paths", path);
-        let in_path: BTreeSet<String> = path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(str::to_string)
-            .collect();
-        for method in METHODS {
-            let Some(operation) = item.get(method) else {
-                continue;
-            };
-            let op_pointer = pointer::push(&item_pointer, method);
-            let name = operation_of(doc, &op_pointer);
-            let name = name.as_deref();
-            match operation.get("operationId").and_then(Value::as_str) {
-                None => out.push(Finding::new(
-                    doc,
-                    "missing-operation-id",
-                    &op_pointer,
-                    name,
-                    "the operation has no `operationId`; the generator names methods after it"
-                        .into(),
-                )),
-                Some(id) => {
-                    let id_pointer = pointer::push(&op_pointer, "operationId");
-                    if let Some(first) = ids.insert(id.to_string(), id_pointer.clone()) {
-                        out.push(Finding::new(
-                            doc,
-                            "duplicate-operation-id",
-                            &id_pointer,
-                            name,
-                            format!(
-                                "`operationId: {id}` is already used at {}",
-                                doc.describe(&first)
-                            ),
-                        ));
+    let mut ids: BTreeMap<&str, String> = BTreeMap::new();
+    for operation in doc.operations() {
+        let name = Some(operation.name.as_str());
+        match &operation.operation_id {
+            None => out.push(Finding::new(
+                doc,
+                "missing-operation-id",
+                &operation.pointer,
+                name,
+                "the operation has no `operationId`; the generator names methods after it".into(),
+            )),
+            Some(id) => {
+                let id_pointer = pointer::push(&operation.pointer, "operationId");
+                match ids.get(id.as_str()) {
+                    Some(first) => out.push(Finding::new(
+                        doc,
+                        "duplicate-operation-id",
+                        &id_pointer,
+                        name,
+                        format!(
+                            "`operationId: {id}` is already used at {}",
+                            doc.describe(first)
+                        ),
+                    )),
+                    None => {
+                        ids.insert(id, id_pointer);
                     }
                 }
             }
-            path_parameters(doc, &item_pointer, &op_pointer, &in_path, name, out);
-            responses(doc, &op_pointer, name, out);
         }
+        path_parameters(doc, operation, out);
+        responses(doc, operation, out);
     }
+    // A path item's parameter is shared by its operations: report a problem with it once.
+    let mut seen = BTreeSet::new();
+    out.retain(|f| seen.insert((f.rule, f.pointer.clone(), f.message.clone())));
 }
 
 /// Path parameters: every `{name}` declared, every declared one in the path.
-fn path_parameters(
-    doc: &Document,
-    item: &str,
-    op: &str,
-    in_path: &BTreeSet<String>,
-    name: Option<&str>,
-    out: &mut Vec<Finding>,
-) {
-    let mut declared: BTreeMap<String, String> = BTreeMap::new();
-    for list in [
-        pointer::push(item, "parameters"),
-        pointer::push(op, "parameters"),
-    ] {
-        let count = doc.get(&list).and_then(Value::as_array).map_or(0, Vec::len);
-        for i in 0..count {
-            let at = pointer::push(&list, &i.to_string());
-            let Some((_, param)) = doc.deref(&at) else {
-                continue;
-            };
-            if param.get("in").and_then(Value::as_str) == Some("path") {
-                if let Some(param_name) = param.get("name").and_then(Value::as_str) {
-                    declared.insert(param_name.to_string(), at);
-                }
-            }
-        }
-    }
-    for missing in in_path.iter().filter(|p| !declared.contains_key(*p)) {
+fn path_parameters(doc: &Document, operation: &Operation, out: &mut Vec<Finding>) {
+    let name = Some(operation.name.as_str());
+    let in_path: BTreeSet<&str> = operation
+        .path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect();
+    let declared: Vec<_> = operation
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterIn::Path)
+        .collect();
+    for missing in in_path
+        .iter()
+        .filter(|p| !declared.iter().any(|d| d.name == **p))
+    {
         out.push(Finding::new(
             doc,
             "undeclared-path-parameter",
-            op,
+            &operation.pointer,
             name,
             format!("the path has `{{{missing}}}` but no parameter `{missing}` with `in: path` is declared"),
         ));
     }
-    for (extra, at) in declared.iter().filter(|(p, _)| !in_path.contains(*p)) {
+    for extra in declared
+        .iter()
+        .filter(|p| !in_path.contains(p.name.as_str()))
+    {
         out.push(Finding::new(
             doc,
             "unused-path-parameter",
-            at,
+            &extra.pointer,
             name,
-            format!("the path parameter `{extra}` is declared but the path has no `{{{extra}}}`"),
+            format!(
+                "the path parameter `{}` is declared but the path has no `{{{}}}`",
+                extra.name, extra.name
+            ),
         ));
     }
 }
 
 /// `responses` exists, and its success and error answers each have one body type at most: the
 /// generator gives each operation one success type and one error type.
-fn responses(doc: &Document, op: &str, name: Option<&str>, out: &mut Vec<Finding>) {
-    let at = pointer::push(op, "responses");
-    let Some(responses) = doc.get(&at).and_then(Value::as_object) else {
+fn responses(doc: &Document, operation: &Operation, out: &mut Vec<Finding>) {
+    let name = Some(operation.name.as_str());
+    let Some(at) = &operation.responses_pointer else {
         out.push(Finding::new(
             doc,
             "missing-responses",
-            op,
+            &operation.pointer,
             name,
             "the operation has no `responses`".into(),
         ));
@@ -242,20 +212,28 @@ fn responses(doc: &Document, op: &str, name: Option<&str>, out: &mut Vec<Finding
     };
     let mut success: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut error: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let has_success_range = responses.contains_key("2XX");
-    for (status, _) in responses {
-        let status_pointer = pointer::push(&at, status);
-        let kind = body_kind(doc, &status_pointer);
+    let has_success_range = operation.responses.iter().any(|r| r.status == "2XX");
+    // The codegen tells several success answers apart when each has its own status code and
+    // a body that is either absent or a component schema (see `several_success_answers`).
+    let mut one_type_per_code = true;
+    for response in &operation.responses {
+        let kind = body_kind(doc, response);
+        let status = &response.status;
         let is_default = status == "default";
-        if status.starts_with('2') || (is_default && !has_success_range) {
+        if response.is_success() || (is_default && !has_success_range) {
+            let exact = status.len() == 3 && status.bytes().all(|b| b.is_ascii_digit());
+            one_type_per_code &= exact && (kind == "no body" || kind.starts_with('`'));
             success
                 .entry(kind.clone())
                 .or_default()
                 .push(status.clone());
         }
-        if status.starts_with('4') || status.starts_with('5') || is_default {
+        if response.is_error() {
             error.entry(kind).or_default().push(status.clone());
         }
+    }
+    if one_type_per_code {
+        success.clear();
     }
     for (group, kinds) in [("success", success), ("error", error)] {
         if kinds.len() > 1 {
@@ -263,14 +241,19 @@ fn responses(doc: &Document, op: &str, name: Option<&str>, out: &mut Vec<Finding
                 .iter()
                 .map(|(kind, statuses)| format!("{} → {kind}", statuses.join(", ")))
                 .collect();
+            let advice = if group == "success" {
+                "several success answers are generated only when each has its own status code \
+                 (no range, no `default`) and either no body or a `$ref` to a component schema"
+            } else {
+                "the generator allows one error type: give them one schema (use 4XX/5XX ranges)"
+            };
             out.push(Finding::new(
                 doc,
                 "several-body-types",
-                &at,
+                at,
                 name,
                 format!(
-                    "the {group} answers have {} different body types ({}); the generator allows one: \
-                     give them one schema (use 4XX/5XX ranges for errors)",
+                    "the {group} answers have {} different body types ({}); {advice}",
                     kinds.len(),
                     described.join("; ")
                 ),
@@ -280,31 +263,25 @@ fn responses(doc: &Document, op: &str, name: Option<&str>, out: &mut Vec<Finding
 }
 
 /// What the generator makes of a response's body: a JSON schema, no body, or raw bytes.
-fn body_kind(doc: &Document, response: &str) -> String {
-    let Some((target, value)) = doc.deref(response) else {
+fn body_kind(doc: &Document, response: &crate::Response) -> String {
+    if response.target.is_none() {
         return "unresolved".into();
-    };
-    let Some(content) = value
-        .get("content")
-        .and_then(Value::as_object)
-        .filter(|c| !c.is_empty())
-    else {
+    }
+    if response.content.is_empty() {
         return "no body".into();
-    };
-    let json = content
-        .iter()
-        .find(|(media, _)| *media == "application/json" || media.starts_with("application/json;"));
+    }
+    let json = response.content.iter().find(|m| {
+        m.media_type == "application/json" || m.media_type.starts_with("application/json;")
+    });
     match json {
-        Some((media, body)) => match body.get("schema") {
-            Some(schema) => match schema.get("$ref").and_then(Value::as_str) {
+        Some(media) => match &media.schema {
+            Some(schema_at) => match doc
+                .get(schema_at)
+                .and_then(|schema| schema.get("$ref"))
+                .and_then(Value::as_str)
+            {
                 Some(reference) => format!("`{reference}`"),
-                None => format!(
-                    "the inline schema at {}",
-                    pointer::push(
-                        &pointer::push(&pointer::push(&target, "content"), media),
-                        "schema"
-                    )
-                ),
+                None => format!("the inline schema at {schema_at}"),
             },
             None => "JSON without a schema".into(),
         },

@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use crate::examples::METHODS;
-use crate::{pointer, Document};
+use crate::{pointer, Document, MediaType, Operation};
 
 /// Whether code using the generated client keeps compiling and working.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,45 +55,12 @@ impl Change {
     }
 }
 
-struct Op {
-    key: String,
-    method: &'static str,
-    path: String,
-    pointer: String,
-}
-
-fn operations(doc: &Document) -> BTreeMap<String, Op> {
-    let mut out = BTreeMap::new();
-    for (path, item) in doc
-        .get("/paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in METHODS {
-            let Some(value) = item.get(method) else {
-                continue;
-            };
-            let key = value
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map_or_else(
-                    || format!("{} {path}", method.to_uppercase()),
-                    str::to_string,
-                );
-            let pointer = pointer::push(&pointer::push("/paths", path), method);
-            out.insert(
-                key.clone(),
-                Op {
-                    key,
-                    method,
-                    path: path.clone(),
-                    pointer,
-                },
-            );
-        }
-    }
-    out
+/// The operations of a document by name (`operationId`, or `METHOD path`).
+fn operations(doc: &Document) -> BTreeMap<&str, &Operation> {
+    doc.operations()
+        .iter()
+        .map(|o| (o.name.as_str(), o))
+        .collect()
 }
 
 struct Differ<'a> {
@@ -195,11 +161,11 @@ impl Differ<'_> {
         }
     }
 
-    fn operation(&mut self, before: &Op, after: &Op) {
-        let op = Some(after.key.as_str());
+    fn operation(&mut self, before: &Operation, after: &Operation) {
+        let op = Some(after.name.as_str());
         // Parameters, by name and place (path-item parameters included).
-        let params_old = parameters(self.old, before);
-        let params_new = parameters(self.new, after);
+        let params_old = parameters(before);
+        let params_new = parameters(after);
         for (key, (at, required, _)) in &params_old {
             if !params_new.contains_key(key) {
                 let message = format!("the {} parameter `{}` was removed", key.1, key.0);
@@ -247,12 +213,9 @@ impl Differ<'_> {
             }
         }
         // Request body.
-        let body_old = pointer::push(&before.pointer, "requestBody");
-        let body_new = pointer::push(&after.pointer, "requestBody");
-        match (self.old.deref(&body_old), self.new.deref(&body_new)) {
-            (None, Some((at, body))) => {
-                let required = body.get("required") == Some(&Value::Bool(true));
-                let severity = if required {
+        match (&before.request_body, &after.request_body) {
+            (None, Some(body)) => {
+                let severity = if body.required {
                     Severity::Breaking
                 } else {
                     Severity::Compatible
@@ -260,24 +223,24 @@ impl Differ<'_> {
                 self.push(
                     severity,
                     "request-body-added",
-                    &at,
+                    &body.target,
                     op,
                     "a request body was added".into(),
                 );
             }
-            (Some((at, _)), None) => {
+            (Some(body), None) => {
                 self.push(
                     Severity::Breaking,
                     "request-body-removed",
-                    &at,
+                    &body.target,
                     op,
                     "the request body was removed".into(),
                 );
             }
-            (Some((at_old, _)), Some((at_new, _))) => {
+            (Some(old_body), Some(new_body)) => {
                 if let (Some(a), Some(b)) = (
-                    json_schema(self.old, &at_old),
-                    json_schema(self.new, &at_new),
+                    body_schema(&old_body.content),
+                    body_schema(&new_body.content),
                 ) {
                     self.schema(&a, &b, op);
                 }
@@ -285,23 +248,20 @@ impl Differ<'_> {
             (None, None) => {}
         }
         // Responses: the success statuses, then the success body.
-        let responses_old = pointer::push(&before.pointer, "responses");
         let responses_new = pointer::push(&after.pointer, "responses");
-        let success = |doc: &Document, at: &str| -> BTreeSet<String> {
-            doc.get(at)
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(k, _)| k.clone())
-                .filter(|k| k.starts_with('2'))
+        let success = |operation: &'_ Operation| -> BTreeMap<String, Option<String>> {
+            operation
+                .responses
+                .iter()
+                .filter(|r| r.is_success())
+                .map(|r| (r.status.clone(), body_schema(&r.content)))
                 .collect()
         };
-        let (old_success, new_success) = (
-            success(self.old, &responses_old),
-            success(self.new, &responses_new),
-        );
-        if old_success != new_success {
-            let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+        let (old_success, new_success) = (success(before), success(after));
+        if old_success.keys().ne(new_success.keys()) {
+            let list = |s: &BTreeMap<String, Option<String>>| {
+                s.keys().cloned().collect::<Vec<_>>().join(", ")
+            };
             let message = format!(
                 "the success status changed: {} → {}",
                 list(&old_success),
@@ -315,11 +275,12 @@ impl Differ<'_> {
                 message,
             );
         }
-        for status in old_success.intersection(&new_success) {
-            let a = json_schema(self.old, &pointer::push(&responses_old, status));
-            let b = json_schema(self.new, &pointer::push(&responses_new, status));
+        for (status, a) in &old_success {
+            let Some(b) = new_success.get(status) else {
+                continue;
+            };
             match (a, b) {
-                (Some(a), Some(b)) => self.schema(&a, &b, op),
+                (Some(a), Some(b)) => self.schema(a, b, op),
                 (Some(_), None) => self.push(
                     Severity::Breaking,
                     "response-body-removed",
@@ -555,56 +516,25 @@ impl Differ<'_> {
 
 /// Parameters of an operation (its path item's included) by (name, in): pointer, required,
 /// schema pointer.
-fn parameters(
-    doc: &Document,
-    op: &Op,
-) -> BTreeMap<(String, String), (String, bool, Option<String>)> {
-    let mut out = BTreeMap::new();
-    let item = pointer::push("/paths", &op.path);
-    for list in [
-        pointer::push(&item, "parameters"),
-        pointer::push(&op.pointer, "parameters"),
-    ] {
-        let count = doc.get(&list).and_then(Value::as_array).map_or(0, Vec::len);
-        for i in 0..count {
-            let at = pointer::push(&list, &i.to_string());
-            let Some((target, param)) = doc.deref(&at) else {
-                continue;
-            };
-            let name = param
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let place = param
-                .get("in")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let required = param.get("required") == Some(&Value::Bool(true));
-            let schema = param
-                .get("schema")
-                .map(|_| pointer::push(&target, "schema"));
-            out.insert((name, place), (at, required, schema));
-        }
-    }
-    out
+fn parameters(operation: &Operation) -> BTreeMap<(String, String), (String, bool, Option<String>)> {
+    operation
+        .parameters
+        .iter()
+        .map(|p| {
+            (
+                (p.name.clone(), p.location.as_str().to_string()),
+                (p.pointer.clone(), p.required, p.schema.clone()),
+            )
+        })
+        .collect()
 }
 
-/// The pointer of the JSON schema of a response or request body (after `$ref`s).
-fn json_schema(doc: &Document, at: &str) -> Option<String> {
-    let (target, value) = doc.deref(at)?;
-    let content = value.get("content")?.as_object()?;
-    let (media, body) = content.iter().find(|(m, _)| {
-        m.starts_with("application/json")
-            || m.ends_with("+json")
-            || *m == "application/x-www-form-urlencoded"
-    })?;
-    body.get("schema")?;
-    Some(pointer::push(
-        &pointer::push(&pointer::push(&target, "content"), media),
-        "schema",
-    ))
+/// The schema of a body: its JSON (or `+json`, or form) media type's.
+fn body_schema(content: &[MediaType]) -> Option<String> {
+    content
+        .iter()
+        .find(|m| m.is_json() || m.essence() == "application/x-www-form-urlencoded")
+        .and_then(|m| m.schema.clone())
 }
 
 fn component_name(doc: &Document, at: &str) -> Option<String> {

@@ -2,10 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
 use crate::error::{LoadError, Location};
+use crate::operations::Operation;
 use crate::{pointer, yaml};
 
 /// An OpenAPI document as read from YAML (or JSON, a subset of YAML), with the source location
@@ -15,6 +17,8 @@ pub struct Document {
     source_name: String,
     value: Value,
     locations: BTreeMap<String, Location>,
+    /// The operations, read on first use (see [`Document::operations`]).
+    pub(crate) operations: OnceLock<Vec<Operation>>,
 }
 
 impl Document {
@@ -37,6 +41,7 @@ impl Document {
                 source_name,
                 value: parsed.value,
                 locations: parsed.locations,
+                operations: OnceLock::new(),
             }),
             Err(problem) => Err(LoadError::Syntax {
                 source_name,

@@ -5,11 +5,6 @@ use serde_json::Value;
 use crate::pointer;
 use crate::Document;
 
-/// The HTTP methods an OpenAPI path item may hold, in the order they are walked.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// What an example illustrates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExampleKind {
@@ -100,47 +95,38 @@ fn is_ref(value: &Value) -> bool {
 
 impl<'a> Walk<'a> {
     fn paths(&mut self) {
-        for (path, item) in entries(self.doc.get("/paths")) {
-            let item_pointer = pointer::push("/paths", path);
-            for method in METHODS {
-                let Some(operation) = item.get(method) else {
-                    continue;
+        let doc = self.doc;
+        for operation in doc.operations() {
+            let op_id = operation.operation_id.clone();
+            let prefix = op_id.clone().unwrap_or_else(|| {
+                format!("{} {}", operation.method, operation.path)
+                    .replace(['/', '{', '}', ' '], "_")
+            });
+            // Shared parameters are walked where they are defined, with the components.
+            for parameter in operation.parameters.iter().filter(|p| !p.is_reference()) {
+                self.parameter(&parameter.pointer, &prefix, &op_id);
+            }
+            if let Some(body) = operation
+                .request_body
+                .as_ref()
+                .filter(|b| !b.is_reference())
+            {
+                let site = Site {
+                    prefix: format!("{prefix}.request"),
+                    kind: ExampleKind::RequestBody,
+                    operation_id: op_id.clone(),
                 };
-                let op_pointer = pointer::push(&item_pointer, method);
-                let op_id = operation
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
-                let prefix = op_id.clone().unwrap_or_else(|| {
-                    format!("{method} {path}").replace(['/', '{', '}', ' '], "_")
-                });
-                for params in [&item_pointer, &op_pointer] {
-                    self.parameters(&pointer::push(params, "parameters"), &prefix, &op_id);
-                }
-                let body = pointer::push(&op_pointer, "requestBody");
-                if self.doc.get(&body).is_some_and(|b| !is_ref(b)) {
-                    let site = Site {
-                        prefix: format!("{prefix}.request"),
-                        kind: ExampleKind::RequestBody,
-                        operation_id: op_id.clone(),
-                    };
-                    self.content(&pointer::push(&body, "content"), &site);
-                }
-                let responses = pointer::push(&op_pointer, "responses");
-                for (status, response) in entries(self.doc.get(&responses)) {
-                    if is_ref(response) {
-                        continue;
-                    }
-                    let site = Site {
-                        prefix: format!("{prefix}.{status}"),
-                        kind: ExampleKind::ResponseBody {
-                            status: status.clone(),
-                        },
-                        operation_id: op_id.clone(),
-                    };
-                    let content = pointer::push(&pointer::push(&responses, status), "content");
-                    self.content(&content, &site);
-                }
+                self.content(&pointer::push(&body.target, "content"), &site);
+            }
+            for response in operation.responses.iter().filter(|r| !r.is_reference()) {
+                let site = Site {
+                    prefix: format!("{prefix}.{}", response.status),
+                    kind: ExampleKind::ResponseBody {
+                        status: response.status.clone(),
+                    },
+                    operation_id: op_id.clone(),
+                };
+                self.content(&pointer::push(&response.pointer, "content"), &site);
             }
         }
     }
@@ -182,20 +168,6 @@ impl<'a> Walk<'a> {
         for (name, _) in entries(self.doc.get("/components/schemas")) {
             let p = pointer::push("/components/schemas", name);
             self.schema_examples(&p, &format!("components.schemas.{name}"), Some(name));
-        }
-    }
-
-    fn parameters(&mut self, list: &str, prefix: &str, op_id: &Option<String>) {
-        let count = self
-            .doc
-            .get(list)
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-        for i in 0..count {
-            let p = pointer::push(list, &i.to_string());
-            if self.doc.get(&p).is_some_and(|v| !is_ref(v)) {
-                self.parameter(&p, prefix, op_id);
-            }
         }
     }
 

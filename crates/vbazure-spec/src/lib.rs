@@ -13,6 +13,7 @@ mod examples;
 mod finding;
 pub mod formats;
 mod lint;
+mod operations;
 pub mod pointer;
 mod validate;
 mod yaml;
@@ -22,8 +23,11 @@ pub use diff::{diff, Change, Severity};
 pub use document::Document;
 pub use error::{LoadError, Location};
 pub use examples::{
-    component_schema_name, examples, Example, ExampleKind, Examples, UnreadableExample, METHODS,
+    component_schema_name, examples, Example, ExampleKind, Examples, UnreadableExample,
 };
 pub use finding::Finding;
 pub use lint::lint;
+pub use operations::{
+    MediaType, Operation, Parameter, ParameterIn, RequestBody, Response, METHODS,
+};
 pub use validate::{validate, Violation};

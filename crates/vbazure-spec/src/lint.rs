@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::check::operation_of;
-use crate::examples::METHODS;
 use crate::{check, examples, pointer, validate, Document, Finding};
 
 /// Every finding of [`check`] and of the rules here:
@@ -24,108 +23,72 @@ pub fn lint(doc: &Document) -> Vec<Finding> {
     example_conformance(doc, &mut out);
     defaults(doc, doc.value(), "", &mut out);
     unused_components(doc, &mut out);
+    // A shared component is reached from several operations: report each problem once.
+    let mut seen = BTreeSet::new();
+    out.retain(|f| seen.insert((f.rule, f.pointer.clone(), f.message.clone())));
     out.sort_by_key(|f| f.location);
     out
 }
 
 fn operations(doc: &Document, out: &mut Vec<Finding>) {
-    for (path, item) in doc
-        .get("/paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let item_pointer = pointer::push("/paths", path);
-        duplicate_parameters(doc, &pointer::push(&item_pointer, "parameters"), out);
-        for method in METHODS {
-            let Some(operation) = item.get(method) else {
-                continue;
-            };
-            let op = pointer::push(&item_pointer, method);
-            let name = operation_of(doc, &op);
-            duplicate_parameters(doc, &pointer::push(&op, "parameters"), out);
-            let summary = operation.get("summary").and_then(Value::as_str);
-            if summary.is_none_or(|s| s.trim().is_empty()) {
+    // A path item's parameter list is shared by its operations: report each repeat once.
+    let mut repeats = BTreeSet::new();
+    for operation in doc.operations() {
+        let name = Some(operation.name.as_str());
+        for repeat in &operation.duplicate_parameters {
+            if repeats.insert(repeat.pointer.clone()) {
                 out.push(Finding::new(
                     doc,
-                    "missing-summary",
-                    &op,
-                    name.as_deref(),
-                    "the operation has no `summary`".into(),
+                    "duplicate-parameter",
+                    &repeat.pointer,
+                    operation_of(doc, &repeat.pointer).as_deref(),
+                    format!(
+                        "the {} parameter `{}` is declared twice",
+                        repeat.location.as_str(),
+                        repeat.name
+                    ),
                 ));
             }
-            let responses = operation.get("responses").and_then(Value::as_object);
-            let success = responses.is_some_and(|r| r.keys().any(|k| k.starts_with('2')));
-            if responses.is_some() && !success {
+        }
+        if operation
+            .summary
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            out.push(Finding::new(
+                doc,
+                "missing-summary",
+                &operation.pointer,
+                name,
+                "the operation has no `summary`".into(),
+            ));
+        }
+        if let Some(responses) = &operation.responses_pointer {
+            if !operation.responses.iter().any(crate::Response::is_success) {
                 out.push(Finding::new(
                     doc,
                     "missing-success-response",
-                    &pointer::push(&op, "responses"),
-                    name.as_deref(),
+                    responses,
+                    name,
                     "the operation documents no 2xx answer".into(),
                 ));
             }
-            for (status, _) in responses.into_iter().flatten() {
-                let Some((at, response)) =
-                    doc.deref(&pointer::push(&pointer::push(&op, "responses"), status))
-                else {
-                    continue;
-                };
-                for (media, body) in response
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    let has_schema = body.get("schema").is_some();
-                    let has_example = body.get("example").is_some()
-                        || body
-                            .get("examples")
-                            .is_some_and(|e| e.as_object().is_some_and(|m| !m.is_empty()));
-                    if has_schema && !has_example {
-                        let media_pointer = pointer::push(&pointer::push(&at, "content"), media);
-                        out.push(Finding::new(
-                            doc,
-                            "missing-example",
-                            &media_pointer,
-                            name.as_deref(),
-                            format!("the {status} {media} body has no example"),
-                        ));
-                    }
+        }
+        for response in &operation.responses {
+            for media in response.content.iter().filter(|m| m.schema.is_some()) {
+                if !media.has_example() {
+                    out.push(Finding::new(
+                        doc,
+                        "missing-example",
+                        &media.pointer,
+                        name,
+                        format!(
+                            "the {} {} body has no example",
+                            response.status, media.media_type
+                        ),
+                    ));
                 }
             }
-        }
-    }
-}
-
-fn duplicate_parameters(doc: &Document, list: &str, out: &mut Vec<Finding>) {
-    let count = doc.get(list).and_then(Value::as_array).map_or(0, Vec::len);
-    let mut seen = BTreeSet::new();
-    for i in 0..count {
-        let at = pointer::push(list, &i.to_string());
-        let Some((_, param)) = doc.deref(&at) else {
-            continue;
-        };
-        let key = (
-            param
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            param
-                .get("in")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-        );
-        if !seen.insert(key.clone()) {
-            out.push(Finding::new(
-                doc,
-                "duplicate-parameter",
-                &at,
-                operation_of(doc, &at).as_deref(),
-                format!("the {} parameter `{}` is declared twice", key.1, key.0),
-            ));
         }
     }
 }

@@ -5,14 +5,20 @@ use serde_json::Value;
 
 use crate::{pointer, Document};
 
-/// One way a value breaks its schema.
+/// One way a value breaks its schema, in parts a program can use without reading the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
     /// Where in the value (a JSON pointer; `""` for the whole value).
     pub instance: String,
-    /// Where the rule is, in the document.
+    /// Where the rule is, in the document (the pointer of the keyword).
     pub schema: String,
-    /// What is wrong.
+    /// The schema keyword that is broken (`type`, `required`, `enum`, `format`, ...), or `$ref`
+    /// when the schema itself cannot be followed.
+    pub keyword: String,
+    /// The property concerned, for `required` (the missing one) and `additionalProperties`
+    /// (the one not allowed); for other keywords the last token of `instance`, if any.
+    pub property: Option<String>,
+    /// What is wrong, for people.
     pub message: String,
 }
 
@@ -40,12 +46,51 @@ pub fn validate(doc: &Document, schema_pointer: &str, value: &Value) -> Vec<Viol
 }
 
 fn violation(out: &mut Vec<Violation>, instance: &str, schema: &str, message: String) {
+    let keyword = pointer::tokens(schema)
+        .pop()
+        .filter(|k| KEYWORDS.contains(&k.as_str()))
+        .unwrap_or_else(|| "$ref".to_string());
     out.push(Violation {
         instance: instance.to_string(),
         schema: schema.to_string(),
+        keyword,
+        property: pointer::tokens(instance).pop(),
         message,
     });
 }
+
+/// A violation of `required` or `additionalProperties`, which concerns one named property.
+fn property_violation(
+    out: &mut Vec<Violation>,
+    instance: &str,
+    schema: &str,
+    property: &str,
+    message: String,
+) {
+    violation(out, instance, schema, message);
+    if let Some(last) = out.last_mut() {
+        last.property = Some(property.to_string());
+    }
+}
+
+/// The keywords a violation can name.
+const KEYWORDS: [&str; 15] = [
+    "type",
+    "nullable",
+    "enum",
+    "format",
+    "required",
+    "additionalProperties",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "allOf",
+    "anyOf",
+    "oneOf",
+];
 
 fn type_name(value: &Value) -> &'static str {
     match value {
@@ -202,10 +247,11 @@ fn check(
             if let Some(required) = schema.get("required").and_then(Value::as_array) {
                 for name in required.iter().filter_map(Value::as_str) {
                     if !fields.contains_key(name) {
-                        violation(
+                        property_violation(
                             out,
                             at,
                             &keyword("required"),
+                            name,
                             format!("the required property `{name}` is missing"),
                         );
                     }
@@ -220,10 +266,11 @@ fn check(
                     continue;
                 }
                 match schema.get("additionalProperties") {
-                    Some(Value::Bool(false)) => violation(
+                    Some(Value::Bool(false)) => property_violation(
                         out,
                         &field_at,
                         &keyword("additionalProperties"),
+                        name,
                         format!("the property `{name}` is not allowed"),
                     ),
                     Some(Value::Object(_)) => check(
@@ -401,5 +448,37 @@ components:
             problems(json!({"id": null, "status": "Running"})),
             ["/id null where the schema is not nullable"]
         );
+    }
+
+    #[test]
+    fn violations_name_their_keyword_and_property() {
+        let doc = Document::parse("t.yaml", SPEC).ok().unwrap();
+        let found = validate(
+            &doc,
+            "/components/schemas/Session",
+            &json!({"status": "Done", "links": {"self": {"href": "x", "rel": 1}}}),
+        );
+        let parts: Vec<(&str, &str, Option<&str>)> = found
+            .iter()
+            .map(|v| {
+                (
+                    v.instance.as_str(),
+                    v.keyword.as_str(),
+                    v.property.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("", "required", Some("id")),
+                ("/status", "enum", Some("status")),
+                ("/links/self/rel", "additionalProperties", Some("rel")),
+            ]
+        );
+        let nowhere = Document::parse("t.yaml", "a: {$ref: '#/b'}\n")
+            .ok()
+            .unwrap();
+        assert_eq!(validate(&nowhere, "/a", &json!(1))[0].keyword, "$ref");
     }
 }

@@ -1,8 +1,10 @@
-//! What the mock's tests share: a plain HTTP client and logging in by hand.
+//! What the mock's tests share: a plain HTTP client, logging in by hand, and a `vbazure`
+//! client logged in to a mock.
 
 #![allow(dead_code)]
 
 use serde_json::Value;
+use vbazure_mock::MockAppliance;
 
 /// A plain `reqwest` client, for requests the `vbazure` client would never send.
 pub fn http() -> reqwest::Client {
@@ -32,4 +34,15 @@ pub async fn access_token(url: &str) -> String {
         .as_str()
         .expect("an access token")
         .to_string()
+}
+
+/// A `vbazure` client for `mock`, built with the credentials the mock accepts and logged in.
+pub async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
+    let config = mock.config();
+    let appliance = vbazure::Appliance::builder(mock.url())
+        .credentials(config.username, config.password)
+        .build()
+        .expect("the mock's URL and credentials make a valid client");
+    appliance.login().await.expect("logs in to the mock");
+    appliance
 }

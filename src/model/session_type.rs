@@ -1,6 +1,6 @@
 //! The kind of job a session runs.
 
-use crate::open_enum::open_enum;
+use super::open_enum::open_enum;
 
 open_enum! {
     /// The kind of job a session runs.

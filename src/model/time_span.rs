@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::cursor::Cursor;
+use super::cursor::Cursor;
 
 const TICKS_PER_SECOND: i64 = 10_000_000;
 const TICKS_PER_MINUTE: i64 = 60 * TICKS_PER_SECOND;
@@ -231,7 +231,7 @@ impl FromStr for TimeSpan {
     }
 }
 
-crate::text_serde::serde_as_text!(TimeSpan);
+super::text_serde::serde_as_text!(TimeSpan);
 
 #[cfg(test)]
 mod tests {

@@ -4,8 +4,10 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-/// How idempotent requests (GET) are retried after a connection error or a transient status
-/// (408, 429, 502, 503, 504). POSTs are never retried.
+/// How idempotent requests are retried after a connection error or a transient status
+/// (408, 429, 502, 503, 504). Which requests are idempotent the spec says (see
+/// [`crate::operations`]): GETs, and any operation marked `x-vbazure-idempotent: true`; the
+/// POSTs of this API are never retried.
 ///
 /// The wait before retry `n` (from 0) is picked at random between half and all of
 /// `initial_backoff × 2ⁿ` (capped at `max_backoff`), so that many clients do not retry in step;

@@ -1,12 +1,24 @@
 //! `Appliance`: the client a script uses. One error type, authentication handled, ids checked.
+//!
+//! Here: one method per operation. Beside it: configuring one (`builder`), following a
+//! session to its end (`wait`) and reading every session (`paging`).
+
+mod builder;
+mod paging;
+mod wait;
 
 use std::time::Duration;
 
-use crate::error_map::send;
-use crate::operations::*;
-use crate::path_segment;
+pub use builder::{ApplianceBuilder, BuildError};
+pub use wait::WaitOptions;
+
+use crate::error::send;
+use crate::operations::{
+    DELETE_BACKUPS, GET_JOB_SESSION, GET_JOB_SESSION_LOG, LIST_JOB_SESSIONS, STOP_JOB_SESSION,
+};
+use crate::transport::path_segment;
 use crate::types::{JobSession, JobSessionLog, JobSessionPage};
-use crate::{ApplianceBuilder, Client, Error, ErrorKind};
+use crate::{Client, Error, ErrorKind};
 
 /// A connection to one appliance, authenticated, with retries for idempotent requests.
 ///

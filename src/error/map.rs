@@ -2,14 +2,16 @@
 //! details, and classifies by status.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use futures_util::StreamExt;
 use progenitor_client::{ByteStream, Error as GeneratedError, ResponseValue};
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 
-use crate::error::{Response, BODY_EXCERPT_LIMIT};
-use crate::observe::{observing, Observed};
-use crate::operations::CREATE_TOKEN;
+use super::transport::{cut_off, transport, SecretBodyMismatch};
+use super::{ErrorResponse, BODY_EXCERPT_LIMIT};
+use crate::operations;
+use crate::transport::observe::{observing, Observed};
 use crate::types::ProblemDetails;
 use crate::{Error, ErrorKind};
 
@@ -42,15 +44,7 @@ pub(crate) async fn map_error(
             None => ErrorKind::InvalidRequest { message },
         },
         GeneratedError::CommunicationError(e) | GeneratedError::InvalidUpgrade(e) => transport(e),
-        GeneratedError::ResponseBodyError(e) => {
-            if e.is_timeout() {
-                ErrorKind::Timeout
-            } else {
-                ErrorKind::Transport {
-                    message: format!("the answer was cut off: {}", chain(e)),
-                }
-            }
-        }
+        GeneratedError::ResponseBodyError(e) => cut_off(e),
         GeneratedError::ErrorResponse(value) => {
             let status = value.status().as_u16();
             let headers = value.headers().clone();
@@ -66,30 +60,35 @@ pub(crate) async fn map_error(
                 reason: Some(format!(
                     "the API documents no status {status} for this operation"
                 )),
+                source: None,
             }
         }
         GeneratedError::InvalidResponsePayload(bytes, e) => {
             let (status, content_type) = observed.response.take().unwrap_or((200, None));
-            let reason = if bytes.is_empty() {
-                "the body is empty".to_string()
-            } else if operation == CREATE_TOKEN {
+            let (reason, source): (String, Option<crate::Cause>) = if bytes.is_empty() {
+                ("the body is empty".to_string(), Some(Arc::new(e)))
+            } else if has_secret_bodies(operation) {
                 // serde quotes offending values, and this body holds secrets.
-                format!(
-                    "the body does not match the documented schema (line {}, column {})",
-                    e.line(),
-                    e.column()
-                )
+                let mismatch = SecretBodyMismatch {
+                    line: e.line(),
+                    column: e.column(),
+                };
+                (mismatch.to_string(), Some(Arc::new(mismatch)))
             } else {
-                format!("the body does not match the documented schema: {e}")
+                (
+                    format!("the body does not match the documented schema: {e}"),
+                    Some(Arc::new(e)),
+                )
             };
             ErrorKind::UnexpectedResponse {
-                response: Response {
+                response: ErrorResponse {
                     status,
                     content_type,
                     problem: None,
                     body_excerpt: excerpt(operation, &bytes),
                 },
                 reason: Some(reason),
+                source,
             }
         }
     };
@@ -111,18 +110,27 @@ pub(crate) fn classify(
         409 | 423 => ErrorKind::Conflict(response),
         429 => ErrorKind::Throttled {
             response,
-            retry_after: crate::retry::retry_after(headers, std::time::SystemTime::now()),
+            retry_after: crate::transport::retry::retry_after(
+                headers,
+                std::time::SystemTime::now(),
+            ),
         },
         _ if response.problem.is_some() => ErrorKind::Api(response),
         _ => ErrorKind::UnexpectedResponse {
             response,
             reason: None,
+            source: None,
         },
     }
 }
 
-fn summary(operation: &'static str, status: u16, headers: &HeaderMap, body: &[u8]) -> Response {
-    Response {
+fn summary(
+    operation: &'static str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> ErrorResponse {
+    ErrorResponse {
         status,
         content_type: headers
             .get(CONTENT_TYPE)
@@ -144,10 +152,15 @@ fn problem_details(body: &[u8]) -> Option<ProblemDetails> {
     any.then_some(problem)
 }
 
-/// The start of a body for people to read; never any of the token operation's, which holds
-/// secrets.
+/// Whether the spec says the operation's bodies hold secrets; an operation the facts do not
+/// know is taken to, so that nothing is quoted by mistake.
+fn has_secret_bodies(operation: &str) -> bool {
+    operations::by_id(operation).is_none_or(|facts| facts.secret_bodies)
+}
+
+/// The start of a body for people to read; nothing of an operation whose bodies hold secrets.
 fn excerpt(operation: &'static str, body: &[u8]) -> String {
-    if operation == CREATE_TOKEN {
+    if has_secret_bodies(operation) {
         return String::new();
     }
     let mut end = body.len().min(BODY_EXCERPT_LIMIT);
@@ -175,32 +188,6 @@ async fn read_bounded(stream: ByteStream) -> Vec<u8> {
     body
 }
 
-pub(crate) fn transport(e: reqwest::Error) -> ErrorKind {
-    if e.is_timeout() {
-        ErrorKind::Timeout
-    } else if e.is_connect() {
-        ErrorKind::Connect { message: chain(e) }
-    } else {
-        ErrorKind::Transport { message: chain(e) }
-    }
-}
-
-/// An error and its causes, `: `-separated; reqwest's own message alone says little. URLs are
-/// left out: they are the caller's own, and may carry credentials.
-fn chain(e: reqwest::Error) -> String {
-    let e = e.without_url();
-    let mut parts = vec![e.to_string()];
-    let mut source = std::error::Error::source(&e);
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = cause.source();
-    }
-    parts.join(": ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,12 +195,14 @@ mod tests {
     #[test]
     fn excerpts_are_bounded_and_token_bodies_withheld() {
         let long = "é".repeat(400);
-        let cut = excerpt("getJobSession", long.as_bytes());
+        let cut = excerpt(operations::GET_JOB_SESSION, long.as_bytes());
         assert!(
             cut.len() <= BODY_EXCERPT_LIMIT && !cut.contains('\u{FFFD}'),
             "{cut}"
         );
-        assert_eq!(excerpt(CREATE_TOKEN, b"{\"access_token\": \"secret\"}"), "");
+        let token = b"{\"access_token\": \"secret\"}";
+        assert_eq!(excerpt(operations::CREATE_TOKEN, token), "");
+        assert_eq!(excerpt("notAnOperation", token), "", "unknown: withheld");
     }
 
     #[test]

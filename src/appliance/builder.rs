@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::appliance::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
-use crate::auth::{Auth, Credentials};
-use crate::{Appliance, Client, ClientRuntime, RetryPolicy, Secret};
+use super::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+use crate::transport::{Auth, Credentials};
+use crate::{Appliance, Client, ClientState, RetryPolicy, Secret};
 
 /// Builds an [`Appliance`]; from [`Appliance::builder`].
 ///
@@ -170,12 +170,12 @@ impl ApplianceBuilder {
             }
         }
         let http = http.build().map_err(|e| BuildError::Http(e.to_string()))?;
-        let runtime = ClientRuntime {
+        let state = ClientState {
             auth: Some(Arc::new(Auth::new(credentials))),
             retry: self.retry,
         };
         Ok(Appliance {
-            client: Client::new_with_client(&base_url, http, runtime),
+            client: Client::new_with_client(&base_url, http, state),
         })
     }
 }

@@ -2,29 +2,29 @@
 
 use std::sync::Arc;
 
-use crate::auth::Auth;
-use crate::RetryPolicy;
+use super::auth::Auth;
+use super::retry::RetryPolicy;
 
 /// What the generated [`Client`](crate::Client) needs beyond its URL and HTTP client: how it
-/// authenticates and how it retries. `ClientRuntime::default()` sends no credentials and
+/// authenticates and how it retries. `ClientState::default()` sends no credentials and
 /// retries with the default [`RetryPolicy`]; [`Appliance::builder`](crate::Appliance::builder)
 /// sets both up.
 #[derive(Clone, Debug)]
-pub struct ClientRuntime {
+pub struct ClientState {
     pub(crate) auth: Option<Arc<Auth>>,
     pub(crate) retry: RetryPolicy,
 }
 
-impl Default for ClientRuntime {
+impl Default for ClientState {
     fn default() -> Self {
         Self::with_retry(RetryPolicy::default())
     }
 }
 
-impl ClientRuntime {
-    /// A runtime with this retry policy and no credentials.
+impl ClientState {
+    /// A state with this retry policy and no credentials.
     pub fn with_retry(retry: RetryPolicy) -> Self {
-        // Every generated `Client` is made with a runtime, so this runs before any of them
+        // Every generated `Client` is made with a state, so this runs before any of them
         // builds its HTTP client, which would panic without a crypto provider.
         ensure_crypto_provider();
         Self { auth: None, retry }
@@ -34,7 +34,7 @@ impl ClientRuntime {
 /// Installs rustls' ring crypto provider as the process default, unless one is installed.
 ///
 /// This crate builds reqwest without a default provider (its default pulls in a heavy C
-/// build). `Appliance::builder` and `ClientRuntime` call this themselves; call it before
+/// build). `Appliance::builder` and `ClientState` call this themselves; call it before
 /// building a `reqwest::Client` of your own (for `Client::new_with_client`).
 pub fn ensure_crypto_provider() {
     if rustls::crypto::CryptoProvider::get_default().is_none() {

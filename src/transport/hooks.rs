@@ -1,18 +1,41 @@
 //! The hand-written hooks of the generated client: the bearer token, `Content-Length: 0` on
 //! bodiless POSTs, retries of idempotent requests, and one renewal of a rejected token.
+//!
+//! What they do for an operation follows its facts, generated from the spec
+//! ([`crate::operations`]): no operation is named here.
 
 use progenitor_client::{ClientHooks, ClientInfo, Error as GeneratedError, OperationInfo};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::{Method, Request, Response};
 
-use crate::observe::record;
-use crate::retry::{is_retryable_status, retry_after};
-use crate::{Client, ClientRuntime, Secret};
+use super::auth::{renewing, Auth};
+use super::observe::record;
+use super::retry::{is_retryable_status, retry_after};
+use crate::operations::{self, OperationFacts};
+use crate::{Client, ClientState, Secret};
 
-/// progenitor's name of the token operation, which must not carry a token itself.
-const TOKEN_OPERATION: &str = "create_token";
+/// What the hooks do for one call.
+struct Plan<'a> {
+    /// The tokens to send, unless the operation sends none.
+    auth: Option<&'a Auth>,
+    /// Whether the request may be repeated after a connection failure or a transient status.
+    retry_safe: bool,
+}
 
-impl ClientHooks<ClientRuntime> for Client {
+impl<'a> Plan<'a> {
+    fn of(state: &'a ClientState, info: &OperationInfo) -> Self {
+        let facts: Option<&OperationFacts> = operations::by_key(info.operation_id);
+        // `info` always names an operation of the spec the facts come from; were it not to,
+        // the document's default applies: send the token, do not repeat.
+        let sends_token = facts.is_none_or(|f| f.sends_token) && !renewing();
+        Self {
+            auth: state.auth.as_deref().filter(|_| sends_token),
+            retry_safe: facts.is_some_and(|f| f.retry_safe),
+        }
+    }
+}
+
+impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
         request: &mut Request,
@@ -24,12 +47,7 @@ impl ClientHooks<ClientRuntime> for Client {
                 .headers_mut()
                 .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
         }
-        let Some(auth) = self
-            .inner()
-            .auth
-            .as_ref()
-            .filter(|_| info.operation_id != TOKEN_OPERATION)
-        else {
+        let Some(auth) = Plan::of(self.inner(), info).auth else {
             return Ok(());
         };
         match auth.access_token(self).await {
@@ -62,12 +80,8 @@ impl ClientHooks<ClientRuntime> for Client {
     }
 
     async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let runtime = self.inner();
-        let idempotent = matches!(*request.method(), Method::GET | Method::HEAD);
-        let auth = runtime
-            .auth
-            .as_ref()
-            .filter(|_| info.operation_id != TOKEN_OPERATION);
+        let state = self.inner();
+        let Plan { auth, retry_safe } = Plan::of(state, info);
         let mut retries = 0;
         let mut renewed = false;
         let mut current = request;
@@ -99,9 +113,9 @@ impl ClientHooks<ClientRuntime> for Client {
                         Some(Ok(_)) | None => return result,
                     }
                 }
-                Ok(response) if idempotent && is_retryable_status(response.status().as_u16()) => {
+                Ok(response) if retry_safe && is_retryable_status(response.status().as_u16()) => {
                     let asked = retry_after(response.headers(), std::time::SystemTime::now());
-                    let Some(delay) = runtime.retry.delay(retries, asked) else {
+                    let Some(delay) = state.retry.delay(retries, asked) else {
                         return result;
                     };
                     tracing::debug!(
@@ -113,8 +127,8 @@ impl ClientHooks<ClientRuntime> for Client {
                     retries += 1;
                     tokio::time::sleep(delay).await;
                 }
-                Err(e) if idempotent && (e.is_connect() || (e.is_request() && !e.is_timeout())) => {
-                    let Some(delay) = runtime.retry.delay(retries, None) else {
+                Err(e) if retry_safe && (e.is_connect() || (e.is_request() && !e.is_timeout())) => {
+                    let Some(delay) = state.retry.delay(retries, None) else {
                         return result;
                     };
                     tracing::debug!(

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
 
-use crate::cursor::Cursor;
+use super::cursor::Cursor;
 
 /// A point in time, as the appliance writes it: UTC, `Z`, and a fraction of a second with its
 /// trailing zeros dropped (`2020-02-03T13:53:00.4098143Z`, `2020-02-05T10:43:57.039827Z`,
@@ -216,7 +216,7 @@ impl FromStr for Timestamp {
     }
 }
 
-crate::text_serde::serde_as_text!(Timestamp);
+super::text_serde::serde_as_text!(Timestamp);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! The state of a job session.
 
-use crate::open_enum::open_enum;
+use super::open_enum::open_enum;
 
 open_enum! {
     /// The state of a job session, as the appliance reports it.

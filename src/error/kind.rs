@@ -1,0 +1,197 @@
+//! What can go wrong, and how each is said in one line.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::ErrorResponse;
+
+/// The error underneath an [`ErrorKind`]: what the HTTP client or the decoder reported, as
+/// [`std::error::Error::source`] gives it. Shared rather than boxed, so that one failure can be
+/// handed to several callers: a failed token renewal is the error of every request that waited
+/// for it. URLs are taken out of it, and nothing in it holds a secret.
+pub type Cause = Arc<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What went wrong.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No connection could be made (refused, unreachable, DNS).
+    #[non_exhaustive]
+    Connect {
+        /// What the transport said.
+        message: String,
+        /// The HTTP client's error.
+        source: Cause,
+    },
+    /// The TLS handshake failed: most often the appliance's certificate is not trusted (a
+    /// self-signed one whose CA was not given), expired, or for another name.
+    #[non_exhaustive]
+    Tls {
+        /// What the TLS library said.
+        message: String,
+        /// Whether it was the appliance's certificate that was refused (rather than, say, no
+        /// common protocol version).
+        invalid_certificate: bool,
+        /// The HTTP client's error; the TLS library's error is in its chain.
+        source: Cause,
+    },
+    /// The connect or request timeout passed before the appliance answered.
+    #[non_exhaustive]
+    Timeout {
+        /// The HTTP client's error.
+        source: Cause,
+    },
+    /// The connection failed after it was made (closed mid-response, reset).
+    #[non_exhaustive]
+    Transport {
+        /// What the transport said.
+        message: String,
+        /// The HTTP client's error.
+        source: Cause,
+    },
+    /// The request was not sent because it cannot be expressed (an id that would change the
+    /// path, a value the client cannot encode).
+    InvalidRequest {
+        /// Why.
+        message: String,
+    },
+    /// 401: the token or the credentials were rejected.
+    Unauthorized(ErrorResponse),
+    /// 403: the account may not do this.
+    Forbidden(ErrorResponse),
+    /// 404: the VM, session or path does not exist.
+    NotFound(ErrorResponse),
+    /// 409 or 423: the resource is busy or in a state that forbids this.
+    Conflict(ErrorResponse),
+    /// 429: too many requests; `retry_after` is what the appliance asked for, if anything.
+    Throttled {
+        /// The answer.
+        response: ErrorResponse,
+        /// The `Retry-After` the appliance sent.
+        retry_after: Option<Duration>,
+    },
+    /// Any other error status with a problem-details body.
+    Api(ErrorResponse),
+    /// An answer the API does not document: an undeclared status, an error without problem
+    /// details (an HTML page from a proxy), or a success body that does not decode.
+    #[non_exhaustive]
+    UnexpectedResponse {
+        /// The answer.
+        response: ErrorResponse,
+        /// Why it could not be used, when that is more than its status.
+        reason: Option<String>,
+        /// The decoder's error, for a body that does not decode (for an operation whose
+        /// bodies hold secrets, only where it stopped: the decoder quotes what it read).
+        source: Option<Cause>,
+    },
+    /// `wait` reached its deadline; the session goes on running on the appliance.
+    StillRunning {
+        /// The session waited on.
+        session_id: String,
+        /// Its last known state.
+        status: crate::SessionStatus,
+        /// How long the wait lasted.
+        waited: Duration,
+    },
+    /// Paging stopped because the appliance sent a page of sessions already seen.
+    RepeatedPage {
+        /// The offset asked for.
+        offset: u64,
+    },
+}
+
+impl ErrorKind {
+    /// The appliance's answer, for the kinds that had one.
+    pub(crate) fn response(&self) -> Option<&ErrorResponse> {
+        match self {
+            Self::Unauthorized(r)
+            | Self::Forbidden(r)
+            | Self::NotFound(r)
+            | Self::Conflict(r)
+            | Self::Api(r)
+            | Self::Throttled { response: r, .. }
+            | Self::UnexpectedResponse { response: r, .. } => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The error underneath, for the kinds that have one.
+    pub(crate) fn cause(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        let cause = match self {
+            Self::Connect { source, .. }
+            | Self::Tls { source, .. }
+            | Self::Timeout { source }
+            | Self::Transport { source, .. } => source,
+            Self::UnexpectedResponse {
+                source: Some(source),
+                ..
+            } => source,
+            _ => return None,
+        };
+        Some(cause.as_ref())
+    }
+}
+
+/// The part of an [`Error`](crate::Error)'s line after the operation's name.
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Connect { message, .. } => {
+                write!(f, "cannot connect to the appliance: {message}")
+            }
+            Self::Tls { message, .. } => {
+                write!(f, "the TLS handshake with the appliance failed: {message}")
+            }
+            Self::Timeout { .. } => f.write_str("the appliance did not answer in time"),
+            Self::Transport { message, .. } => write!(f, "the connection failed: {message}"),
+            Self::InvalidRequest { message } => write!(f, "invalid request: {message}"),
+            Self::Unauthorized(r) => write!(f, "unauthorized{r}"),
+            Self::Forbidden(r) => write!(f, "forbidden{r}"),
+            Self::NotFound(r) => write!(f, "not found{r}"),
+            Self::Conflict(r) => write!(f, "conflict{r}"),
+            Self::Throttled {
+                response,
+                retry_after,
+            } => {
+                write!(f, "too many requests{response}")?;
+                match retry_after {
+                    Some(after) => write!(
+                        f,
+                        " (the appliance asks to retry after {}s)",
+                        after.as_secs()
+                    ),
+                    None => Ok(()),
+                }
+            }
+            Self::Api(r) => write!(f, "the appliance refused the request{r}"),
+            Self::UnexpectedResponse {
+                response, reason, ..
+            } => {
+                write!(f, "unexpected answer{response}")?;
+                if let Some(reason) = reason {
+                    write!(f, ": {reason}")?;
+                }
+                if !response.body_excerpt.is_empty() && response.problem.is_none() {
+                    write!(f, "; body starts: {:?}", response.body_excerpt)?;
+                }
+                Ok(())
+            }
+            Self::StillRunning {
+                session_id,
+                status,
+                waited,
+            } => write!(
+                f,
+                "session {session_id} is still running on the appliance (status {status}) after \
+                 waiting {}s; it goes on running: wait again or stop it",
+                waited.as_secs()
+            ),
+            Self::RepeatedPage { offset } => write!(
+                f,
+                "the appliance answered the page at offset {offset} with sessions already seen; \
+                 paging stopped"
+            ),
+        }
+    }
+}

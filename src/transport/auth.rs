@@ -1,0 +1,240 @@
+//! Access tokens: obtained with a password, renewed with the refresh token before they expire,
+//! and renewed once more when the appliance rejects one.
+//!
+//! Renewals are single-flight: however many requests find the token due, one token request is
+//! made, and the others wait for its outcome. No lock is held while anything waits: a short
+//! lock reads or swaps the state, and the waiters watch the renewal's outcome on a channel of
+//! its own. The token request itself never looks at this state (its operation sends no token,
+//! and it runs inside [`renewing`]), so it cannot wait on itself.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::error::send;
+use crate::operations::CREATE_TOKEN;
+use crate::types::{Token, TokenRequest, TokenRequestGrantType};
+use crate::{Client, Error, ErrorKind, Secret};
+
+/// How the client proves who it is.
+#[derive(Clone, Debug)]
+pub(crate) enum Credentials {
+    /// A ready access token; it cannot be renewed.
+    Token(Secret),
+    /// An account; tokens are obtained and renewed with it.
+    Password { username: String, password: Secret },
+}
+
+/// The outcome of one renewal, as every request waiting for it receives it.
+type Outcome = Result<Secret, Error>;
+
+#[derive(Debug, Default)]
+struct Tokens {
+    access: Option<Secret>,
+    refresh: Option<Secret>,
+    /// When to renew: a margin before the access token expires.
+    renew_at: Option<Instant>,
+    /// The renewal under way, if any: its outcome arrives on this channel.
+    renewal: Option<watch::Receiver<Option<Outcome>>>,
+}
+
+/// The tokens of one client, shared by all its requests.
+#[derive(Debug)]
+pub(crate) struct Auth {
+    credentials: Credentials,
+    // A std mutex, never held across an `await`: only to read or swap the tokens.
+    tokens: Mutex<Tokens>,
+}
+
+/// What a request does after looking at the tokens.
+enum Step {
+    /// Use this token.
+    Ready(Secret),
+    /// Wait for the renewal under way.
+    Wait(watch::Receiver<Option<Outcome>>),
+    /// Renew, with the refresh token if there is one, and publish the outcome on the channel.
+    Lead(watch::Sender<Option<Outcome>>, Option<Secret>),
+}
+
+impl Auth {
+    pub(crate) fn new(credentials: Credentials) -> Self {
+        let tokens = match &credentials {
+            Credentials::Token(token) => Tokens {
+                access: Some(token.clone()),
+                ..Tokens::default()
+            },
+            Credentials::Password { .. } => Tokens::default(),
+        };
+        Self {
+            credentials,
+            tokens: Mutex::new(tokens),
+        }
+    }
+
+    /// A usable access token: the current one, or a new one when there is none yet or it is
+    /// about to expire.
+    pub(crate) async fn access_token(&self, client: &Client) -> Result<Secret, Error> {
+        self.token(client, None).await
+    }
+
+    /// After the appliance rejected `rejected`: a new token, unless another request already
+    /// renewed it. `None` when the token cannot be renewed (a fixed token).
+    pub(crate) async fn renew_rejected(
+        &self,
+        client: &Client,
+        rejected: &Secret,
+    ) -> Option<Result<Secret, Error>> {
+        if matches!(self.credentials, Credentials::Token(_)) {
+            return None;
+        }
+        Some(self.token(client, Some(rejected)).await)
+    }
+
+    async fn token(&self, client: &Client, rejected: Option<&Secret>) -> Result<Secret, Error> {
+        loop {
+            match self.step(rejected) {
+                Step::Ready(token) => return Ok(token),
+                Step::Wait(mut outcome) => {
+                    // An error means the renewing request was dropped before it finished (its
+                    // caller gave up): look again, and renew if nobody else has.
+                    if let Ok(done) = outcome.wait_for(Option::is_some).await {
+                        if let Some(outcome) = done.as_ref() {
+                            return outcome.clone();
+                        }
+                    }
+                }
+                Step::Lead(publish, refresh) => {
+                    let obtained = self.obtain(client, refresh).await;
+                    let outcome = {
+                        let mut tokens = self.lock();
+                        tokens.renewal = None;
+                        obtained.map(|token| store(&mut tokens, token))
+                    };
+                    // No receiver left is fine: nobody was waiting.
+                    let _ = publish.send(Some(outcome.clone()));
+                    return outcome;
+                }
+            }
+        }
+    }
+
+    /// Decides, under the lock, what the request does; starts a renewal when one is needed
+    /// and none is under way.
+    fn step(&self, rejected: Option<&Secret>) -> Step {
+        let mut tokens = self.lock();
+        let due = tokens.renew_at.is_some_and(|at| Instant::now() >= at);
+        match (&tokens.access, &self.credentials) {
+            // A fixed token is used as it is until the appliance rejects it.
+            (Some(access), Credentials::Token(_)) => return Step::Ready(access.clone()),
+            (Some(access), _) if !due && rejected != Some(access) => {
+                return Step::Ready(access.clone())
+            }
+            _ => {}
+        }
+        if rejected.is_some() && tokens.access.as_ref() == rejected {
+            // Nobody should send it again while the renewal runs.
+            tokens.access = None;
+        }
+        // A renewal whose request was dropped before it finished (its caller gave up) has a
+        // closed channel: it is replaced rather than waited for.
+        if let Some(renewal) = tokens.renewal.as_ref().filter(|r| r.has_changed().is_ok()) {
+            return Step::Wait(renewal.clone());
+        }
+        let (sender, receiver) = watch::channel(None);
+        tokens.renewal = Some(receiver);
+        Step::Lead(sender, tokens.refresh.take())
+    }
+
+    /// One renewal: the refresh token if there is one, and a password login when there is
+    /// none or the appliance refuses it.
+    async fn obtain(&self, client: &Client, refresh: Option<Secret>) -> Result<Token, Error> {
+        let Credentials::Password { username, password } = &self.credentials else {
+            return Err(no_token());
+        };
+        if let Some(refresh) = refresh {
+            match request_token(client, refresh_request(refresh)).await {
+                Ok(token) => return Ok(token),
+                Err(e) => {
+                    tracing::info!("refreshing the access token failed ({e}); logging in again")
+                }
+            }
+        }
+        request_token(client, password_request(username, password)).await
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Tokens> {
+        // The state stays consistent whatever panicked while holding the lock: every change
+        // under it is a plain assignment.
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn no_token() -> Error {
+    Error::new(
+        CREATE_TOKEN,
+        ErrorKind::InvalidRequest {
+            message: "no access token is configured".to_string(),
+        },
+    )
+}
+
+fn store(tokens: &mut Tokens, token: Token) -> Secret {
+    let lifetime = Duration::from_secs(u64::try_from(token.expires_in).unwrap_or(0));
+    // Renew a minute early, or halfway through a lifetime shorter than two minutes, so that a
+    // token never expires between the check and the request.
+    let margin = (lifetime / 2).min(Duration::from_secs(60));
+    tokens.renew_at = Some(Instant::now() + lifetime - margin);
+    tokens.refresh = token.refresh_token;
+    tokens.access = Some(token.access_token.clone());
+    tracing::debug!(expires_in = token.expires_in, "obtained an access token");
+    token.access_token
+}
+
+fn password_request(username: &str, password: &Secret) -> TokenRequest {
+    TokenRequest {
+        grant_type: TokenRequestGrantType::Password,
+        username: Some(username.to_string()),
+        password: Some(password.clone()),
+        refresh_token: None,
+        mfa_code: None,
+        mfa_token: None,
+    }
+}
+
+fn refresh_request(refresh: Secret) -> TokenRequest {
+    TokenRequest {
+        grant_type: TokenRequestGrantType::RefreshToken,
+        username: None,
+        password: None,
+        refresh_token: Some(refresh),
+        mfa_code: None,
+        mfa_token: None,
+    }
+}
+
+tokio::task_local! {
+    /// Set while a token request runs, so that its hooks never ask for a token: even if the
+    /// spec forgot `security: []` on the token operation, a renewal cannot wait on itself.
+    static RENEWING: ();
+}
+
+/// Whether the current task is making a token request.
+pub(crate) fn renewing() -> bool {
+    RENEWING.try_with(|()| ()).is_ok()
+}
+
+/// Boxed: the token request passes through the client's hooks, which call back into [`Auth`];
+/// the box ends that cycle of future types.
+fn request_token(
+    client: &Client,
+    request: TokenRequest,
+) -> Pin<Box<dyn Future<Output = Result<Token, Error>> + Send + '_>> {
+    Box::pin(RENEWING.scope(
+        (),
+        send(CREATE_TOKEN, client.create_token().body(request).send()),
+    ))
+}

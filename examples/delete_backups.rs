@@ -8,7 +8,7 @@ use std::error::Error;
 use std::io::Write;
 use std::time::Duration;
 
-use vbazure::{Appliance, WaitOptions};
+use vbazure::{Appliance, DeleteOutcome, WaitOptions};
 use vbazure_mock::{MockAppliance, Progress};
 
 #[tokio::main]
@@ -33,11 +33,25 @@ pub async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(), Box<dy
         .credentials(credentials.username, credentials.password)
         .build()?;
     appliance.login().await?;
-    let session = appliance.delete_backups(vm_id).await?;
+    // The version the appliance speaks is found out on first use (this mock speaks v1; an
+    // appliance of today v8.1): the flow is the same.
+    let session = match appliance.delete_backups(vm_id).await? {
+        DeleteOutcome::Started(session) => session,
+        DeleteOutcome::NothingToDelete => {
+            writeln!(out, "deleteBackups {vm_id}: no backups to delete")?;
+            return Ok(());
+        }
+    };
     writeln!(
         out,
-        "deleteBackups {vm_id}: session {} {} {}",
-        session.id, session.type_, session.status
+        "deleteBackups {vm_id} (API v{}): session {} {} {}",
+        appliance.api_version().await?,
+        session.id,
+        session
+            .session_type
+            .as_ref()
+            .map_or_else(|| "-".to_string(), ToString::to_string),
+        session.status
     )?;
     let options = WaitOptions {
         initial_interval: Duration::from_millis(50),
@@ -52,13 +66,17 @@ pub async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(), Box<dy
     for line in changes {
         writeln!(out, "{line}")?;
     }
-    writeln!(
-        out,
-        "finished: {} after {:#}",
-        done.status, done.execution_duration
-    )?;
-    for item in appliance.job_session_log(&done.id).await?.log {
-        writeln!(out, "log: {} {}", item.status, item.message)?;
+    match done.execution_duration {
+        Some(took) => writeln!(out, "finished: {} after {took:#}", done.status)?,
+        None => writeln!(out, "finished: {}", done.status)?,
+    }
+    for item in appliance.job_session_log(&done.id).await?.entries {
+        writeln!(
+            out,
+            "log: {} {}",
+            item.status,
+            item.message.unwrap_or_default()
+        )?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
-//! The spec's operations: their `operationId`s, as errors name them, and what the hooks must
-//! know about each. Everything here is generated from `openapi.yaml` on every build (by
-//! `vbazure-codegen`, into `OUT_DIR/operation_facts.rs`); renaming or adding an operation in
-//! the spec changes it, and no hand-written code lists operations.
+//! The documents' operations: their `operationId`s, as errors name them, and what the hooks
+//! must know about each, one module per API version ([`v1`] from `openapi.yaml`, [`v8_1`] from
+//! `openapi-v8.1.yaml`). Everything here is generated from the documents on every build (by
+//! `vbazure-codegen`, into `OUT_DIR/<version>_operation_facts.rs`); renaming or adding an
+//! operation in a document changes it, and no hand-written code lists operations.
 //!
 //! The rules the facts follow:
 //!
@@ -37,21 +38,49 @@ pub struct OperationFacts {
     pub secret_bodies: bool,
 }
 
-include!(concat!(env!("OUT_DIR"), "/operation_facts.rs"));
+/// Defines a version's module: its generated constants and `all()`, and the lookups.
+macro_rules! facts_module {
+    ($(#[$meta:meta])* $module:ident, $file:literal) => {
+        $(#[$meta])*
+        pub mod $module {
+            use super::OperationFacts;
 
-/// The facts of the operation progenitor calls `key` (an `OperationInfo::operation_id`).
-pub fn by_key(key: &str) -> Option<&'static OperationFacts> {
-    all().iter().find(|facts| facts.key == key)
+            include!(concat!(env!("OUT_DIR"), "/", $file));
+
+            /// The facts of the operation progenitor calls `key` (an
+            /// `OperationInfo::operation_id`).
+            pub fn by_key(key: &str) -> Option<&'static OperationFacts> {
+                all().iter().find(|facts| facts.key == key)
+            }
+
+            /// The facts of the operation with this `operationId`.
+            pub fn by_id(id: &str) -> Option<&'static OperationFacts> {
+                all().iter().find(|facts| facts.id == id)
+            }
+        }
+    };
 }
 
-/// The facts of the operation with this `operationId`.
+facts_module!(
+    /// The operations of API v1 (`openapi.yaml`).
+    v1,
+    "v1_operation_facts.rs"
+);
+facts_module!(
+    /// The operations of API v8.1 (`openapi-v8.1.yaml`).
+    v8_1,
+    "v8_1_operation_facts.rs"
+);
+
+/// The facts of the operation with this `operationId` in any version (the same id names the
+/// same operation in every version that has it).
 pub fn by_id(id: &str) -> Option<&'static OperationFacts> {
-    all().iter().find(|facts| facts.id == id)
+    v1::by_id(id).or_else(|| v8_1::by_id(id))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::v1::*;
 
     #[test]
     fn the_facts_follow_the_spec() {

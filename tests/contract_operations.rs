@@ -33,14 +33,10 @@ fn operation_names_are_the_specs_operation_ids() {
         }
     }
     ids.sort();
-    let mut ours = vec![
-        vbazure::operations::CREATE_TOKEN,
-        vbazure::operations::DELETE_BACKUPS,
-        vbazure::operations::LIST_JOB_SESSIONS,
-        vbazure::operations::GET_JOB_SESSION,
-        vbazure::operations::GET_JOB_SESSION_LOG,
-        vbazure::operations::STOP_JOB_SESSION,
-    ];
+    let mut ours: Vec<&str> = vbazure::operations::v1::all()
+        .iter()
+        .map(|f| f.id)
+        .collect();
     ours.sort();
     assert_eq!(ids, ours);
 }
@@ -107,16 +103,22 @@ async fn delete_backups_is_a_bodiless_post_with_content_length_zero() {
         .mount(&server)
         .await;
 
-    let session = with_token(&server.uri())
+    let outcome = with_token(&server.uri())
         .delete_backups(vm_id)
         .await
         .expect("decodes");
+    let vbazure::DeleteOutcome::Started(session) = outcome else {
+        panic!("v1 always starts a session: {outcome:?}");
+    };
     assert_eq!(session.id, "11");
-    assert_eq!(session.type_, SessionType::BackupDeletion);
+    assert_eq!(session.session_type, Some(SessionType::BackupDeletion));
     assert_eq!(session.status, SessionStatus::Running);
-    assert_eq!(session.execution_duration.ticks(), 837_798);
+    assert_eq!(session.execution_duration.map(|d| d.ticks()), Some(837_798));
+    let vbazure::SessionAnswer::V1(answer) = &session.answer else {
+        panic!("a v1 answer");
+    };
     assert_eq!(
-        session.links["log"].href,
+        answer.links.as_ref().expect("links")["log"].href,
         "https://abc.ukwest.cloudapp.azure.com/api/v1/jobSessions/11/log"
     );
     assert_eq!(serde_json::to_value(&session).expect("encodes"), documented);
@@ -142,10 +144,23 @@ async fn list_job_sessions_sends_offset_and_limit() {
         .job_sessions_page(19, 3)
         .await
         .expect("decodes");
-    assert_eq!((page.offset, page.limit, page.total_count), (19, 3, 40));
-    assert_eq!(page.results.len(), 3);
-    assert!(page.links["next"].href.contains("offset=22"));
-    assert_eq!(serde_json::to_value(&page).expect("encodes"), documented);
+    assert_eq!(
+        (page.offset, page.limit, page.total_count),
+        (19, 3, Some(40))
+    );
+    let sessions: Vec<&vbazure::Session> = page
+        .sessions
+        .iter()
+        .map(|s| s.as_ref().expect("decodes"))
+        .collect();
+    assert_eq!(sessions.len(), 3);
+    // Each session encodes back to the documented JSON.
+    for (session, documented) in sessions
+        .iter()
+        .zip(documented["results"].as_array().expect("results"))
+    {
+        assert_eq!(&serde_json::to_value(session).expect("encodes"), documented);
+    }
 }
 
 #[tokio::test]
@@ -170,11 +185,14 @@ async fn get_job_session_and_its_log() {
 
     let appliance = with_token(&server.uri());
     let session = appliance.job_session("39").await.expect("decodes");
-    assert_eq!(session.type_, SessionType::BackupRetention);
+    assert_eq!(session.session_type, Some(SessionType::BackupRetention));
     assert!(!session.is_finished());
     let log = appliance.job_session_log("38").await.expect("decodes");
-    assert_eq!(log.job_session_id, "38");
-    assert_eq!(log.log[0].message, "Backup plan creation has finished");
+    assert_eq!(log.session_id.as_deref(), Some("38"));
+    assert_eq!(
+        log.entries[0].message.as_deref(),
+        Some("Backup plan creation has finished")
+    );
 }
 
 #[tokio::test]

@@ -162,10 +162,10 @@ async fn a_finished_session_is_returned_without_polling() {
     let finished: vbazure::types::JobSession =
         serde_json::from_value(common::example("getJobSession.200.finished")).expect("decodes");
     let done = with_token(&server.uri())
-        .wait_session(finished.clone(), &quick(None), |_| {})
+        .wait_session(finished.clone().into(), &quick(None), |_| {})
         .await
         .expect("at once");
-    assert_eq!(done, finished);
+    assert_eq!(done, finished.into());
 }
 
 fn page(offset: u64, limit: u64, total: u64, ids: &[&str]) -> serde_json::Value {

@@ -13,7 +13,7 @@ async fn the_example_program_deletes_and_follows_the_session() {
     let out = String::from_utf8(out).expect("text");
     let lines: Vec<&str> = out.lines().skip(1).collect();
     assert_eq!(
-        lines[0], "deleteBackups vm-42: session 1 BackupDeletion Running",
+        lines[0], "deleteBackups vm-42 (API v1): session 1 BackupDeletion Running",
         "{out}"
     );
     assert_eq!(

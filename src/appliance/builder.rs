@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
-use crate::transport::{Auth, Credentials};
-use crate::{Appliance, Client, ClientState, RetryPolicy, Secret};
+use super::{ApiVersion, Inner, WaitOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+use crate::transport::{Auth, Credentials, MfaCode, MfaFuture};
+use crate::{v1, v8_1, Appliance, ClientState, RetryPolicy, Secret};
 
 /// Builds an [`Appliance`]; from [`Appliance::builder`].
 ///
@@ -24,6 +24,10 @@ pub struct ApplianceBuilder {
     ca_pems: Vec<Vec<u8>>,
     accept_invalid_certificates: bool,
     retry: RetryPolicy,
+    /// An MFA callback given before the credentials.
+    pending_mfa: Option<MfaCode>,
+    version: Option<ApiVersion>,
+    operation_wait: WaitOptions,
 }
 
 /// Why an [`Appliance`] could not be built.
@@ -65,7 +69,49 @@ impl ApplianceBuilder {
             ca_pems: Vec::new(),
             accept_invalid_certificates: false,
             retry: RetryPolicy::default(),
+            pending_mfa: None,
+            version: None,
+            operation_wait: WaitOptions::with_timeout(Duration::from_secs(10 * 60)),
         }
+    }
+
+    /// Speak this API version. Without it, the first request finds out which version the
+    /// appliance serves (see [`Appliance::api_version`]).
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Where the one-time code comes from when the account of
+    /// [`credentials`](Self::credentials) has multi-factor authentication (v8.1): called once
+    /// per login that asks for one. Without it such a login fails with a message that says so.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), vbazure::BuildError> {
+    /// let appliance = vbazure::Appliance::builder("https://appliance.example.com")
+    ///     .credentials("operator", std::env::var("VBAZURE_PASSWORD").unwrap_or_default())
+    ///     .mfa_code(|| Box::pin(async {
+    ///         std::env::var("VBAZURE_MFA_CODE")
+    ///             .map(vbazure::Secret::from)
+    ///             .map_err(|_| "VBAZURE_MFA_CODE is not set".to_string())
+    ///     }))
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn mfa_code(mut self, code: impl Fn() -> MfaFuture + Send + Sync + 'static) -> Self {
+        if let Some(Credentials::Password { mfa, .. }) = &mut self.credentials {
+            *mfa = Some(MfaCode(std::sync::Arc::new(code)));
+        } else {
+            self.pending_mfa = Some(MfaCode(std::sync::Arc::new(code)));
+        }
+        self
+    }
+
+    /// How asynchronous operations (v8.1: a rescan the appliance runs before answering) are
+    /// followed; by default for at most 10 minutes.
+    pub fn operation_wait(mut self, options: WaitOptions) -> Self {
+        self.operation_wait = options;
+        self
     }
 
     /// Authenticate with a ready access token. It cannot be renewed: once it expires, requests
@@ -81,6 +127,7 @@ impl ApplianceBuilder {
         self.credentials = Some(Credentials::Password {
             username: username.into(),
             password: password.into(),
+            mfa: self.pending_mfa.take(),
         });
         self
     }
@@ -174,8 +221,14 @@ impl ApplianceBuilder {
             auth: Some(Arc::new(Auth::new(credentials))),
             retry: self.retry,
         };
+        let version = tokio::sync::OnceCell::new_with(self.version);
         Ok(Appliance {
-            client: Client::new_with_client(&base_url, http, state),
+            inner: Arc::new(Inner {
+                v1: v1::Client::new_with_client(&base_url, http.clone(), state.clone()),
+                v8_1: v8_1::Client::new_with_client(&base_url, http, state),
+                version,
+                operation_wait: self.operation_wait,
+            }),
         })
     }
 }

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::operations::GET_JOB_SESSION;
-use crate::types::JobSession;
+use crate::operations::v1::GET_JOB_SESSION;
+use super::Session;
 use crate::{Appliance, Error, ErrorKind, SessionStatus};
 
 /// How [`Appliance::wait`] polls.
@@ -42,7 +42,7 @@ impl WaitOptions {
 
 impl Appliance {
     /// Polls the session `session_id` until it is finished
-    /// ([`JobSession::is_finished`]) and returns its final state. `on_change` sees the session
+    /// ([`Session::is_finished`]) and returns its final state. `on_change` sees the session
     /// when it is first read and each time its status changes.
     ///
     /// Reaching the deadline gives [`ErrorKind::StillRunning`]: the wait ends, the session does
@@ -51,20 +51,20 @@ impl Appliance {
         &self,
         session_id: &str,
         options: &WaitOptions,
-        on_change: impl FnMut(&JobSession),
-    ) -> Result<JobSession, Error> {
+        on_change: impl FnMut(&Session),
+    ) -> Result<Session, Error> {
         self.follow(session_id.to_string(), None, options, on_change)
             .await
     }
 
     /// [`wait`](Self::wait) on a session already read, such as the one `delete_backups`
-    /// returned; it is returned at once when it has already finished.
+    /// started; it is returned at once when it has already finished.
     pub async fn wait_session(
         &self,
-        session: JobSession,
+        session: Session,
         options: &WaitOptions,
-        on_change: impl FnMut(&JobSession),
-    ) -> Result<JobSession, Error> {
+        on_change: impl FnMut(&Session),
+    ) -> Result<Session, Error> {
         self.follow(session.id.clone(), Some(session), options, on_change)
             .await
     }
@@ -72,10 +72,10 @@ impl Appliance {
     async fn follow(
         &self,
         session_id: String,
-        mut known: Option<JobSession>,
+        mut known: Option<Session>,
         options: &WaitOptions,
-        mut on_change: impl FnMut(&JobSession),
-    ) -> Result<JobSession, Error> {
+        mut on_change: impl FnMut(&Session),
+    ) -> Result<Session, Error> {
         let started = Instant::now();
         let deadline = options.timeout.map(|t| started + t);
         let mut interval = options.initial_interval;

@@ -99,6 +99,42 @@ pub enum ErrorKind {
         /// The offset asked for.
         offset: u64,
     },
+    /// The appliance speaks an API version that lacks this; nothing was sent.
+    NotInVersion {
+        /// What was asked for (`batch deletion`, `session filters`, ...).
+        feature: &'static str,
+        /// The version in use.
+        version: crate::ApiVersion,
+    },
+    /// No API version this client speaks is served at the URL.
+    NoApiVersion {
+        /// What each probe found, for a person to read.
+        probes: Vec<String>,
+    },
+    /// One item of a list does not match the document; the other items were read.
+    UndecodableItem {
+        /// The item's `id`, when it has one.
+        id: Option<String>,
+        /// What did not match.
+        reason: String,
+    },
+    /// A VM name that matches no protected VM, or several.
+    VmName {
+        /// The name asked for.
+        name: String,
+        /// The VMs whose names contain it, as `name (id)`: none for an unknown name, several
+        /// for an ambiguous one.
+        candidates: Vec<String>,
+    },
+    /// An asynchronous operation ended without the result it was started for.
+    OperationFailed {
+        /// The operation's identifier.
+        operation_id: String,
+        /// Its last status.
+        status: crate::SessionStatus,
+        /// What the appliance said of the failure, if anything.
+        detail: Option<String>,
+    },
 }
 
 impl ErrorKind {
@@ -192,6 +228,39 @@ impl fmt::Display for ErrorKind {
                 "the appliance answered the page at offset {offset} with sessions already seen; \
                  paging stopped"
             ),
+            Self::NotInVersion { feature, version } => write!(
+                f,
+                "{feature} is not in API v{version}, which this appliance speaks; nothing was sent"
+            ),
+            Self::NoApiVersion { probes } => write!(
+                f,
+                "the appliance serves no API version this client speaks ({})",
+                probes.join("; ")
+            ),
+            Self::UndecodableItem { id, reason } => match id {
+                Some(id) => write!(f, "item {id} does not match the document: {reason}"),
+                None => write!(f, "an item without an id does not match the document: {reason}"),
+            },
+            Self::VmName { name, candidates } if candidates.is_empty() => {
+                write!(f, "no protected VM is named {name:?}")
+            }
+            Self::VmName { name, candidates } => write!(
+                f,
+                "{} protected VMs match the name {name:?}: {}; give the VM's id instead",
+                candidates.len(),
+                candidates.join(", ")
+            ),
+            Self::OperationFailed {
+                operation_id,
+                status,
+                detail,
+            } => {
+                write!(f, "the appliance's operation {operation_id} ended {status}")?;
+                match detail {
+                    Some(detail) => write!(f, ": {detail}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }

@@ -195,13 +195,13 @@ mod tests {
     #[test]
     fn excerpts_are_bounded_and_token_bodies_withheld() {
         let long = "é".repeat(400);
-        let cut = excerpt(operations::GET_JOB_SESSION, long.as_bytes());
+        let cut = excerpt(operations::v1::GET_JOB_SESSION, long.as_bytes());
         assert!(
             cut.len() <= BODY_EXCERPT_LIMIT && !cut.contains('\u{FFFD}'),
             "{cut}"
         );
         let token = b"{\"access_token\": \"secret\"}";
-        assert_eq!(excerpt(operations::CREATE_TOKEN, token), "");
+        assert_eq!(excerpt(operations::v1::CREATE_TOKEN, token), "");
         assert_eq!(excerpt("notAnOperation", token), "", "unknown: withheld");
     }
 

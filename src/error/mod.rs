@@ -14,6 +14,7 @@ use std::fmt;
 
 pub use kind::{Cause, ErrorKind};
 pub(crate) use map::send;
+pub(crate) use transport::transport as transport_kind;
 pub use response::{ErrorResponse, BODY_EXCERPT_LIMIT};
 
 use crate::types::ProblemDetails;
@@ -39,6 +40,18 @@ impl Error {
             operation,
             kind: Box::new(kind),
         }
+    }
+
+    /// The error a stream of items gives for one item of a page that does not decode
+    /// ([`ErrorKind::UndecodableItem`]), for callers reading pages themselves.
+    pub fn undecodable_item(operation: &'static str, item: crate::UndecodableItem) -> Self {
+        Self::new(
+            operation,
+            ErrorKind::UndecodableItem {
+                id: item.id(),
+                reason: item.reason,
+            },
+        )
     }
 
     /// The spec's `operationId` of the operation that failed (`deleteBackups`, ...; the

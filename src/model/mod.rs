@@ -2,10 +2,12 @@
 //! server's .NET text formats, enumerations that grow, and strings that must not be shown.
 //!
 //! `vbazure-codegen` names them in its settings (`crate::Timestamp`, `crate::TimeSpan`,
-//! `crate::Secret`, and `crate::X` for every open enum `X`), so the crate root re-exports each.
+//! `crate::Secret`, `crate::X` for every open enum `X`, and `crate::Lenient` around the items of
+//! lists marked `x-vbazure-lenient-items`), so the crate root re-exports each.
 
 mod cursor;
 mod job_session;
+mod lenient;
 mod open_enum;
 mod secret;
 mod session_status;
@@ -14,6 +16,7 @@ mod text_serde;
 mod time_span;
 mod timestamp;
 
+pub use lenient::{Lenient, UndecodableItem};
 pub use open_enum::UnrecognizedValue;
 pub use secret::Secret;
 pub use session_status::SessionStatus;

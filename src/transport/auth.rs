@@ -7,26 +7,45 @@
 //! its own. The token request itself never looks at this state (its operation sends no token,
 //! and it runs inside [`renewing`]), so it cannot wait on itself.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::error::send;
-use crate::operations::CREATE_TOKEN;
-use crate::types::{Token, TokenRequest, TokenRequestGrantType};
-use crate::{Client, Error, ErrorKind, Secret};
+use super::token_endpoint::{Grant, Issued, TokenEndpoint};
+use crate::operations::v1::CREATE_TOKEN;
+use crate::{Error, ErrorKind, Secret};
 
 /// How the client proves who it is.
 #[derive(Clone, Debug)]
 pub(crate) enum Credentials {
     /// A ready access token; it cannot be renewed.
     Token(Secret),
-    /// An account; tokens are obtained and renewed with it.
-    Password { username: String, password: Secret },
+    /// An account; tokens are obtained and renewed with it. `mfa` supplies the one-time code
+    /// when the account asks for a second factor.
+    Password {
+        username: String,
+        password: Secret,
+        mfa: Option<MfaCode>,
+    },
+}
+
+/// The future an MFA callback returns: the one-time code, or why there is none.
+pub type MfaFuture = Pin<Box<dyn Future<Output = Result<Secret, String>> + Send>>;
+
+/// Where the one-time code of a login with multi-factor authentication comes from: called once
+/// per login that asks for one (a prompt, an environment variable, an authenticator).
+#[derive(Clone)]
+pub(crate) struct MfaCode(pub(crate) Arc<dyn Fn() -> MfaFuture + Send + Sync>);
+
+impl fmt::Debug for MfaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MfaCode(<callback>)")
+    }
 }
 
 /// The outcome of one renewal, as every request waiting for it receives it.
@@ -75,9 +94,23 @@ impl Auth {
         }
     }
 
+    /// Whether an access token is held (one was given, or a login happened).
+    pub(crate) fn has_token(&self) -> bool {
+        self.lock().access.is_some()
+    }
+
+    /// Forgets the tokens after a logout: the next request logs in again (with an account) or
+    /// fails as unauthorized (with a fixed token, which cannot be obtained again).
+    pub(crate) fn forget(&self) {
+        let mut tokens = self.lock();
+        tokens.access = None;
+        tokens.refresh = None;
+        tokens.renew_at = None;
+    }
+
     /// A usable access token: the current one, or a new one when there is none yet or it is
     /// about to expire.
-    pub(crate) async fn access_token(&self, client: &Client) -> Result<Secret, Error> {
+    pub(crate) async fn access_token(&self, client: &dyn TokenEndpoint) -> Result<Secret, Error> {
         self.token(client, None).await
     }
 
@@ -85,7 +118,7 @@ impl Auth {
     /// renewed it. `None` when the token cannot be renewed (a fixed token).
     pub(crate) async fn renew_rejected(
         &self,
-        client: &Client,
+        client: &dyn TokenEndpoint,
         rejected: &Secret,
     ) -> Option<Result<Secret, Error>> {
         if matches!(self.credentials, Credentials::Token(_)) {
@@ -94,7 +127,11 @@ impl Auth {
         Some(self.token(client, Some(rejected)).await)
     }
 
-    async fn token(&self, client: &Client, rejected: Option<&Secret>) -> Result<Secret, Error> {
+    async fn token(
+        &self,
+        client: &dyn TokenEndpoint,
+        rejected: Option<&Secret>,
+    ) -> Result<Secret, Error> {
         loop {
             match self.step(rejected) {
                 Step::Ready(token) => return Ok(token),
@@ -112,7 +149,7 @@ impl Auth {
                     let outcome = {
                         let mut tokens = self.lock();
                         tokens.renewal = None;
-                        obtained.map(|token| store(&mut tokens, token))
+                        obtained.and_then(|token| store(&mut tokens, token))
                     };
                     // No receiver left is fine: nobody was waiting.
                     let _ = publish.send(Some(outcome.clone()));
@@ -151,19 +188,47 @@ impl Auth {
 
     /// One renewal: the refresh token if there is one, and a password login when there is
     /// none or the appliance refuses it.
-    async fn obtain(&self, client: &Client, refresh: Option<Secret>) -> Result<Token, Error> {
-        let Credentials::Password { username, password } = &self.credentials else {
+    async fn obtain(
+        &self,
+        client: &dyn TokenEndpoint,
+        refresh: Option<Secret>,
+    ) -> Result<Issued, Error> {
+        let Credentials::Password {
+            username,
+            password,
+            mfa,
+        } = &self.credentials
+        else {
             return Err(no_token());
         };
         if let Some(refresh) = refresh {
-            match request_token(client, refresh_request(refresh)).await {
+            match request_token(client, Grant::Refresh(refresh)).await {
                 Ok(token) => return Ok(token),
                 Err(e) => {
                     tracing::info!("refreshing the access token failed ({e}); logging in again")
                 }
             }
         }
-        request_token(client, password_request(username, password)).await
+        let grant = Grant::Password {
+            username: username.clone(),
+            password: password.clone(),
+        };
+        let issued = request_token(client, grant).await?;
+        let Some(mfa_token) = issued.mfa_token else {
+            return Ok(issued);
+        };
+        // The account has multi-factor authentication: the code, then the second step.
+        let Some(MfaCode(code)) = mfa else {
+            return Err(invalid(
+                "the account asks for a multi-factor code, and no way to obtain one was configured \
+                 (ApplianceBuilder::mfa_code)",
+            ));
+        };
+        tracing::debug!("the account asks for a second factor");
+        let code = code()
+            .await
+            .map_err(|why| invalid(&format!("no multi-factor code: {why}")))?;
+        request_token(client, Grant::Mfa { mfa_token, code }).await
     }
 
     fn lock(&self) -> MutexGuard<'_, Tokens> {
@@ -174,46 +239,31 @@ impl Auth {
 }
 
 fn no_token() -> Error {
+    invalid("no access token is configured")
+}
+
+fn invalid(message: &str) -> Error {
     Error::new(
         CREATE_TOKEN,
         ErrorKind::InvalidRequest {
-            message: "no access token is configured".to_string(),
+            message: message.to_string(),
         },
     )
 }
 
-fn store(tokens: &mut Tokens, token: Token) -> Secret {
+fn store(tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
+    let Some(access) = token.access else {
+        return Err(invalid("the appliance's token answer holds no access token"));
+    };
     let lifetime = Duration::from_secs(u64::try_from(token.expires_in).unwrap_or(0));
     // Renew a minute early, or halfway through a lifetime shorter than two minutes, so that a
     // token never expires between the check and the request.
     let margin = (lifetime / 2).min(Duration::from_secs(60));
     tokens.renew_at = Some(Instant::now() + lifetime - margin);
-    tokens.refresh = token.refresh_token;
-    tokens.access = Some(token.access_token.clone());
+    tokens.refresh = token.refresh;
+    tokens.access = Some(access.clone());
     tracing::debug!(expires_in = token.expires_in, "obtained an access token");
-    token.access_token
-}
-
-fn password_request(username: &str, password: &Secret) -> TokenRequest {
-    TokenRequest {
-        grant_type: TokenRequestGrantType::Password,
-        username: Some(username.to_string()),
-        password: Some(password.clone()),
-        refresh_token: None,
-        mfa_code: None,
-        mfa_token: None,
-    }
-}
-
-fn refresh_request(refresh: Secret) -> TokenRequest {
-    TokenRequest {
-        grant_type: TokenRequestGrantType::RefreshToken,
-        username: None,
-        password: None,
-        refresh_token: Some(refresh),
-        mfa_code: None,
-        mfa_token: None,
-    }
+    Ok(access)
 }
 
 tokio::task_local! {
@@ -227,14 +277,10 @@ pub(crate) fn renewing() -> bool {
     RENEWING.try_with(|()| ()).is_ok()
 }
 
-/// Boxed: the token request passes through the client's hooks, which call back into [`Auth`];
-/// the box ends that cycle of future types.
+/// One token request, inside [`renewing`] so that its own hooks never ask for a token.
 fn request_token(
-    client: &Client,
-    request: TokenRequest,
-) -> Pin<Box<dyn Future<Output = Result<Token, Error>> + Send + '_>> {
-    Box::pin(RENEWING.scope(
-        (),
-        send(CREATE_TOKEN, client.create_token().body(request).send()),
-    ))
+    client: &dyn TokenEndpoint,
+    grant: Grant,
+) -> Pin<Box<dyn Future<Output = Result<Issued, Error>> + Send + '_>> {
+    Box::pin(RENEWING.scope((), client.request_token(grant)))
 }

@@ -11,8 +11,9 @@ use reqwest::{Method, Request, Response};
 use super::auth::{renewing, Auth};
 use super::observe::record;
 use super::retry::{is_retryable_status, retry_after};
-use crate::operations::{self, OperationFacts};
-use crate::{Client, ClientState, Secret};
+use super::token_endpoint::TokenEndpoint;
+use crate::operations::OperationFacts;
+use crate::{ClientState, Secret};
 
 /// What the hooks do for one call.
 struct Plan<'a> {
@@ -23,8 +24,7 @@ struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    fn of(state: &'a ClientState, info: &OperationInfo) -> Self {
-        let facts: Option<&OperationFacts> = operations::by_key(info.operation_id);
+    fn of(state: &'a ClientState, facts: Option<&OperationFacts>) -> Self {
         // `info` always names an operation of the spec the facts come from; were it not to,
         // the document's default applies: send the token, do not repeat.
         let sends_token = facts.is_none_or(|f| f.sends_token) && !renewing();
@@ -35,114 +35,176 @@ impl<'a> Plan<'a> {
     }
 }
 
-impl ClientHooks<ClientState> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut Request,
-        info: &OperationInfo,
-    ) -> Result<(), GeneratedError<E>> {
-        // progenitor sends a bodiless POST without Content-Length; proxies and IIS answer 411.
-        if request.body().is_none() && request.method() == Method::POST {
-            request
-                .headers_mut()
-                .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-        }
-        let Some(auth) = Plan::of(self.inner(), info).auth else {
-            return Ok(());
-        };
-        match auth.access_token(self).await {
-            Ok(token) if set_bearer(request, &token) => Ok(()),
-            Ok(_) => Err(GeneratedError::Custom(
-                "the access token holds characters an HTTP header cannot carry".to_string(),
-            )),
-            Err(e) => {
-                let message = format!("cannot obtain an access token: {e}");
-                record(|observed| observed.auth_error = Some(e));
-                Err(GeneratedError::Custom(message))
+/// The hooks of one version's generated client: `$client`, whose operations' facts `$facts`
+/// looks up by progenitor's key.
+macro_rules! hooks_for {
+    ($client:ty, $facts:path) => {
+        impl ClientHooks<ClientState> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut Request,
+                info: &OperationInfo,
+            ) -> Result<(), GeneratedError<E>> {
+                pre(self, request, $facts(info.operation_id)).await
+            }
+
+            async fn post<E>(
+                &self,
+                result: &reqwest::Result<Response>,
+                _info: &OperationInfo,
+            ) -> Result<(), GeneratedError<E>> {
+                post(result);
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<Response> {
+                exec(self, request, info, $facts(info.operation_id)).await
             }
         }
-    }
+    };
+}
 
-    async fn post<E>(
-        &self,
-        result: &reqwest::Result<Response>,
-        _info: &OperationInfo,
-    ) -> Result<(), GeneratedError<E>> {
-        if let Ok(response) = result {
-            let content_type = response
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            record(|observed| observed.response = Some((response.status().as_u16(), content_type)));
+hooks_for!(crate::v1::Client, crate::operations::v1::by_key);
+hooks_for!(crate::v8_1::Client, crate::operations::v8_1::by_key);
+
+/// What every generated client's hooks do before sending: `Content-Length: 0` on a bodiless
+/// POST, and the bearer token when the operation sends one.
+async fn pre<C, E>(
+    client: &C,
+    request: &mut Request,
+    facts: Option<&OperationFacts>,
+) -> Result<(), GeneratedError<E>>
+where
+    C: ClientInfo<ClientState> + TokenEndpoint,
+{
+    // progenitor sends a bodiless POST without Content-Length; proxies and IIS answer 411.
+    if request.body().is_none() && request.method() == Method::POST {
+        request
+            .headers_mut()
+            .insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+    }
+    let Some(auth) = Plan::of(client.inner(), facts).auth else {
+        return Ok(());
+    };
+    match auth.access_token(client).await {
+        Ok(token) if set_bearer(request, &token) => Ok(()),
+        Ok(_) => Err(GeneratedError::Custom(
+            "the access token holds characters an HTTP header cannot carry".to_string(),
+        )),
+        Err(e) => {
+            let message = format!("cannot obtain an access token: {e}");
+            record(|observed| observed.auth_error = Some(e));
+            Err(GeneratedError::Custom(message))
         }
-        Ok(())
     }
+}
 
-    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let state = self.inner();
-        let Plan { auth, retry_safe } = Plan::of(state, info);
-        let mut retries = 0;
-        let mut renewed = false;
-        let mut current = request;
-        loop {
-            // Keep a copy for a possible repeat. Every body this client sends is in memory,
-            // so the copy always succeeds; without one, the request is sent once.
-            let spare = current.try_clone();
-            let result = self.client().execute(current).await;
-            let Some(mut next) = spare else { return result };
-            match &result {
-                Ok(response) if response.status() == 401 && auth.is_some() && !renewed => {
-                    renewed = true;
-                    let rejected = bearer_of(&next);
-                    let Some(auth) = auth else { return result };
-                    match auth.renew_rejected(self, &rejected).await {
-                        Some(Ok(token)) if set_bearer(&mut next, &token) => {
-                            tracing::debug!(
-                                operation = info.operation_id,
-                                "token rejected; repeating with a renewed one"
-                            );
-                        }
-                        Some(Err(e)) => {
-                            tracing::warn!(
-                                operation = info.operation_id,
-                                "token rejected and renewing it failed: {e}"
-                            );
-                            return result;
-                        }
-                        Some(Ok(_)) | None => return result,
+/// What the hooks learn of an answer, for the error mapping.
+fn post(result: &reqwest::Result<Response>) {
+    if let Ok(response) = result {
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        record(|observed| observed.response = Some((response.status().as_u16(), content_type)));
+    }
+}
+
+/// Sends a request: repeated after a transient failure when the operation may be repeated,
+/// and once with a renewed token after a 401.
+async fn exec<C>(
+    client: &C,
+    request: Request,
+    info: &OperationInfo,
+    facts: Option<&OperationFacts>,
+) -> reqwest::Result<Response>
+where
+    C: ClientInfo<ClientState> + TokenEndpoint,
+{
+    let state = client.inner();
+    let Plan { auth, retry_safe } = Plan::of(state, facts);
+    let mut retries = 0;
+    let mut renewed = false;
+    let mut current = request;
+    loop {
+        // Keep a copy for a possible repeat. Every body this client sends is in memory, so the
+        // copy always succeeds; without one, the request is sent once.
+        let spare = current.try_clone();
+        let started = tokio::time::Instant::now();
+        let result = client.client().execute(current).await;
+        match &result {
+            Ok(response) => tracing::debug!(
+                operation = info.operation_id,
+                status = response.status().as_u16(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "answered"
+            ),
+            // The error's own text names the URL, which may carry credentials: only its kind.
+            Err(e) => tracing::debug!(
+                operation = info.operation_id,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                timeout = e.is_timeout(),
+                connect = e.is_connect(),
+                "no answer"
+            ),
+        }
+        let Some(mut next) = spare else { return result };
+        match &result {
+            Ok(response) if response.status() == 401 && auth.is_some() && !renewed => {
+                renewed = true;
+                let rejected = bearer_of(&next);
+                let Some(auth) = auth else { return result };
+                match auth.renew_rejected(client, &rejected).await {
+                    Some(Ok(token)) if set_bearer(&mut next, &token) => {
+                        tracing::debug!(
+                            operation = info.operation_id,
+                            "token rejected; repeating with a renewed one"
+                        );
                     }
-                }
-                Ok(response) if retry_safe && is_retryable_status(response.status().as_u16()) => {
-                    let asked = retry_after(response.headers(), std::time::SystemTime::now());
-                    let Some(delay) = state.retry.delay(retries, asked) else {
+                    Some(Err(e)) => {
+                        tracing::warn!(
+                            operation = info.operation_id,
+                            "token rejected and renewing it failed: {e}"
+                        );
                         return result;
-                    };
-                    tracing::debug!(
-                        operation = info.operation_id,
-                        status = response.status().as_u16(),
-                        ?delay,
-                        "retrying"
-                    );
-                    retries += 1;
-                    tokio::time::sleep(delay).await;
+                    }
+                    Some(Ok(_)) | None => return result,
                 }
-                Err(e) if retry_safe && (e.is_connect() || (e.is_request() && !e.is_timeout())) => {
-                    let Some(delay) = state.retry.delay(retries, None) else {
-                        return result;
-                    };
-                    tracing::debug!(
-                        operation = info.operation_id,
-                        ?delay,
-                        "connection failed; retrying"
-                    );
-                    retries += 1;
-                    tokio::time::sleep(delay).await;
-                }
-                _ => return result,
             }
-            current = next;
+            Ok(response) if retry_safe && is_retryable_status(response.status().as_u16()) => {
+                let asked = retry_after(response.headers(), std::time::SystemTime::now());
+                let Some(delay) = state.retry.delay(retries, asked) else {
+                    return result;
+                };
+                tracing::debug!(
+                    operation = info.operation_id,
+                    status = response.status().as_u16(),
+                    ?delay,
+                    "retrying"
+                );
+                retries += 1;
+                tokio::time::sleep(delay).await;
+            }
+            Err(e) if retry_safe && (e.is_connect() || (e.is_request() && !e.is_timeout())) => {
+                let Some(delay) = state.retry.delay(retries, None) else {
+                    return result;
+                };
+                tracing::debug!(
+                    operation = info.operation_id,
+                    ?delay,
+                    "connection failed; retrying"
+                );
+                retries += 1;
+                tokio::time::sleep(delay).await;
+            }
+            _ => return result,
         }
+        current = next;
     }
 }
 

@@ -12,7 +12,9 @@ pub(crate) mod observe;
 pub(crate) mod path_segment;
 pub(crate) mod retry;
 mod state;
+mod token_endpoint;
 
-pub(crate) use auth::{Auth, Credentials};
+pub(crate) use auth::{Auth, Credentials, MfaCode};
+pub use auth::MfaFuture;
 pub use retry::RetryPolicy;
 pub use state::{ensure_crypto_provider, ClientState};

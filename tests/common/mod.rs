@@ -1,4 +1,5 @@
-//! What the integration tests share: the spec, loaded once per test binary.
+//! What the integration tests share: the two documents (`openapi.yaml` for API v1,
+//! `openapi-v8.1.yaml` for API v8.1), each loaded once per test binary, and helpers.
 
 #![allow(dead_code)]
 
@@ -16,14 +17,33 @@ pub fn spec() -> &'static Document {
     })
 }
 
-/// The documented example named `name` (see `vbazure_spec::Example::name`).
-pub fn example(name: &str) -> serde_json::Value {
-    vbazure_spec::examples(spec())
+/// The repository's `openapi-v8.1.yaml`, the document of API v8.1 (`vbazure::v8_1`).
+pub fn spec_v8_1() -> &'static Document {
+    static SPEC: OnceLock<Document> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi-v8.1.yaml");
+        Document::load(&path).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// The example named `name` in `document` (see `vbazure_spec::Example::name`).
+pub fn example_in(document: &Document, name: &str) -> serde_json::Value {
+    vbazure_spec::examples(document)
         .found
         .into_iter()
         .find(|e| e.name == name)
-        .unwrap_or_else(|| panic!("openapi.yaml has no example named {name}"))
+        .unwrap_or_else(|| panic!("{} has no example named {name}", document.source_name()))
         .value
+}
+
+/// The documented example named `name` (see `vbazure_spec::Example::name`).
+pub fn example(name: &str) -> serde_json::Value {
+    example_in(spec(), name)
+}
+
+/// The example named `name` in `openapi-v8.1.yaml`.
+pub fn example_v8_1(name: &str) -> serde_json::Value {
+    example_in(spec_v8_1(), name)
 }
 
 /// The access token the contract tests use.
@@ -39,18 +59,21 @@ pub fn fast_retries() -> vbazure::RetryPolicy {
     }
 }
 
-/// An appliance client for `base_url` with the fixed token [`TOKEN`].
+/// An appliance client for `base_url` with the fixed token [`TOKEN`], speaking API v1 (so that
+/// no version probe reaches the contract test's server).
 pub fn with_token(base_url: &str) -> vbazure::Appliance {
     vbazure::Appliance::builder(base_url)
+        .api_version(vbazure::ApiVersion::V1)
         .access_token(TOKEN)
         .retry_policy(fast_retries())
         .build()
         .expect("valid settings")
 }
 
-/// An appliance client for `base_url` that logs in as `administrator`.
+/// An appliance client for `base_url` that logs in as `administrator`, speaking API v1.
 pub fn with_password(base_url: &str, password: &str) -> vbazure::Appliance {
     vbazure::Appliance::builder(base_url)
+        .api_version(vbazure::ApiVersion::V1)
         .credentials("administrator", password)
         .retry_policy(fast_retries())
         .build()

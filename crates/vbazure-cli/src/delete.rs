@@ -1,19 +1,20 @@
 //! `vbazure delete-backups`: many VMs, a few at a time, each followed to its end if asked.
 
 use futures_util::StreamExt;
-use vbazure::types::JobSession;
-use vbazure::{Appliance, WaitOptions};
+use vbazure::{Appliance, DeleteOutcome, Session, WaitOptions};
 
 use crate::args::{DeleteBackups, Waiting};
 use crate::exit::Exit;
-use crate::output::Printer;
+use crate::output::{duration, Printer};
 use crate::progress::Progress;
 use crate::{error_line, ids, Failure};
 
 /// What happened to one VM.
 enum Outcome {
-    Started(JobSession),
-    Finished(JobSession),
+    Started(Session),
+    Finished(Session),
+    /// The appliance had no backups of the VM to remove (v8.1's 204).
+    NothingToDelete,
     Failed(vbazure::Error),
 }
 
@@ -34,6 +35,7 @@ pub async fn run(
 
     let mut exit = Exit::Ok;
     let (mut succeeded, mut warned, mut failed, mut running, mut started) = (0, 0, 0, 0, 0);
+    let mut nothing = 0;
     while let Some((vm_id, outcome)) = outcomes.next().await {
         match outcome {
             Outcome::Started(session) => {
@@ -56,11 +58,17 @@ pub async fn run(
                 exit = exit.max(this);
                 progress.print(|| {
                     printer.text(&format!(
-                        "{vm_id}  session {}  {}  {:#}",
-                        session.id, session.status, session.execution_duration
+                        "{vm_id}  session {}  {}  {}",
+                        session.id,
+                        session.status,
+                        duration(&session)
                     ));
                     printer.object(&session);
                 });
+            }
+            Outcome::NothingToDelete => {
+                nothing += 1;
+                progress.print(|| printer.text(&format!("{vm_id}  no backups to delete")));
             }
             Outcome::Failed(error) => {
                 let this = Exit::of_error(&error);
@@ -75,7 +83,7 @@ pub async fn run(
         }
     }
     let total = vm_ids.len();
-    let summary = if args.wait {
+    let mut summary = if args.wait {
         let mut line = format!("summary: {total} VM(s): {succeeded} succeeded, {warned} ended with warnings, {failed} failed");
         if running > 0 {
             line.push_str(&format!(
@@ -86,6 +94,9 @@ pub async fn run(
     } else {
         format!("summary: {total} VM(s): {started} deletion session(s) started, {failed} failed")
     };
+    if nothing > 0 {
+        summary.push_str(&format!(", {nothing} with no backups to delete"));
+    }
     printer.summary(&summary);
     Ok(exit)
 }
@@ -107,7 +118,10 @@ async fn one_vm(
     progress: &Progress,
 ) -> (String, Outcome) {
     let session = match appliance.delete_backups(vm_id).await {
-        Ok(session) => session,
+        Ok(DeleteOutcome::Started(session)) => session,
+        Ok(DeleteOutcome::NothingToDelete) => {
+            return (vm_id.to_string(), Outcome::NothingToDelete)
+        }
         Err(error) => return (vm_id.to_string(), Outcome::Failed(error)),
     };
     let Some(options) = wait else {

@@ -1,6 +1,6 @@
 //! Exit codes: the worst outcome wins.
 
-use vbazure::types::JobSession;
+use vbazure::Session;
 use vbazure::SessionStatus;
 
 /// An outcome, ordered so that the highest code is the one reported.
@@ -22,7 +22,7 @@ pub enum Exit {
 
 impl Exit {
     /// The outcome of a session that was waited to its end.
-    pub fn of_finished(session: &JobSession) -> Self {
+    pub fn of_finished(session: &Session) -> Self {
         match session.status {
             SessionStatus::Success => Exit::Ok,
             SessionStatus::Warning => Exit::Warning,

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use serde::Serialize;
-use vbazure::types::{JobSession, JobSessionLog};
+use vbazure::{Session, SessionLog};
 
 use crate::args::Output;
 
@@ -52,33 +52,47 @@ fn write_line(line: &str) {
     let _ = writeln!(out, "{line}");
 }
 
+/// What the appliance left out or sent as `null`.
+const ABSENT: &str = "-";
+
 /// `session 11  BackupDeletion  Success  started 2020-02-03T13:53:00.4098143Z  30.62s`
-pub fn session_line(session: &JobSession) -> String {
+pub fn session_line(session: &Session) -> String {
     let mut line = format!(
-        "session {}  {}  {}  started {}  {:#}",
+        "session {}  {}  {}  started {}  {}",
         session.id,
-        session.type_,
+        shown(session.session_type.as_ref()),
         session.status,
-        session.execution_start_time,
-        session.execution_duration
+        shown(session.execution_start_time.as_ref()),
+        duration(session)
     );
-    if let Some(stopped) = session.execution_stop_time {
+    if let Some(stopped) = &session.execution_stop_time {
         line.push_str(&format!("  stopped {stopped}"));
     }
     line
 }
 
+fn shown(value: Option<&impl std::fmt::Display>) -> String {
+    value.map_or_else(|| ABSENT.to_string(), ToString::to_string)
+}
+
+/// The duration for people (`2m 33.84s`), or `-` when the appliance sent none.
+pub fn duration(session: &Session) -> String {
+    session
+        .execution_duration
+        .map_or_else(|| ABSENT.to_string(), |d| format!("{d:#}"))
+}
+
 /// An aligned table of sessions.
-pub fn session_table(sessions: &[JobSession]) -> Vec<String> {
+pub fn session_table(sessions: &[Session]) -> Vec<String> {
     let rows: Vec<[String; 5]> = sessions
         .iter()
         .map(|s| {
             [
                 s.id.clone(),
-                s.type_.to_string(),
+                shown(s.session_type.as_ref()),
                 s.status.to_string(),
-                s.execution_start_time.to_string(),
-                format!("{:#}", s.execution_duration),
+                shown(s.execution_start_time.as_ref()),
+                duration(s),
             ]
         })
         .collect();
@@ -86,15 +100,15 @@ pub fn session_table(sessions: &[JobSession]) -> Vec<String> {
 }
 
 /// The log, one line per item.
-pub fn log_lines(log: &JobSessionLog) -> Vec<String> {
+pub fn log_lines(log: &SessionLog) -> Vec<String> {
     let rows: Vec<[String; 3]> = log
-        .log
+        .entries
         .iter()
         .map(|item| {
             [
-                item.log_time.to_string(),
+                shown(item.log_time.as_ref()),
                 item.status.to_string(),
-                item.message.clone(),
+                item.message.clone().unwrap_or_default(),
             ]
         })
         .collect();

@@ -1,6 +1,6 @@
 //! `vbazure sessions ...`.
 
-use futures_util::TryStreamExt;
+use futures_util::StreamExt;
 use vbazure::Appliance;
 
 use crate::args::Sessions;
@@ -20,32 +20,57 @@ pub async fn run(
     };
     match command {
         Sessions::List { offset, limit, all } => {
+            // A session the client cannot read is reported on stderr, naming it, and the
+            // others are still listed; the run then ends with the API exit code.
+            let mut unreadable = 0;
+            let mut report = |e: &vbazure::Error| {
+                unreadable += 1;
+                eprintln!("error: {}", error_line("sessions", e));
+            };
             let sessions = if *all {
-                appliance
-                    .job_sessions(*limit)
-                    .try_collect::<Vec<_>>()
-                    .await
-                    .map_err(|e| api("sessions", e))?
+                let mut sessions = Vec::new();
+                let mut stream = std::pin::pin!(appliance.job_sessions(*limit));
+                while let Some(item) = stream.next().await {
+                    match item {
+                        Ok(session) => sessions.push(session),
+                        Err(e) if matches!(e.kind(), vbazure::ErrorKind::UndecodableItem { .. }) => {
+                            report(&e)
+                        }
+                        Err(e) => return Err(api("sessions", e)),
+                    }
+                }
+                sessions
             } else {
                 let page = appliance
                     .job_sessions_page(*offset, *limit)
                     .await
                     .map_err(|e| api("sessions", e))?;
+                let shown_count = page.sessions.len() as u64;
+                let mut sessions = Vec::new();
+                for item in page.sessions {
+                    match item {
+                        Ok(session) => sessions.push(session),
+                        Err(bad) => report(&undecodable(bad)),
+                    }
+                }
                 if !printer.json() {
                     let first = page.offset.saturating_add(1);
-                    let last = page.offset.saturating_add(page.results.len() as i32);
-                    let shown = if page.results.is_empty() {
+                    let last = page.offset.saturating_add(shown_count);
+                    let shown = if shown_count == 0 {
                         "none".to_string()
                     } else {
                         format!("{first}-{last}")
                     };
-                    for line in session_table(&page.results) {
+                    for line in session_table(&sessions) {
                         printer.text(&line);
                     }
-                    printer.text(&format!("sessions {shown} of {}", page.total_count));
-                    return Ok(Exit::Ok);
+                    let total = page
+                        .total_count
+                        .map_or_else(|| "?".to_string(), |n| n.to_string());
+                    printer.text(&format!("sessions {shown} of {total}"));
+                    return Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok });
                 }
-                page.results
+                sessions
             };
             if printer.json() {
                 sessions.iter().for_each(|s| printer.object(s));
@@ -55,7 +80,7 @@ pub async fn run(
                 }
                 printer.text(&format!("{} session(s)", sessions.len()));
             }
-            Ok(Exit::Ok)
+            Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok })
         }
         Sessions::Show { session_id } => {
             let session = appliance
@@ -105,4 +130,9 @@ pub async fn run(
             Ok(Exit::Ok)
         }
     }
+}
+
+/// A session of a page the client could not read, as the error the stream would give.
+fn undecodable(item: vbazure::UndecodableItem) -> vbazure::Error {
+    vbazure::Error::undecodable_item(vbazure::operations::v1::LIST_JOB_SESSIONS, item)
 }

@@ -267,7 +267,7 @@ async fn ids_from_a_file_with_comments_and_duplicates_are_deleted_once() {
             .await
             .expect("lists")
             .total_count,
-        3
+        Some(3)
     );
 
     let run = vbazure(

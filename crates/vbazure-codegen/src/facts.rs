@@ -23,10 +23,12 @@ const SAFE_METHODS: [&str; 4] = ["get", "head", "options", "trace"];
 /// How the generated code names one operation: its method and path, and the key its builder
 /// passes to the hooks.
 #[derive(Debug, PartialEq, Eq)]
-struct GeneratedOperation {
-    method: String,
-    path: String,
-    key: String,
+pub(crate) struct GeneratedOperation {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) key: String,
+    /// The builder struct whose `send` makes the request (`DeleteBackups`).
+    pub(crate) builder: String,
 }
 
 /// Why the facts could not be written.
@@ -194,7 +196,7 @@ fn holds_password(doc: &Document, at: &str, seen: &mut BTreeSet<String>) -> bool
 /// line progenitor writes on it, and the `OperationInfo { operation_id: "..." }` it builds.
 /// Reading the key here, rather than repeating progenitor's naming rule, means the facts use
 /// whatever name the generated code really passes to the hooks.
-fn generated_operations(client: &syn::File) -> Vec<GeneratedOperation> {
+pub(crate) fn generated_operations(client: &syn::File) -> Vec<GeneratedOperation> {
     let builders = client.items.iter().filter_map(|item| match item {
         Item::Mod(module) if module.ident == "builder" => module.content.as_ref(),
         _ => None,
@@ -203,6 +205,12 @@ fn generated_operations(client: &syn::File) -> Vec<GeneratedOperation> {
     for (_, items) in builders {
         for item in items {
             let Item::Impl(block) = item else { continue };
+            let syn::Type::Path(builder) = block.self_ty.as_ref() else {
+                continue;
+            };
+            let Some(builder) = builder.path.segments.last().map(|s| s.ident.to_string()) else {
+                continue;
+            };
             for member in &block.items {
                 let ImplItem::Fn(function) = member else {
                     continue;
@@ -222,7 +230,12 @@ fn generated_operations(client: &syn::File) -> Vec<GeneratedOperation> {
                 });
                 let key = function.block.stmts.iter().find_map(operation_key);
                 if let (Some((method, path)), Some(key)) = (target, key) {
-                    out.push(GeneratedOperation { method, path, key });
+                    out.push(GeneratedOperation {
+                        method,
+                        path,
+                        key,
+                        builder: builder.clone(),
+                    });
                 }
             }
         }

@@ -3,8 +3,11 @@
 //! The build script of the `vbazure` package calls [`generate_files`]; keeping the work here, in a
 //! library, lets tests run it on any spec and assert what a person would be told.
 
+mod answers;
 mod facts;
 mod isolate;
+mod lenient;
+mod naming;
 mod settings;
 mod surface;
 mod unwind;
@@ -14,6 +17,7 @@ use std::path::Path;
 use vbazure_spec::Document;
 
 pub use facts::RETRY_EXTENSION;
+pub use lenient::LENIENT_ITEMS_EXTENSION;
 pub use settings::{generation_settings, HANDWRITTEN_FORMATS};
 pub use surface::api_surface;
 
@@ -78,8 +82,13 @@ pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
             findings,
         });
     }
+    // What progenitor reads: the document, with the success answers of operations that have
+    // several body types made raw (the answer enums are added to the code afterwards).
+    let several_answers = answers::plan(doc);
+    let mut for_generator = doc.value().clone();
+    answers::raw_success_bodies(&mut for_generator, &several_answers);
     let spec: openapiv3::OpenAPI =
-        serde_json::from_value(doc.value().clone()).map_err(|e| GenerateError::Shape {
+        serde_json::from_value(for_generator.clone()).map_err(|e| GenerateError::Shape {
             source_name: source_name.clone(),
             message: e.to_string(),
         })?;
@@ -94,7 +103,7 @@ pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
         match unwind::catch(|| progenitor::Generator::new(&settings).generate_tokens(&spec)) {
             Ok(result) => result.map_err(|e| generator_failed(e.to_string()))?,
             Err(panic) => {
-                let culprit = isolate::culprit(doc, &settings);
+                let culprit = isolate::culprit(doc, &for_generator, &settings);
                 // The first line says what; the rest is often a long Debug dump of the generator's own.
                 let first_line = panic.lines().next().unwrap_or_default();
                 return Err(generator_failed(format!(
@@ -102,7 +111,7 @@ pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
                 )));
             }
         };
-    let file = syn::parse2::<syn::File>(tokens)
+    let mut file = syn::parse2::<syn::File>(tokens)
         .map_err(|e| generator_failed(format!("it produced code that does not parse: {e}")))?;
     let operation_facts = facts::operation_facts(doc, &file).map_err(|e| match e {
         facts::FactsError::Spec(findings) => GenerateError::Check {
@@ -111,6 +120,8 @@ pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
         },
         facts::FactsError::Generated(message) => generator_failed(message),
     })?;
+    answers::add_to(&mut file, &several_answers).map_err(generator_failed)?;
+    lenient::apply(doc, &mut file).map_err(generator_failed)?;
     Ok(Generated {
         surface: api_surface(&file),
         operation_facts,
@@ -118,18 +129,24 @@ pub fn generate_document(doc: &Document) -> Result<Generated, GenerateError> {
     })
 }
 
-/// Reads the spec at `spec_path` and writes `vbazure_generated.rs`, `operation_facts.rs` and
-/// `api_surface.txt` into `out_dir`. Returns the message to print when it cannot.
-pub fn generate_files(spec_path: &Path, source_name: &str, out_dir: &Path) -> Result<(), String> {
+/// Reads the spec at `spec_path` and writes `{module}_generated.rs`,
+/// `{module}_operation_facts.rs` and `{module}_api_surface.txt` into `out_dir` (one module per
+/// API version: `v1`, `v8_1`). Returns the message to print when it cannot.
+pub fn generate_files(
+    spec_path: &Path,
+    source_name: &str,
+    out_dir: &Path,
+    module: &str,
+) -> Result<(), String> {
     let text = std::fs::read_to_string(spec_path)
         .map_err(|e| format!("{source_name}: cannot read the spec: {e}"))?;
     let generated = generate(source_name, &text).map_err(|e| e.to_string())?;
     for (name, content) in [
-        ("vbazure_generated.rs", &generated.source),
+        ("generated.rs", &generated.source),
         ("operation_facts.rs", &generated.operation_facts),
         ("api_surface.txt", &generated.surface),
     ] {
-        let path = out_dir.join(name);
+        let path = out_dir.join(format!("{module}_{name}"));
         std::fs::write(&path, content)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }

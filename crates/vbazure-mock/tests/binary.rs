@@ -1,5 +1,7 @@
 //! The `vbazure-mock` binary, started as a separate process, driven through the whole flow.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -38,10 +40,11 @@ async fn the_binary_serves_the_flow_and_exits_on_sigterm() {
         .build()
         .expect("builds");
     appliance.login().await.expect("token");
-    let session = appliance
-        .delete_backups("ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy")
-        .await
-        .expect("deleteBackups");
+    let session = common::delete(
+        &appliance,
+        "ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy",
+    )
+    .await;
     let options = WaitOptions {
         timeout: Some(Duration::from_secs(10)),
         initial_interval: Duration::from_millis(10),
@@ -53,7 +56,7 @@ async fn the_binary_serves_the_flow_and_exits_on_sigterm() {
         .expect("polling");
     assert_eq!(done.status, SessionStatus::Warning);
     let log = appliance.job_session_log(&done.id).await.expect("log");
-    assert!(log.log.len() >= 2);
+    assert!(log.entries.len() >= 2);
     let all: Vec<_> = appliance
         .job_sessions(10)
         .try_collect()

@@ -46,3 +46,23 @@ pub async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
     appliance.login().await.expect("logs in to the mock");
     appliance
 }
+
+/// Starts a deletion of `vm_id`'s backups and gives its session (the mock always starts one).
+pub async fn delete(appliance: &vbazure::Appliance, vm_id: &str) -> vbazure::Session {
+    match appliance
+        .delete_backups(vm_id)
+        .await
+        .expect("starts a deletion")
+    {
+        vbazure::DeleteOutcome::Started(session) => session,
+        other => panic!("the mock started no session: {other:?}"),
+    }
+}
+
+/// The v1 answer behind a session, for the fields only v1 has (`usn`, `_links`).
+pub fn v1(session: &vbazure::Session) -> &vbazure::v1::types::JobSession {
+    match &session.answer {
+        vbazure::SessionAnswer::V1(answer) => answer,
+        other => panic!("the mock speaks v1, not {other:?}"),
+    }
+}

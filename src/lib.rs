@@ -80,8 +80,7 @@ pub mod v8_1 {
     include!(concat!(env!("OUT_DIR"), "/v8_1_generated.rs"));
 
     /// One line per generated operation and type of this version (see [`super::v1::API_SURFACE`]).
-    pub const API_SURFACE: &str =
-        include_str!(concat!(env!("OUT_DIR"), "/v8_1_api_surface.txt"));
+    pub const API_SURFACE: &str = include_str!(concat!(env!("OUT_DIR"), "/v8_1_api_surface.txt"));
 }
 
 pub use appliance::{
@@ -90,14 +89,13 @@ pub use appliance::{
     WaitOptions, BATCH_LIMIT,
 };
 pub use error::{Cause, Error, ErrorKind, ErrorResponse, BODY_EXCERPT_LIMIT};
-/// The v1 client and its types under their earlier paths.
-pub use v1::{types, Client};
 pub use model::{
-    Lenient, UndecodableItem, Secret, SessionStatus, SessionType, TimeSpan, TimeSpanOverflow, TimeSpanParseError, Timestamp,
-    TimestampParseError, UnrecognizedValue,
+    Lenient, Secret, SessionStatus, SessionType, TimeSpan, TimeSpanOverflow, TimeSpanParseError,
+    Timestamp, TimestampParseError, UndecodableItem, UnrecognizedValue,
 };
 pub use transport::{ensure_crypto_provider, ClientState, MfaFuture, RetryPolicy};
-
+/// The v1 client and its types under their earlier paths.
+pub use v1::{types, Client};
 
 /// The README's code blocks compile as doctests, so the README cannot drift from the API.
 #[doc = include_str!("../README.md")]

@@ -208,7 +208,10 @@ impl Appliance {
         path_segment::check(v1_ops::GET_JOB_SESSION_LOG, "session id", session_id)?;
         Ok(match self.speaking().await? {
             Speaking::V1(_) if resource.is_some() => {
-                return Err(not_in_v1(v1_ops::GET_JOB_SESSION_LOG, "a log for one resource"))
+                return Err(not_in_v1(
+                    v1_ops::GET_JOB_SESSION_LOG,
+                    "a log for one resource",
+                ))
             }
             Speaking::V1(client) => send(
                 v1_ops::GET_JOB_SESSION_LOG,

@@ -80,7 +80,8 @@ impl Appliance {
                 pages.done = true;
                 let Ok(offset) = u32::try_from(pages.offset) else {
                     let message = format!("offset {} is larger than the API allows", pages.offset);
-                    let error = Error::new(LIST_JOB_SESSIONS, ErrorKind::InvalidRequest { message });
+                    let error =
+                        Error::new(LIST_JOB_SESSIONS, ErrorKind::InvalidRequest { message });
                     return Some((Err(error), pages));
                 };
                 let page = match self.sessions_page(offset, page_size, filter).await {
@@ -102,7 +103,9 @@ impl Appliance {
                         }
                         Err(bad) => {
                             fresh += 1;
-                            pages.ready.push_back(Err(undecodable(LIST_JOB_SESSIONS, bad)));
+                            pages
+                                .ready
+                                .push_back(Err(undecodable(LIST_JOB_SESSIONS, bad)));
                         }
                     }
                 }

@@ -68,8 +68,8 @@ impl From<v1::types::JobSession> for Session {
             session_type: s.type_.clone(),
             localized_type: s.localized_type.clone(),
             status: s.status.clone(),
-            execution_start_time: s.execution_start_time.clone(),
-            execution_stop_time: s.execution_stop_time.clone(),
+            execution_start_time: s.execution_start_time,
+            execution_stop_time: s.execution_stop_time,
             execution_duration: s.execution_duration,
             answer: SessionAnswer::V1(Box::new(s)),
         }
@@ -83,8 +83,8 @@ impl From<v8_1::types::JobSession> for Session {
             session_type: s.type_.clone(),
             localized_type: s.localized_type.clone(),
             status: s.status.clone(),
-            execution_start_time: s.execution_start_time.clone(),
-            execution_stop_time: s.execution_stop_time.clone(),
+            execution_start_time: s.execution_start_time,
+            execution_stop_time: s.execution_stop_time,
             execution_duration: s.execution_duration,
             answer: SessionAnswer::V8_1(Box::new(s)),
         }
@@ -140,11 +140,11 @@ impl From<v1::types::JobSessionLog> for SessionLog {
             .log
             .iter()
             .map(|e| LogEntry {
-                log_time: Some(e.log_time.clone()),
+                log_time: Some(e.log_time),
                 status: e.status.clone(),
                 message: Some(e.message.clone()),
                 resource_id: None,
-                execution_start_time: e.execution_start_time.clone(),
+                execution_start_time: e.execution_start_time,
                 execution_duration: e.execution_duration,
             })
             .collect();
@@ -163,11 +163,11 @@ impl From<v8_1::types::JobSessionLog> for SessionLog {
             .iter()
             .flatten()
             .map(|e| LogEntry {
-                log_time: e.log_time.clone(),
+                log_time: e.log_time,
                 status: e.status.clone(),
                 message: e.message.clone(),
                 resource_id: e.resource_hash_id.clone(),
-                execution_start_time: e.execution_start_time.clone(),
+                execution_start_time: e.execution_start_time,
                 execution_duration: e.execution_duration,
             })
             .collect();

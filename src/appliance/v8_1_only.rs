@@ -58,10 +58,10 @@ impl SessionFilter {
             request = request.types(self.types.clone());
         }
         if let Some(from) = &self.from {
-            request = request.from_utc(from.clone());
+            request = request.from_utc(*from);
         }
         if let Some(to) = &self.to {
-            request = request.to_utc(to.clone());
+            request = request.to_utc(*to);
         }
         if let Some(policy) = self.policy_id {
             request = request.policy_id(policy);
@@ -150,7 +150,10 @@ impl Appliance {
             };
             let outcome = send(
                 operation,
-                client.delete_virtual_machines_backups().body(body).send_answer(),
+                client
+                    .delete_virtual_machines_backups()
+                    .body(body)
+                    .send_answer(),
             )
             .await
             .map(|answer| match answer {
@@ -180,7 +183,9 @@ impl Appliance {
 
     /// The appliance's versions (v8.1 `system/about`).
     pub async fn system_info(&self) -> Result<SystemInfo, Error> {
-        let client = self.v8_1_only(ops::GET_SYSTEM_INFO, "server information").await?;
+        let client = self
+            .v8_1_only(ops::GET_SYSTEM_INFO, "server information")
+            .await?;
         send(ops::GET_SYSTEM_INFO, client.get_system_info().send()).await
     }
 
@@ -212,7 +217,8 @@ impl Appliance {
     ) -> Result<VmPage, Error> {
         let operation = ops::LIST_PROTECTED_VIRTUAL_MACHINES;
         let client = self.v8_1_only(operation, "the protected VM list").await?;
-        let invalid = |message: String| Error::new(operation, ErrorKind::InvalidRequest { message });
+        let invalid =
+            |message: String| Error::new(operation, ErrorKind::InvalidRequest { message });
         let offset = i32::try_from(offset)
             .map_err(|_| invalid(format!("offset {offset} is larger than the API allows")))?;
         let limit = i32::try_from(limit.max(1))
@@ -275,7 +281,10 @@ impl Appliance {
                     return None;
                 }
                 let offset = u32::try_from(pages.offset).unwrap_or(u32::MAX);
-                let page = match self.protected_vms_page(offset, page_size, search, false).await {
+                let page = match self
+                    .protected_vms_page(offset, page_size, search, false)
+                    .await
+                {
                     Ok(page) => page,
                     Err(e) => {
                         pages.done = true;
@@ -284,20 +293,22 @@ impl Appliance {
                 };
                 let count = page.vms.len() as u64;
                 pages.offset += count;
-                pages.done = count == 0
-                    || page.total_count.is_some_and(|total| pages.offset >= total);
+                pages.done =
+                    count == 0 || page.total_count.is_some_and(|total| pages.offset >= total);
                 for vm in page.vms {
                     match vm {
                         Ok(vm) => {
-                            let fresh = vm.id.as_ref().is_none_or(|id| pages.seen.insert(id.clone()));
+                            let fresh = vm
+                                .id
+                                .as_ref()
+                                .is_none_or(|id| pages.seen.insert(id.clone()));
                             if fresh {
                                 pages.ready.push_back(Ok(vm));
                             }
                         }
-                        Err(bad) => pages.ready.push_back(Err(undecodable(
-                            ops::LIST_PROTECTED_VIRTUAL_MACHINES,
-                            bad,
-                        ))),
+                        Err(bad) => pages
+                            .ready
+                            .push_back(Err(undecodable(ops::LIST_PROTECTED_VIRTUAL_MACHINES, bad))),
                     }
                 }
             }
@@ -309,7 +320,15 @@ impl Appliance {
         let operation = ops::GET_PROTECTED_VIRTUAL_MACHINE;
         let client = self.v8_1_only(operation, "protected VMs").await?;
         path_segment::check(operation, "VM id", vm_id)?;
-        match send(operation, client.get_protected_virtual_machine().id(vm_id).send_answer()).await? {
+        match send(
+            operation,
+            client
+                .get_protected_virtual_machine()
+                .id(vm_id)
+                .send_answer(),
+        )
+        .await?
+        {
             GetProtectedVirtualMachineAnswer::Ok(vm) => Ok(vm),
             GetProtectedVirtualMachineAnswer::Accepted(started) => {
                 self.operation_result(operation, started).await
@@ -357,13 +376,19 @@ impl Appliance {
     /// Follows an asynchronous operation (v8.1) until it has finished, polling as
     /// [`ApplianceBuilder::operation_wait`](super::ApplianceBuilder::operation_wait) says.
     pub async fn wait_operation(&self, operation: AsyncOperation) -> Result<AsyncOperation, Error> {
-        let client = self.v8_1_only(ops::GET_ASYNC_OPERATION, "asynchronous operations").await?;
+        let client = self
+            .v8_1_only(ops::GET_ASYNC_OPERATION, "asynchronous operations")
+            .await?;
         let options = &self.inner.operation_wait;
         let started = Instant::now();
         let mut interval = options.initial_interval;
         let mut current = operation;
         loop {
-            if current.status.as_ref().is_some_and(SessionStatus::is_terminal) {
+            if current
+                .status
+                .as_ref()
+                .is_some_and(SessionStatus::is_terminal)
+            {
                 return Ok(current);
             }
             let id = current.id.map(|id| id.to_string()).ok_or_else(|| {

@@ -61,9 +61,7 @@ impl FromStr for ApiVersion {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let number = text.trim();
-        let number = number
-            .strip_prefix(['v', 'V'])
-            .unwrap_or(number);
+        let number = number.strip_prefix(['v', 'V']).unwrap_or(number);
         match number {
             "1" | "1.0" => Ok(Self::V1),
             "8.1" => Ok(Self::V8_1),
@@ -86,7 +84,10 @@ pub(crate) async fn detect(http: &reqwest::Client, base_url: &str) -> Result<Api
     for version in ApiVersion::NEWEST_FIRST {
         match probe(http, base_url, version).await? {
             Probe::Served => {
-                tracing::info!(version = version.as_str(), "the appliance serves API v{version}");
+                tracing::info!(
+                    version = version.as_str(),
+                    "the appliance serves API v{version}"
+                );
                 return Ok(version);
             }
             Probe::NotServed(why) => {
@@ -101,7 +102,11 @@ pub(crate) async fn detect(http: &reqwest::Client, base_url: &str) -> Result<Api
     ))
 }
 
-async fn probe(http: &reqwest::Client, base_url: &str, version: ApiVersion) -> Result<Probe, Error> {
+async fn probe(
+    http: &reqwest::Client,
+    base_url: &str,
+    version: ApiVersion,
+) -> Result<Probe, Error> {
     let facts = version.probe();
     let url = format!("{base_url}{}", facts.path);
     let response = http
@@ -139,7 +144,12 @@ mod tests {
 
     #[test]
     fn versions_parse_and_print() {
-        for (text, version) in [("1", ApiVersion::V1), ("v1", ApiVersion::V1), ("8.1", ApiVersion::V8_1), ("V8.1", ApiVersion::V8_1)] {
+        for (text, version) in [
+            ("1", ApiVersion::V1),
+            ("v1", ApiVersion::V1),
+            ("8.1", ApiVersion::V8_1),
+            ("V8.1", ApiVersion::V8_1),
+        ] {
             assert_eq!(text.parse::<ApiVersion>(), Ok(version));
         }
         assert!("8".parse::<ApiVersion>().unwrap_err().contains("1 or 8.1"));

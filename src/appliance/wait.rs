@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::operations::v1::GET_JOB_SESSION;
 use super::Session;
+use crate::operations::v1::GET_JOB_SESSION;
 use crate::{Appliance, Error, ErrorKind, SessionStatus};
 
 /// How [`Appliance::wait`] polls.

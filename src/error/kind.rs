@@ -239,7 +239,10 @@ impl fmt::Display for ErrorKind {
             ),
             Self::UndecodableItem { id, reason } => match id {
                 Some(id) => write!(f, "item {id} does not match the document: {reason}"),
-                None => write!(f, "an item without an id does not match the document: {reason}"),
+                None => write!(
+                    f,
+                    "an item without an id does not match the document: {reason}"
+                ),
             },
             Self::VmName { name, candidates } if candidates.is_empty() => {
                 write!(f, "no protected VM is named {name:?}")

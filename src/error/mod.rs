@@ -14,8 +14,8 @@ use std::fmt;
 
 pub use kind::{Cause, ErrorKind};
 pub(crate) use map::send;
-pub(crate) use transport::transport as transport_kind;
 pub use response::{ErrorResponse, BODY_EXCERPT_LIMIT};
+pub(crate) use transport::transport as transport_kind;
 
 use crate::types::ProblemDetails;
 

@@ -253,7 +253,9 @@ fn invalid(message: &str) -> Error {
 
 fn store(tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
     let Some(access) = token.access else {
-        return Err(invalid("the appliance's token answer holds no access token"));
+        return Err(invalid(
+            "the appliance's token answer holds no access token",
+        ));
     };
     let lifetime = Duration::from_secs(u64::try_from(token.expires_in).unwrap_or(0));
     // Renew a minute early, or halfway through a lifetime shorter than two minutes, so that a

@@ -14,7 +14,7 @@ pub(crate) mod retry;
 mod state;
 mod token_endpoint;
 
-pub(crate) use auth::{Auth, Credentials, MfaCode};
 pub use auth::MfaFuture;
+pub(crate) use auth::{Auth, Credentials, MfaCode};
 pub use retry::RetryPolicy;
 pub use state::{ensure_crypto_provider, ClientState};

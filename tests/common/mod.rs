@@ -1,7 +1,10 @@
 //! What the integration tests share: the two documents (`openapi.yaml` for API v1,
 //! `openapi-v8.1.yaml` for API v8.1), each loaded once per test binary, and helpers.
 
+// Each test binary includes this module and uses only a part of it.
 #![allow(dead_code)]
+// Shared by the test files of one binary, never outside it: `pub(crate)`, as the workspace's
+// `unreachable_pub` lint asks.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -9,7 +12,7 @@ use std::sync::OnceLock;
 use vbazure_spec::Document;
 
 /// The repository's `openapi.yaml`.
-pub fn spec() -> &'static Document {
+pub(crate) fn spec() -> &'static Document {
     static SPEC: OnceLock<Document> = OnceLock::new();
     SPEC.get_or_init(|| {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi.yaml");
@@ -18,7 +21,7 @@ pub fn spec() -> &'static Document {
 }
 
 /// The repository's `openapi-v8.1.yaml`, the document of API v8.1 (`vbazure::v8_1`).
-pub fn spec_v8_1() -> &'static Document {
+pub(crate) fn spec_v8_1() -> &'static Document {
     static SPEC: OnceLock<Document> = OnceLock::new();
     SPEC.get_or_init(|| {
         let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("openapi-v8.1.yaml");
@@ -27,7 +30,7 @@ pub fn spec_v8_1() -> &'static Document {
 }
 
 /// The example named `name` in `document` (see `vbazure_spec::Example::name`).
-pub fn example_in(document: &Document, name: &str) -> serde_json::Value {
+pub(crate) fn example_in(document: &Document, name: &str) -> serde_json::Value {
     vbazure_spec::examples(document)
         .found
         .into_iter()
@@ -37,20 +40,20 @@ pub fn example_in(document: &Document, name: &str) -> serde_json::Value {
 }
 
 /// The documented example named `name` (see `vbazure_spec::Example::name`).
-pub fn example(name: &str) -> serde_json::Value {
+pub(crate) fn example(name: &str) -> serde_json::Value {
     example_in(spec(), name)
 }
 
 /// The example named `name` in `openapi-v8.1.yaml`.
-pub fn example_v8_1(name: &str) -> serde_json::Value {
+pub(crate) fn example_v8_1(name: &str) -> serde_json::Value {
     example_in(spec_v8_1(), name)
 }
 
 /// The access token the contract tests use.
-pub const TOKEN: &str = "contract-test-token";
+pub(crate) const TOKEN: &str = "contract-test-token";
 
 /// Retries fast enough for tests.
-pub fn fast_retries() -> vbazure::RetryPolicy {
+pub(crate) fn fast_retries() -> vbazure::RetryPolicy {
     vbazure::RetryPolicy {
         max_retries: 2,
         initial_backoff: std::time::Duration::from_millis(5),
@@ -61,7 +64,7 @@ pub fn fast_retries() -> vbazure::RetryPolicy {
 
 /// An appliance client for `base_url` with the fixed token [`TOKEN`], speaking API v1 (so that
 /// no version probe reaches the contract test's server).
-pub fn with_token(base_url: &str) -> vbazure::Appliance {
+pub(crate) fn with_token(base_url: &str) -> vbazure::Appliance {
     vbazure::Appliance::builder(base_url)
         .api_version(vbazure::ApiVersion::V1)
         .access_token(TOKEN)
@@ -71,7 +74,7 @@ pub fn with_token(base_url: &str) -> vbazure::Appliance {
 }
 
 /// An appliance client for `base_url` that logs in as `administrator`, speaking API v1.
-pub fn with_password(base_url: &str, password: &str) -> vbazure::Appliance {
+pub(crate) fn with_password(base_url: &str, password: &str) -> vbazure::Appliance {
     vbazure::Appliance::builder(base_url)
         .api_version(vbazure::ApiVersion::V1)
         .credentials("administrator", password)
@@ -81,13 +84,13 @@ pub fn with_password(base_url: &str, password: &str) -> vbazure::Appliance {
 }
 
 /// A JSON answer as the appliance writes it.
-pub fn json(status: u16, body: &serde_json::Value) -> wiremock::ResponseTemplate {
+pub(crate) fn json(status: u16, body: &serde_json::Value) -> wiremock::ResponseTemplate {
     wiremock::ResponseTemplate::new(status)
         .set_body_raw(body.to_string(), "application/json; charset=utf-8")
 }
 
 /// A problem-details answer.
-pub fn problem(status: u16, title: &str, detail: &str) -> wiremock::ResponseTemplate {
+pub(crate) fn problem(status: u16, title: &str, detail: &str) -> wiremock::ResponseTemplate {
     let body = serde_json::json!({
         "type": "https://tools.ietf.org/html/rfc7231", "title": title, "status": status,
         "detail": detail, "traceId": "00-trace-01"
@@ -97,7 +100,7 @@ pub fn problem(status: u16, title: &str, detail: &str) -> wiremock::ResponseTemp
 }
 
 /// A token answer with these values.
-pub fn token_body(access: &str, refresh: &str, expires_in: u64) -> serde_json::Value {
+pub(crate) fn token_body(access: &str, refresh: &str, expires_in: u64) -> serde_json::Value {
     serde_json::json!({
         "access_token": access, "token_type": "bearer", "refresh_token": refresh,
         "expires_in": expires_in, ".issued": "2021-10-04T14:57:38.1791726Z",
@@ -106,7 +109,7 @@ pub fn token_body(access: &str, refresh: &str, expires_in: u64) -> serde_json::V
 }
 
 /// The form fields of a request body, sorted.
-pub fn form_fields(request: &wiremock::Request) -> Vec<(String, String)> {
+pub(crate) fn form_fields(request: &wiremock::Request) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = url::form_urlencoded::parse(&request.body)
         .into_owned()
         .collect();
@@ -115,7 +118,7 @@ pub fn form_fields(request: &wiremock::Request) -> Vec<(String, String)> {
 }
 
 /// A session body: the seed session with another id and status.
-pub fn session(id: &str, status: &str) -> serde_json::Value {
+pub(crate) fn session(id: &str, status: &str) -> serde_json::Value {
     let mut body = example("deleteBackups.200");
     body["id"] = serde_json::json!(id);
     body["status"] = serde_json::json!(status);
@@ -123,7 +126,7 @@ pub fn session(id: &str, status: &str) -> serde_json::Value {
 }
 
 /// A client for `mock`, built with the credentials the mock accepts, and logged in.
-pub async fn logged_in(mock: &vbazure_mock::MockAppliance) -> vbazure::Appliance {
+pub(crate) async fn logged_in(mock: &vbazure_mock::MockAppliance) -> vbazure::Appliance {
     let config = mock.config();
     let appliance = vbazure::Appliance::builder(mock.url())
         .credentials(config.username, config.password)

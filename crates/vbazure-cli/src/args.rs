@@ -24,7 +24,7 @@ VBAZURE_PASSWORD or, on a terminal, a prompt. A password is never taken from the
 /// the job sessions.
 #[derive(Debug, Parser)]
 #[command(name = "vbazure", version, after_help = EXIT_CODES)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: Global,
     #[command(subcommand)]
@@ -33,7 +33,7 @@ pub struct Cli {
 
 /// Where the appliance is and how to reach it.
 #[derive(Debug, Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// The appliance's base URL, e.g. https://appliance.example.com
     #[arg(long, env = "VBAZURE_URL", global = true)]
     pub url: Option<String>,
@@ -52,15 +52,42 @@ pub struct Global {
     /// How results are written to stdout
     #[arg(long, value_enum, default_value_t = Output::Text, global = true)]
     pub output: Output,
+    /// The appliance's API version: auto finds out which one it serves (newest first)
+    #[arg(long, env = "VBAZURE_API_VERSION", value_enum, default_value_t = ApiVersionArg::Auto, global = true)]
+    pub api_version: ApiVersionArg,
     /// Start the built-in mock appliance on loopback and run against it
     // Kept, hidden, in a build without the mock, so that `--mock` says why it cannot work.
     #[arg(long, global = true, hide = cfg!(not(feature = "mock")))]
     pub mock: bool,
 }
 
+/// Which API version to speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ApiVersionArg {
+    /// Ask the appliance which versions it serves and take the newest this client speaks.
+    Auto,
+    /// API v1 (product 1.0).
+    #[value(name = "1")]
+    V1,
+    /// API v8.1 (product 8.1, the appliances in service today).
+    #[value(name = "8.1")]
+    V8_1,
+}
+
+impl ApiVersionArg {
+    /// The version chosen, or `None` to detect it.
+    pub(crate) fn chosen(self) -> Option<vbazure::ApiVersion> {
+        match self {
+            Self::Auto => None,
+            Self::V1 => Some(vbazure::ApiVersion::V1),
+            Self::V8_1 => Some(vbazure::ApiVersion::V8_1),
+        }
+    }
+}
+
 /// How results are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Output {
+pub(crate) enum Output {
     /// Lines and tables for people.
     Text,
     /// One JSON document per line: each API object, as the client's models encode it.
@@ -68,7 +95,7 @@ pub enum Output {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Remove every backup of the given VMs; with --wait, follow each session to its end
     DeleteBackups(DeleteBackups),
     /// Job sessions: list, show, log, wait, stop
@@ -77,7 +104,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct DeleteBackups {
+pub(crate) struct DeleteBackups {
     /// VM ids
     #[arg(value_name = "VM_ID")]
     pub vm_ids: Vec<String>,
@@ -96,7 +123,7 @@ pub struct DeleteBackups {
 
 /// How long and how often to poll a session.
 #[derive(Debug, Args)]
-pub struct Waiting {
+pub(crate) struct Waiting {
     /// Stop waiting on a session after this long (90s, 15m, 2h); it goes on running
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
@@ -106,7 +133,7 @@ pub struct Waiting {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Sessions {
+pub(crate) enum Sessions {
     /// List job sessions, a page or all of them
     List {
         /// Skip this many sessions

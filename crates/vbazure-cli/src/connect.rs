@@ -9,7 +9,7 @@ use crate::exit::Exit;
 use crate::Failure;
 
 /// A client, and the mock it talks to when `--mock` started one (kept alive with it).
-pub struct Connection {
+pub(crate) struct Connection {
     pub appliance: Appliance,
     #[cfg(feature = "mock")]
     _mock: Option<vbazure_mock::MockAppliance>,
@@ -17,7 +17,7 @@ pub struct Connection {
 
 /// A client for the built-in mock appliance, started on loopback.
 #[cfg(feature = "mock")]
-async fn connect_mock() -> Result<Connection, Failure> {
+async fn connect_mock(global: &Global) -> Result<Connection, Failure> {
     let mock = vbazure_mock::MockAppliance::start().await.map_err(|e| {
         Failure::new(
             Exit::Api,
@@ -29,8 +29,11 @@ async fn connect_mock() -> Result<Connection, Failure> {
         mock.url()
     );
     let config = mock.config();
-    let appliance = Appliance::builder(mock.url())
-        .credentials(config.username, config.password)
+    let mut builder = Appliance::builder(mock.url()).credentials(config.username, config.password);
+    if let Some(version) = global.api_version.chosen() {
+        builder = builder.api_version(version);
+    }
+    let appliance = builder
         .build()
         .map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
     Ok(Connection {
@@ -40,7 +43,7 @@ async fn connect_mock() -> Result<Connection, Failure> {
 }
 
 #[cfg(not(feature = "mock"))]
-async fn connect_mock() -> Result<Connection, Failure> {
+async fn connect_mock(_global: &Global) -> Result<Connection, Failure> {
     Err(Failure::new(
         Exit::Usage,
         "--mock: this vbazure was built without the built-in mock appliance (cargo feature \
@@ -49,10 +52,10 @@ async fn connect_mock() -> Result<Connection, Failure> {
     ))
 }
 
-pub async fn connect(global: &Global) -> Result<Connection, Failure> {
+pub(crate) async fn connect(global: &Global) -> Result<Connection, Failure> {
     let usage = |message: String| Failure::new(Exit::Usage, message);
     if global.mock {
-        return connect_mock().await;
+        return connect_mock(global).await;
     }
     let url = global.url.as_deref().ok_or_else(|| {
         let mock_hint = if cfg!(feature = "mock") {
@@ -65,6 +68,9 @@ pub async fn connect(global: &Global) -> Result<Connection, Failure> {
         ))
     })?;
     let mut builder = Appliance::builder(url);
+    if let Some(version) = global.api_version.chosen() {
+        builder = builder.api_version(version);
+    }
     builder = match (&global.token, &global.username) {
         (Some(token), _) => builder.access_token(token.as_str()),
         (None, Some(username)) => builder.credentials(username.as_str(), password(username)?),

@@ -18,7 +18,7 @@ enum Outcome {
     Failed(vbazure::Error),
 }
 
-pub async fn run(
+pub(crate) async fn run(
     appliance: &Appliance,
     args: &DeleteBackups,
     printer: Printer,
@@ -101,7 +101,7 @@ pub async fn run(
     Ok(exit)
 }
 
-pub fn wait_options(waiting: &Waiting) -> WaitOptions {
+pub(crate) fn wait_options(waiting: &Waiting) -> WaitOptions {
     WaitOptions {
         timeout: waiting.timeout,
         initial_interval: waiting.poll_interval,
@@ -119,9 +119,7 @@ async fn one_vm(
 ) -> (String, Outcome) {
     let session = match appliance.delete_backups(vm_id).await {
         Ok(DeleteOutcome::Started(session)) => session,
-        Ok(DeleteOutcome::NothingToDelete) => {
-            return (vm_id.to_string(), Outcome::NothingToDelete)
-        }
+        Ok(DeleteOutcome::NothingToDelete) => return (vm_id.to_string(), Outcome::NothingToDelete),
         Err(error) => return (vm_id.to_string(), Outcome::Failed(error)),
     };
     let Some(options) = wait else {

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// Parses a duration made of numbers with units `ms`, `s`, `m`, `h`, `d`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let fail = || format!("{text:?} is not a duration like 90s, 15m, 2h or 1h30m");
     let mut rest = text.trim();
     if rest.is_empty() {

@@ -8,7 +8,7 @@ use crate::exit::Exit;
 use crate::Failure;
 
 /// The ids in order of first appearance, and how many duplicates were dropped.
-pub fn collect(args: &[String], file: Option<&Path>) -> Result<(Vec<String>, usize), Failure> {
+pub(crate) fn collect(args: &[String], file: Option<&Path>) -> Result<(Vec<String>, usize), Failure> {
     let mut all: Vec<String> = args.iter().map(|s| s.trim().to_string()).collect();
     if let Some(path) = file {
         let text = read(path)?;

@@ -23,11 +23,14 @@ use crate::output::Printer;
 /// A failure that ends the command: its exit code and the one line to print.
 #[derive(Debug)]
 pub struct Failure {
+    /// How the process exits.
     pub exit: Exit,
+    /// The line on stderr.
     pub message: String,
 }
 
 impl Failure {
+    /// A failure with this exit code and line.
     pub fn new(exit: Exit, message: String) -> Self {
         Self { exit, message }
     }

@@ -9,17 +9,17 @@ use crate::args::Output;
 
 /// Where results go: stdout, in the chosen form.
 #[derive(Clone, Copy)]
-pub struct Printer {
+pub(crate) struct Printer {
     pub mode: Output,
 }
 
 impl Printer {
-    pub fn json(self) -> bool {
+    pub(crate) fn json(self) -> bool {
         self.mode == Output::Json
     }
 
     /// One API object as one JSON line (JSON mode only).
-    pub fn object(self, value: &impl Serialize) {
+    pub(crate) fn object(self, value: &impl Serialize) {
         if self.json() {
             match serde_json::to_string(value) {
                 Ok(line) => write_line(&line),
@@ -30,14 +30,14 @@ impl Printer {
     }
 
     /// A line for people (text mode only).
-    pub fn text(self, line: &str) {
+    pub(crate) fn text(self, line: &str) {
         if !self.json() {
             write_line(line);
         }
     }
 
     /// A summary: on stdout for people, on stderr in JSON mode (stdout holds only objects).
-    pub fn summary(self, line: &str) {
+    pub(crate) fn summary(self, line: &str) {
         if self.json() {
             eprintln!("{line}");
         } else {
@@ -56,7 +56,7 @@ fn write_line(line: &str) {
 const ABSENT: &str = "-";
 
 /// `session 11  BackupDeletion  Success  started 2020-02-03T13:53:00.4098143Z  30.62s`
-pub fn session_line(session: &Session) -> String {
+pub(crate) fn session_line(session: &Session) -> String {
     let mut line = format!(
         "session {}  {}  {}  started {}  {}",
         session.id,
@@ -76,14 +76,14 @@ fn shown(value: Option<&impl std::fmt::Display>) -> String {
 }
 
 /// The duration for people (`2m 33.84s`), or `-` when the appliance sent none.
-pub fn duration(session: &Session) -> String {
+pub(crate) fn duration(session: &Session) -> String {
     session
         .execution_duration
         .map_or_else(|| ABSENT.to_string(), |d| format!("{d:#}"))
 }
 
 /// An aligned table of sessions.
-pub fn session_table(sessions: &[Session]) -> Vec<String> {
+pub(crate) fn session_table(sessions: &[Session]) -> Vec<String> {
     let rows: Vec<[String; 5]> = sessions
         .iter()
         .map(|s| {
@@ -100,7 +100,7 @@ pub fn session_table(sessions: &[Session]) -> Vec<String> {
 }
 
 /// The log, one line per item.
-pub fn log_lines(log: &SessionLog) -> Vec<String> {
+pub(crate) fn log_lines(log: &SessionLog) -> Vec<String> {
     let rows: Vec<[String; 3]> = log
         .entries
         .iter()

@@ -7,19 +7,19 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// The progress display; inert when stderr is not a terminal or output is JSON.
 #[derive(Clone)]
-pub struct Progress {
+pub(crate) struct Progress {
     multi: Option<MultiProgress>,
 }
 
 impl Progress {
-    pub fn new(enabled: bool) -> Self {
+    pub(crate) fn new(enabled: bool) -> Self {
         let multi = (enabled && std::io::stderr().is_terminal())
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
         Self { multi }
     }
 
     /// A line for one session; `message` is updated as its status changes.
-    pub fn line(&self, message: String) -> Line {
+    pub(crate) fn line(&self, message: String) -> Line {
         let bar = self.multi.as_ref().map(|multi| {
             let bar = multi.add(ProgressBar::new_spinner());
             if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}  {elapsed}") {
@@ -33,7 +33,7 @@ impl Progress {
     }
 
     /// Runs `print` (which writes to stdout) without tearing the progress lines.
-    pub fn print(&self, print: impl FnOnce()) {
+    pub(crate) fn print(&self, print: impl FnOnce()) {
         match &self.multi {
             Some(multi) => multi.suspend(print),
             None => print(),
@@ -41,12 +41,12 @@ impl Progress {
     }
 }
 
-pub struct Line {
+pub(crate) struct Line {
     bar: Option<ProgressBar>,
 }
 
 impl Line {
-    pub fn update(&self, message: String) {
+    pub(crate) fn update(&self, message: String) {
         if let Some(bar) = &self.bar {
             bar.set_message(message);
         }

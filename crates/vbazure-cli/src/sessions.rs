@@ -10,7 +10,7 @@ use crate::output::{log_lines, session_line, session_table, Printer};
 use crate::progress::Progress;
 use crate::{error_line, Failure};
 
-pub async fn run(
+pub(crate) async fn run(
     appliance: &Appliance,
     command: &Sessions,
     printer: Printer,
@@ -33,7 +33,9 @@ pub async fn run(
                 while let Some(item) = stream.next().await {
                     match item {
                         Ok(session) => sessions.push(session),
-                        Err(e) if matches!(e.kind(), vbazure::ErrorKind::UndecodableItem { .. }) => {
+                        Err(e)
+                            if matches!(e.kind(), vbazure::ErrorKind::UndecodableItem { .. }) =>
+                        {
                             report(&e)
                         }
                         Err(e) => return Err(api("sessions", e)),

@@ -69,9 +69,10 @@ pub(crate) fn plan(doc: &Document) -> Vec<SeveralAnswers> {
         kinds.sort();
         kinds.dedup();
         if kinds.len() > 1 {
-            if let (Some(name), Some(responses_pointer)) =
-                (operation.operation_id.clone(), operation.responses_pointer.clone())
-            {
+            if let (Some(name), Some(responses_pointer)) = (
+                operation.operation_id.clone(),
+                operation.responses_pointer.clone(),
+            ) {
                 out.push(SeveralAnswers {
                     operation: name,
                     method: operation.method.to_ascii_uppercase(),
@@ -214,7 +215,12 @@ fn builder_of(file: &File, plan: &SeveralAnswers) -> Result<String, String> {
         .into_iter()
         .find(|g| g.method == plan.method && g.path == plan.path)
         .map(|g| g.builder)
-        .ok_or_else(|| format!("no generated builder sends the request of operation {}", plan.operation))
+        .ok_or_else(|| {
+            format!(
+                "no generated builder sends the request of operation {}",
+                plan.operation
+            )
+        })
 }
 
 /// `E` of `send(self) -> Result<ResponseValue<ByteStream>, Error<E>>` in the builder's impl.
@@ -335,9 +341,14 @@ components:
         let mut spec = doc.value().clone();
         raw_success_bodies(&mut spec, &plans);
         let rewritten = &spec["paths"]["/a"]["post"]["responses"];
-        assert_eq!(rewritten["202"]["content"], json!({"application/octet-stream": {}}));
+        assert_eq!(
+            rewritten["202"]["content"],
+            json!({"application/octet-stream": {}})
+        );
         assert_eq!(rewritten["204"]["description"], "nothing to do");
-        assert!(spec["paths"]["/b"]["get"]["responses"]["200"]["content"]["application/json"].is_object());
+        assert!(
+            spec["paths"]["/b"]["get"]["responses"]["200"]["content"]["application/json"]
+                .is_object()
+        );
     }
 }
-

@@ -201,7 +201,10 @@ mod tests {
         };
         wrap.visit_type_mut(&mut ty);
         let shown = quote!(#ty).to_string().replace(' ', "");
-        assert_eq!(shown, "::std::option::Option<::std::vec::Vec<crate::Lenient<JobSession>>>");
+        assert_eq!(
+            shown,
+            "::std::option::Option<::std::vec::Vec<crate::Lenient<JobSession>>>"
+        );
         let mut other: Type = syn::parse_quote!(Result<Vec<Other>, String>);
         wrap.visit_type_mut(&mut other);
         assert_eq!(wrap.wrapped, 1, "only the marked item type is wrapped");

@@ -21,6 +21,9 @@ mod tests {
 
     #[test]
     fn names_follow_progenitor() {
-        assert_eq!(type_name("ProtectedVirtualMachinePage"), "ProtectedVirtualMachinePage");
+        assert_eq!(
+            type_name("ProtectedVirtualMachinePage"),
+            "ProtectedVirtualMachinePage"
+        );
     }
 }

@@ -18,7 +18,7 @@ pub const HANDWRITTEN_FORMATS: [(&str, &str); 3] = [
 
 /// The extension that marks a string enum of the spec as open: the server may send values it
 /// does not list. Each such schema `X` is generated as the hand-written `crate::X`.
-pub const OPEN_ENUM_EXTENSION: &str = "x-vbazure-open-enum";
+pub(crate) const OPEN_ENUM_EXTENSION: &str = "x-vbazure-open-enum";
 
 /// The settings the client is generated with, for this spec.
 pub fn generation_settings(doc: &Document) -> GenerationSettings {
@@ -61,7 +61,7 @@ pub fn generation_settings(doc: &Document) -> GenerationSettings {
 }
 
 /// Names of the component schemas marked with [`OPEN_ENUM_EXTENSION`].
-pub fn open_enums(doc: &Document) -> Vec<String> {
+pub(crate) fn open_enums(doc: &Document) -> Vec<String> {
     doc.get("/components/schemas")
         .and_then(Value::as_object)
         .into_iter()

@@ -90,9 +90,24 @@ fn describe_type(item: &Item, lines: &mut Vec<String>) {
             let variants = e
                 .variants
                 .iter()
-                .map(|v| match serde_rename(&v.attrs) {
-                    Some(wire) => format!("{} as {wire:?}", v.ident),
-                    None => v.ident.to_string(),
+                .map(|v| {
+                    // A variant's payload is part of what users match on: `Accepted(JobSession)`.
+                    let payload = match &v.fields {
+                        Fields::Unnamed(fields) => format!(
+                            "({})",
+                            fields
+                                .unnamed
+                                .iter()
+                                .map(|f| tokens_to_string(&f.ty))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        _ => String::new(),
+                    };
+                    match serde_rename(&v.attrs) {
+                        Some(wire) => format!("{}{payload} as {wire:?}", v.ident),
+                        None => format!("{}{payload}", v.ident),
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join(" | ");
@@ -190,6 +205,7 @@ fn tokens_to_string(node: &impl ToTokens) -> String {
         "::std::num::",
         "::std::fmt::",
         "crate::",
+        "super::types::",
     ] {
         text = text.replace(prefix, "");
     }

@@ -38,8 +38,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use vbazure_spec::Document;
 
-pub use routes::RouteError;
 pub use config::{FinalStatus, MockConfig, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
+pub use routes::RouteError;
 
 use crate::config::InjectedFailures;
 use crate::routes::Routes;

@@ -142,9 +142,8 @@ pub(crate) async fn answer(
         }
     };
     let reply = match prepare(shared, operation, path_params, query, headers, body) {
-        Ok(call) => {
-            handlers::handle(shared, &call).unwrap_or_else(|| documented_example(&shared.doc, operation))
-        }
+        Ok(call) => handlers::handle(shared, &call)
+            .unwrap_or_else(|| documented_example(&shared.doc, operation)),
         Err(reply) => reply,
     };
     checked(shared, Some(operation), reply)

@@ -20,18 +20,11 @@ fn has_no_body(request: &Request) -> bool {
 
 #[test]
 fn operation_names_are_the_specs_operation_ids() {
-    let mut ids: Vec<String> = Vec::new();
-    for (_, item) in common::spec()
-        .get("/paths")
-        .and_then(Value::as_object)
-        .expect("paths")
-    {
-        for (_, operation) in item.as_object().expect("path item") {
-            if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
-                ids.push(id.to_string());
-            }
-        }
-    }
+    let mut ids: Vec<String> = common::spec()
+        .operations()
+        .iter()
+        .filter_map(|o| o.operation_id.clone())
+        .collect();
     ids.sort();
     let mut ours: Vec<&str> = vbazure::operations::v1::all()
         .iter()

@@ -21,8 +21,17 @@ pub(crate) fn handle(shared: &Shared, call: &Call<'_>) -> Option<Reply> {
     })
 }
 
+/// A field of the request body. Names are matched in any casing, as the appliance (an
+/// ASP.NET service) binds them: v1 documents `Username`, v8.1 `username`, and both reach it.
 fn field<'a>(call: &'a Call<'_>, name: &str) -> Option<&'a str> {
-    call.body.as_ref()?.get(name)?.as_str()
+    let body = call.body.as_ref()?.as_object()?;
+    body.get(name)
+        .or_else(|| {
+            body.iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value)
+        })?
+        .as_str()
 }
 
 fn require(call: &Call<'_>, names: &[&str]) -> Result<(), Reply> {

@@ -120,6 +120,20 @@ async fn token_requests_are_checked() {
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["detail"], "The user name or password is incorrect.");
 
+    // The v8.1 document spells the fields in lower case; the appliance takes either.
+    let (status, _, body) = answer(
+        post(vec![
+            ("grant_type", "Password"),
+            ("username", vbazure_mock::DEFAULT_USERNAME),
+            ("password", vbazure_mock::DEFAULT_PASSWORD),
+        ])
+        .await
+        .expect("answers"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["access_token"].is_string(), "{body}");
+
     let (status, _, body) = answer(
         post(vec![("Username", "administrator")])
             .await

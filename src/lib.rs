@@ -84,9 +84,9 @@ pub mod v8_1 {
 }
 
 pub use appliance::{
-    ApiVersion, Appliance, ApplianceBuilder, BatchDeletion, BuildError, DeleteOutcome, LogEntry,
-    ProtectedVm, Session, SessionAnswer, SessionFilter, SessionLog, SessionPage, VmPage,
-    WaitOptions, BATCH_LIMIT,
+    ApiVersion, Appliance, ApplianceBuilder, BatchDeletion, BuildError, DeleteOutcome,
+    FollowOptions, LogEntry, ProtectedVm, Session, SessionAnswer, SessionFilter, SessionFollower,
+    SessionLog, SessionPage, VmPage, WaitOptions, BATCH_LIMIT,
 };
 pub use error::{Cause, Error, ErrorKind, ErrorResponse, BODY_EXCERPT_LIMIT};
 pub use model::{

@@ -8,6 +8,7 @@
 //! asynchronous operations).
 
 mod builder;
+mod follow;
 mod paging;
 mod session;
 mod v8_1_only;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use builder::{ApplianceBuilder, BuildError};
+pub use follow::{FollowOptions, SessionFollower};
 pub use session::{DeleteOutcome, LogEntry, Session, SessionAnswer, SessionLog, SessionPage};
 pub use v8_1_only::{BatchDeletion, ProtectedVm, SessionFilter, VmPage, BATCH_LIMIT};
 pub use version::ApiVersion;

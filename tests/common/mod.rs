@@ -136,3 +136,11 @@ pub(crate) async fn logged_in(mock: &vbazure_mock::MockAppliance) -> vbazure::Ap
     appliance.login().await.expect("logs in to the mock");
     appliance
 }
+
+/// The session a deletion started (the mock always starts one).
+pub(crate) fn started(outcome: Result<vbazure::DeleteOutcome, vbazure::Error>) -> vbazure::Session {
+    match outcome.expect("the deletion is accepted") {
+        vbazure::DeleteOutcome::Started(session) => session,
+        other => panic!("no session was started: {other:?}"),
+    }
+}

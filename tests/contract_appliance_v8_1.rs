@@ -371,6 +371,78 @@ async fn a_refused_refresh_falls_back_to_exactly_one_password_login() {
 }
 
 #[tokio::test]
+async fn a_rejected_token_is_renewed_once_and_the_request_repeated() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(grant("Password"))
+        .respond_with(json(200, &issued("access-1", "refresh-1", 3600)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .and(grant("Refresh_token"))
+        .respond_with(json(200, &issued("access-2", "refresh-2", 3600)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let session_path = format!("/api/v8.1/jobSessions/{SESSION_ID}");
+    Mock::given(method("GET"))
+        .and(path(session_path.as_str()))
+        .and(bearer("access-1"))
+        .respond_with(problem(401, "Unauthorized", "The token was revoked."))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(session_path.as_str()))
+        .and(bearer("access-2"))
+        .respond_with(json(200, &example_v8_1("getJobSession.200.running")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    with_password(&server.uri())
+        .job_session(SESSION_ID)
+        .await
+        .expect("repeated with the renewed token");
+}
+
+#[tokio::test]
+#[ignore = "bug: src/transport/token_endpoint.rs (v8.1 request_token) turns a null expires_in \
+            into 0 and ignores `.expires`, so auth.rs `store` makes the token due at once and \
+            every request renews it"]
+async fn without_expires_in_the_token_lives_until_its_expires_time() {
+    let server = MockServer::start().await;
+    // `expires_in` is nullable in v8.1; `.expires` then says when the token ends.
+    let in_an_hour = std::time::SystemTime::now() + Duration::from_secs(3600);
+    let expires = vbazure::Timestamp::from(chrono::DateTime::<chrono::Utc>::from(in_an_hour));
+    let mut body = issued("access-1", "refresh-1", 0);
+    body["expires_in"] = Value::Null;
+    body[".expires"] = json!(expires.to_string());
+    Mock::given(method("POST"))
+        .and(path(TOKEN_PATH))
+        .respond_with(json(200, &body))
+        .named("one token request for three reads")
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v8.1/jobSessions/{SESSION_ID}")))
+        .and(bearer("access-1"))
+        .respond_with(json(200, &example_v8_1("getJobSession.200.running")))
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let appliance = with_password(&server.uri());
+    for _ in 0..3 {
+        appliance.job_session(SESSION_ID).await.expect("reads");
+    }
+}
+
+#[tokio::test]
 async fn logout_revokes_the_token_and_the_next_request_logs_in_again() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -446,7 +518,7 @@ async fn mfa_asks_the_callback_once_and_completes_the_login() {
         .and(path(format!("/api/v8.1/jobSessions/{SESSION_ID}")))
         .and(bearer(&access))
         .respond_with(json(200, &example_v8_1("getJobSession.200.running")))
-        .expect(1)
+        .expect(3)
         .mount(&server)
         .await;
 
@@ -461,10 +533,11 @@ async fn mfa_asks_the_callback_once_and_completes_the_login() {
         })
         .build()
         .expect("valid settings");
-    appliance
-        .job_session(SESSION_ID)
-        .await
-        .expect("reads the session with the token of the second step");
+    // Three requests at once: one login, one code.
+    let reads = (0..3).map(|_| appliance.job_session(SESSION_ID));
+    for read in futures_util::future::join_all(reads).await {
+        read.expect("reads the session with the token of the second step");
+    }
     assert_eq!(asked.load(Ordering::SeqCst), 1, "the code is asked once");
 }
 
@@ -751,6 +824,51 @@ async fn a_batch_of_2500_is_three_requests_of_1000_1000_and_500_in_order() {
 }
 
 #[tokio::test]
+async fn a_failed_request_of_a_batch_does_not_stop_the_others() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/api/v8.1/protectedItem/virtualMachines/deleteBackups",
+        ))
+        .respond_with(|r: &Request| {
+            let body: Value = serde_json::from_slice(&r.body).expect("a JSON body");
+            if body["ids"][0] == "vm-1000" {
+                return problem(409, "Conflict", "Another session is processing vm-1000.");
+            }
+            json(202, &example_v8_1("deleteVirtualMachinesBackups.202"))
+        })
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let ids: Vec<String> = (0..2001).map(|n| format!("vm-{n}")).collect();
+    let done = with_token(&server.uri())
+        .delete_backups_batch(&ids, None)
+        .await
+        .expect("each request is made");
+    let shown: Vec<(usize, &str)> = done
+        .iter()
+        .map(|d| {
+            let outcome = match &d.outcome {
+                Ok(DeleteOutcome::Started(_)) => "started",
+                Ok(DeleteOutcome::NothingToDelete) => "nothing",
+                Err(e) if matches!(e.kind(), ErrorKind::Conflict(_)) => "conflict",
+                Err(_) => "other error",
+            };
+            (d.vm_ids.len(), outcome)
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [(1000, "started"), (1000, "conflict"), (1, "started")]
+    );
+    assert_eq!(
+        done[1].vm_ids[0], "vm-1000",
+        "the failure comes with its VMs"
+    );
+}
+
+#[tokio::test]
 async fn a_batch_without_a_tier_sends_none() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -951,6 +1069,43 @@ async fn a_filtered_page_sends_every_filter_with_repeated_keys() {
 }
 
 #[tokio::test]
+#[ignore = "bug: src/appliance/v8_1_only.rs SessionFilter::apply sends FromUtc/ToUtc with their \
+            fractions of a second; the document asks for whole seconds (YYYY-MM-DDTHH:MM:SSZ)"]
+async fn filter_times_are_sent_in_whole_seconds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v8.1/jobSessions"))
+        .respond_with(json(200, &example_v8_1("listJobSessions.200")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let filter = SessionFilter {
+        from: Some("2024-10-01T08:15:30.25Z".parse().unwrap()),
+        to: Some("2024-10-01T09:00:00.0000001Z".parse().unwrap()),
+        ..SessionFilter::default()
+    };
+    with_token(&server.uri())
+        .job_sessions_page_filtered(0, 10, &filter)
+        .await
+        .expect("reads");
+    let sent = query(&requests(&server).await[0]);
+    for key in ["FromUtc", "ToUtc"] {
+        let value = sent
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("{key} is sent: {sent:?}"));
+        // The document's form: YYYY-MM-DDTHH:MM:SSZ.
+        let whole_seconds = value.len() == 20
+            && value.ends_with('Z')
+            && !value.contains('.')
+            && value.parse::<vbazure::Timestamp>().is_ok();
+        assert!(whole_seconds, "{key}={value}");
+    }
+}
+
+#[tokio::test]
 async fn the_session_stream_names_the_undecodable_session_and_gives_every_other() {
     let server = MockServer::start().await;
     let mut first = example_v8_1("listJobSessions.200");
@@ -1073,6 +1228,30 @@ async fn wait_session_polls_answers_of_nulls_until_the_status_is_final() {
     );
     // Pauses of 1 s, 1.5 s and 2.25 s before the three polls: no busy polling.
     assert!(elapsed >= Duration::from_millis(4750), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn wait_session_on_a_session_without_an_id_fails_and_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(500))
+        .named("nothing to poll without an id")
+        .expect(0)
+        .mount(&server)
+        .await;
+    let appliance = with_token(&server.uri());
+    let nameless: vbazure::Session =
+        serde_json::from_value::<vbazure::v8_1::types::JobSession>(session_of_nulls("Running"))
+            .expect("decodes")
+            .into();
+
+    let (result, _) =
+        on_paused_clock(appliance.wait_session(nameless, &WaitOptions::default(), |_| {})).await;
+    let error = result.expect_err("a session without an id cannot be polled");
+    assert!(
+        matches!(error.kind(), ErrorKind::InvalidRequest { .. }),
+        "{error:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1218,6 +1397,40 @@ async fn protected_vm_reads_one() {
         .expect("reads");
     assert_eq!(vm.id.as_deref(), Some(VM_ID));
     assert_eq!(vm.name.as_deref(), Some("web-01"));
+}
+
+#[tokio::test]
+async fn a_rescanned_vm_is_the_result_of_its_operation() {
+    let server = MockServer::start().await;
+    let started = example_v8_1("getProtectedVirtualMachine.202");
+    let operation_id = started["id"].as_str().unwrap().to_string();
+    let vm = example_v8_1("getProtectedVirtualMachine.200");
+    let mut done = started.clone();
+    done["status"] = json!("Success");
+    done["result"] = vm.clone();
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/api/v8.1/protectedItem/virtualMachines/{VM_ID}"
+        )))
+        .respond_with(json(202, &started))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v8.1/operations/{operation_id}")))
+        .respond_with(json(200, &done))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let appliance = with_token(&server.uri());
+    let (result, _) = on_paused_clock(appliance.protected_vm(VM_ID)).await;
+    let found = result.expect("the operation's result");
+    assert_eq!(found.id.as_deref(), Some(VM_ID));
+    assert_eq!(
+        found.resource_group.and_then(|g| g.0).and_then(|g| g.name),
+        Some("web".to_string())
+    );
 }
 
 /// Serves one page of protected VMs, searched for `name`, holding VMs of these `(id, name)`.
@@ -1403,6 +1616,31 @@ async fn a_v8_1_appliance_is_found_once_by_an_anonymous_probe() {
         .job_session(SESSION_ID)
         .await
         .expect("speaks v8.1");
+}
+
+#[tokio::test]
+async fn concurrent_first_requests_probe_once() {
+    let server = MockServer::start().await;
+    probe(
+        &server,
+        "/api/v8.1/system/about",
+        ResponseTemplate::new(403),
+        1,
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/api/v8.1/jobSessions/{SESSION_ID}")))
+        .and(bearer(common::TOKEN))
+        .respond_with(json(200, &example_v8_1("getJobSession.200.running")))
+        .expect(4)
+        .mount(&server)
+        .await;
+
+    let appliance = detecting(&server.uri());
+    let reads = (0..4).map(|_| appliance.job_session(SESSION_ID));
+    for read in futures_util::future::join_all(reads).await {
+        read.expect("a 403 probe means v8.1 is served");
+    }
 }
 
 #[tokio::test]

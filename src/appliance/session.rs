@@ -51,13 +51,7 @@ impl Session {
     /// not know (or the appliance's own `Unknown`) cannot be judged by name, so then the session
     /// has ended once the appliance has set `executionStopTime`.
     pub fn is_finished(&self) -> bool {
-        match &self.status {
-            status if status.is_terminal() => true,
-            SessionStatus::Unknown | SessionStatus::Unrecognized(_) => {
-                self.execution_stop_time.is_some()
-            }
-            _ => false,
-        }
+        crate::model::has_ended(&self.status, self.execution_stop_time.is_some())
     }
 }
 

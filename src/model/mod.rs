@@ -16,6 +16,7 @@ mod text_serde;
 mod time_span;
 mod timestamp;
 
+pub(crate) use job_session::has_ended;
 pub use lenient::{Lenient, UndecodableItem};
 pub use open_enum::UnrecognizedValue;
 pub use secret::Secret;

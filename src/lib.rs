@@ -55,6 +55,7 @@
 //   paging);
 // - `error`: the one error type and how every failure becomes one.
 mod appliance;
+pub mod conformance;
 mod error;
 mod model;
 pub mod operations;
@@ -88,6 +89,7 @@ pub use appliance::{
     FollowOptions, LogEntry, ProtectedVm, Session, SessionAnswer, SessionFilter, SessionFollower,
     SessionLog, SessionPage, VmPage, WaitOptions, BATCH_LIMIT,
 };
+pub use conformance::Conformance;
 pub use error::{Cause, Error, ErrorKind, ErrorResponse, BODY_EXCERPT_LIMIT};
 pub use model::{
     Lenient, Secret, SessionStatus, SessionType, TimeSpan, TimeSpanOverflow, TimeSpanParseError,

@@ -26,6 +26,7 @@ pub struct ApplianceBuilder {
     retry: RetryPolicy,
     /// An MFA callback given before the credentials.
     pending_mfa: Option<MfaCode>,
+    conformance: Option<crate::Conformance>,
     version: Option<ApiVersion>,
     operation_wait: WaitOptions,
 }
@@ -70,6 +71,7 @@ impl ApplianceBuilder {
             accept_invalid_certificates: false,
             retry: RetryPolicy::default(),
             pending_mfa: None,
+            conformance: None,
             version: None,
             operation_wait: WaitOptions::with_timeout(Duration::from_secs(10 * 60)),
         }
@@ -104,6 +106,28 @@ impl ApplianceBuilder {
         } else {
             self.pending_mfa = Some(MfaCode(std::sync::Arc::new(code)));
         }
+        self
+    }
+
+    /// Check every answer against the document of the API version in use, recording what
+    /// departs from it in `conformance`; what the caller receives does not change. Off by
+    /// default: each answer is then read whole before it is decoded.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let conformance = vbazure::Conformance::new();
+    /// let appliance = vbazure::Appliance::builder("https://appliance.example.com")
+    ///     .access_token(std::env::var("VBAZURE_TOKEN")?)
+    ///     .conformance(conformance.clone())
+    ///     .build()?;
+    /// appliance.job_sessions_page(0, 10).await?;
+    /// for finding in conformance.findings() {
+    ///     println!("{finding}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn conformance(mut self, conformance: crate::Conformance) -> Self {
+        self.conformance = Some(conformance);
         self
     }
 
@@ -220,6 +244,7 @@ impl ApplianceBuilder {
         let state = ClientState {
             auth: Some(Arc::new(Auth::new(credentials))),
             retry: self.retry,
+            conformance: self.conformance,
         };
         let version = tokio::sync::OnceCell::new_with(self.version);
         Ok(Appliance {

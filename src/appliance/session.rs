@@ -6,7 +6,8 @@
 //! whatever the version: the fields both versions have, as `Option`s wherever either version
 //! may leave them out or send `null`, and the answer itself ([`Session::answer`]) for what
 //! only one version has. Encoding a [`Session`] or [`SessionLog`] gives the JSON of the
-//! answer as the appliance sent it (fields the client does not know aside).
+//! answer as the client read it: the appliance's fields and values, less the fields the
+//! client does not know and the members the appliance sent as `null`.
 
 use serde::{Serialize, Serializer};
 

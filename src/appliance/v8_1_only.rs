@@ -57,11 +57,13 @@ impl SessionFilter {
         if !self.types.is_empty() {
             request = request.types(self.types.clone());
         }
+        // The document takes whole seconds (`YYYY-MM-DDTHH:MM:SSZ`): the window is widened to
+        // them, so that no session inside the asked window falls out of it.
         if let Some(from) = &self.from {
-            request = request.from_utc(*from);
+            request = request.from_utc(whole_second(from, false));
         }
         if let Some(to) = &self.to {
-            request = request.to_utc(*to);
+            request = request.to_utc(whole_second(to, true));
         }
         if let Some(policy) = self.policy_id {
             request = request.policy_id(policy);
@@ -73,6 +75,19 @@ impl SessionFilter {
             request = request.filter(text.clone());
         }
         request
+    }
+}
+
+/// `at` without its fraction of a second: the second it falls in, or with `up` the next one
+/// when there was a fraction.
+fn whole_second(at: &Timestamp, up: bool) -> Timestamp {
+    use chrono::{TimeDelta, Timelike};
+    let time = at.as_datetime();
+    let floor = time.with_nanosecond(0).unwrap_or(time);
+    if up && floor != time {
+        Timestamp::from(floor + TimeDelta::seconds(1))
+    } else {
+        Timestamp::from(floor)
     }
 }
 
@@ -221,7 +236,10 @@ impl Appliance {
             |message: String| Error::new(operation, ErrorKind::InvalidRequest { message });
         let offset = i32::try_from(offset)
             .map_err(|_| invalid(format!("offset {offset} is larger than the API allows")))?;
-        let limit = i32::try_from(limit.max(1))
+        if limit == 0 {
+            return Err(invalid("limit must be at least 1".to_string()));
+        }
+        let limit = i32::try_from(limit)
             .map_err(|_| invalid(format!("limit {limit} is larger than the API allows")))?;
         let mut request = client
             .list_protected_virtual_machines()

@@ -76,6 +76,8 @@ impl Appliance {
         options: &WaitOptions,
         mut on_change: impl FnMut(&Session),
     ) -> Result<Session, Error> {
+        // A session without a usable id cannot be polled: say so before any pause.
+        crate::transport::path_segment::check(GET_JOB_SESSION, "session id", &session_id)?;
         let started = Instant::now();
         let deadline = options.timeout.map(|t| started + t);
         let mut interval = options.initial_interval;

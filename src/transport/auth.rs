@@ -99,8 +99,9 @@ impl Auth {
         self.lock().access.is_some()
     }
 
-    /// Forgets the tokens after a logout: the next request logs in again (with an account) or
-    /// fails as unauthorized (with a fixed token, which cannot be obtained again).
+    /// Forgets the tokens after a logout: the next request logs in again (with an account), or,
+    /// with a fixed token, which cannot be obtained again, fails before it is sent
+    /// (`InvalidRequest`: no access token is configured).
     pub(crate) fn forget(&self) {
         let mut tokens = self.lock();
         tokens.access = None;
@@ -257,14 +258,19 @@ fn store(tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
             "the appliance's token answer holds no access token",
         ));
     };
-    let lifetime = Duration::from_secs(u64::try_from(token.expires_in).unwrap_or(0));
     // Renew a minute early, or halfway through a lifetime shorter than two minutes, so that a
-    // token never expires between the check and the request.
-    let margin = (lifetime / 2).min(Duration::from_secs(60));
-    tokens.renew_at = Some(Instant::now() + lifetime - margin);
+    // token never expires between the check and the request. A token whose answer gives no
+    // lifetime is kept until the appliance refuses it (then it is renewed once, on the 401).
+    tokens.renew_at = token.lifetime.map(|lifetime| {
+        let margin = (lifetime / 2).min(Duration::from_secs(60));
+        Instant::now() + lifetime - margin
+    });
     tokens.refresh = token.refresh;
     tokens.access = Some(access.clone());
-    tracing::debug!(expires_in = token.expires_in, "obtained an access token");
+    tracing::debug!(
+        lifetime_secs = token.lifetime.map(|l| l.as_secs()),
+        "obtained an access token"
+    );
     Ok(access)
 }
 

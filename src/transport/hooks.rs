@@ -38,7 +38,7 @@ impl<'a> Plan<'a> {
 /// The hooks of one version's generated client: `$client`, whose operations' facts `$facts`
 /// looks up by progenitor's key.
 macro_rules! hooks_for {
-    ($client:ty, $facts:path) => {
+    ($client:ty, $facts:path, $document:path) => {
         impl ClientHooks<ClientState> for $client {
             async fn pre<E>(
                 &self,
@@ -62,14 +62,72 @@ macro_rules! hooks_for {
                 request: Request,
                 info: &OperationInfo,
             ) -> reqwest::Result<Response> {
-                exec(self, request, info, $facts(info.operation_id)).await
+                let facts = $facts(info.operation_id);
+                let result = exec(self, request, info, facts).await;
+                match (&self.inner().conformance, facts) {
+                    (Some(conformance), Some(facts)) => {
+                        checked(result, conformance, $document(), facts).await
+                    }
+                    _ => result,
+                }
             }
         }
     };
 }
 
-hooks_for!(crate::v1::Client, crate::operations::v1::by_key);
-hooks_for!(crate::v8_1::Client, crate::operations::v8_1::by_key);
+hooks_for!(
+    crate::v1::Client,
+    crate::operations::v1::by_key,
+    crate::conformance::v1_document
+);
+hooks_for!(
+    crate::v8_1::Client,
+    crate::operations::v8_1::by_key,
+    crate::conformance::v8_1_document
+);
+
+/// With conformance on: reads the answer whole, checks it against the document, and hands on
+/// an answer with the same status, headers and body, so that the caller receives what it would
+/// have without the check.
+async fn checked(
+    result: reqwest::Result<Response>,
+    conformance: &crate::Conformance,
+    document: Option<&'static vbazure_spec::Document>,
+    facts: &OperationFacts,
+) -> reqwest::Result<Response> {
+    let operation = facts.id;
+    let (response, document) = match (result, document) {
+        (Ok(response), Some(document)) => (response, document),
+        // No answer to check (the transport failed), or no document to check against.
+        (result, _) => return result,
+    };
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let mut findings =
+        crate::conformance::check_answer(document, operation, status.as_u16(), content_type, &body);
+    if facts.secret_bodies {
+        // The token's answer holds tokens: a finding says where and what rule, never the value.
+        for finding in &mut findings {
+            finding.found = "(withheld: this answer holds secrets)".to_string();
+        }
+    }
+    for finding in &findings {
+        tracing::debug!(
+            operation,
+            kind = finding.kind.as_str(),
+            "conformance: {finding}"
+        );
+    }
+    conformance.add(operation, findings);
+    let mut rebuilt = http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(Response::from(rebuilt))
+}
 
 /// What every generated client's hooks do before sending: `Content-Length: 0` on a bodiless
 /// POST, and the bearer token when the operation sends one.

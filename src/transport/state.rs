@@ -13,6 +13,8 @@ use super::retry::RetryPolicy;
 pub struct ClientState {
     pub(crate) auth: Option<Arc<Auth>>,
     pub(crate) retry: RetryPolicy,
+    /// Where answers are checked against the document, when asked for.
+    pub(crate) conformance: Option<crate::Conformance>,
 }
 
 impl Default for ClientState {
@@ -27,7 +29,19 @@ impl ClientState {
         // Every generated `Client` is made with a state, so this runs before any of them
         // builds its HTTP client, which would panic without a crypto provider.
         ensure_crypto_provider();
-        Self { auth: None, retry }
+        Self {
+            auth: None,
+            retry,
+            conformance: None,
+        }
+    }
+
+    /// Checks every answer against the document of the client's version, recording what
+    /// departs from it in `conformance` (see [`crate::conformance`]). The answers reach the
+    /// caller unchanged.
+    pub fn with_conformance(mut self, conformance: crate::Conformance) -> Self {
+        self.conformance = Some(conformance);
+        self
     }
 }
 

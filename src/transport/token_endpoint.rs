@@ -25,7 +25,8 @@ pub(crate) enum Grant {
 pub(crate) struct Issued {
     pub access: Option<Secret>,
     pub refresh: Option<Secret>,
-    pub expires_in: i64,
+    /// The access token's lifetime, when the answer says; `None`: until it is refused.
+    pub lifetime: Option<std::time::Duration>,
     /// Set when the account needs a second factor: send it back with the code.
     pub mfa_token: Option<Secret>,
 }
@@ -72,7 +73,7 @@ impl TokenEndpoint for crate::v1::Client {
             Ok(Issued {
                 access: Some(token.access_token),
                 refresh: token.refresh_token,
-                expires_in: i64::from(token.expires_in),
+                lifetime: seconds(i64::from(token.expires_in)),
                 mfa_token: None,
             })
         })
@@ -114,12 +115,30 @@ impl TokenEndpoint for crate::v8_1::Client {
             } else {
                 None
             };
+            // `expires_in` when the server sends it; else the span from `.issued` to
+            // `.expires` (both the server's clock); else from now to `.expires`.
+            let lifetime = token
+                .expires_in
+                .and_then(|s| seconds(i64::from(s)))
+                .or_else(|| {
+                    let expires = token.expires?.as_datetime();
+                    let from = token.issued.map_or_else(
+                        || chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()),
+                        |issued| issued.as_datetime(),
+                    );
+                    expires.signed_duration_since(from).to_std().ok()
+                });
             Ok(Issued {
                 access: token.access_token,
                 refresh: token.refresh_token,
-                expires_in: token.expires_in.map_or(0, i64::from),
+                lifetime,
                 mfa_token,
             })
         })
     }
+}
+
+/// A lifetime in seconds; `None` for a negative one, which says nothing usable.
+fn seconds(n: i64) -> Option<std::time::Duration> {
+    u64::try_from(n).ok().map(std::time::Duration::from_secs)
 }

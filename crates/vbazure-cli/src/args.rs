@@ -3,9 +3,12 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use vbazure::v8_1::types::{BackupTier, SessionTypeFilter};
+use vbazure::{FollowOptions, SessionStatus, Timestamp};
 
 use crate::duration::parse_duration;
+use crate::filters::{parse_rate, parse_status, parse_time, parse_type, parse_uuid};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -15,10 +18,14 @@ Exit codes:
   3  a waited session ended Warning (and none worse)
   4  a waited session ended Error, Canceled or another unsuccessful final status
   5  --timeout reached while sessions were still running (they go on on the appliance)
-With several VMs, the highest code wins.
+With several VMs, the highest code wins. A flag the appliance's API version lacks (the v8.1
+ones on an appliance speaking v1) is a usage error (2), found before anything is deleted.
 
 Credentials: --token / VBAZURE_TOKEN, or --username / VBAZURE_USERNAME with the password from
-VBAZURE_PASSWORD or, on a terminal, a prompt. A password is never taken from the command line.";
+VBAZURE_PASSWORD or, on a terminal, a prompt. A password is never taken from the command line.
+An account with multi-factor authentication (v8.1) is asked for its code on a terminal (no
+echo), else it comes from VBAZURE_MFA_CODE. A run that logged in with a password logs out at
+its end (v8.1).";
 
 /// Delete the backups of Azure VMs on a Veeam Backup for Microsoft Azure appliance and follow
 /// the job sessions.
@@ -55,6 +62,11 @@ pub(crate) struct Global {
     /// The appliance's API version: auto finds out which one it serves (newest first)
     #[arg(long, env = "VBAZURE_API_VERSION", value_enum, default_value_t = ApiVersionArg::Auto, global = true)]
     pub api_version: ApiVersionArg,
+    /// Log what the client does on stderr: the API version detected and chosen, each
+    /// request's operation, status and time, retries, token renewals (-vv: more). Never a
+    /// password or token
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
     /// Start the built-in mock appliance on loopback and run against it
     // Kept, hidden, in a build without the mock, so that `--mock` says why it cannot work.
     #[arg(long, global = true, hide = cfg!(not(feature = "mock")))]
@@ -101,24 +113,73 @@ pub(crate) enum Command {
     /// Job sessions: list, show, log, wait, stop
     #[command(subcommand)]
     Sessions(Sessions),
+    /// Protected VMs (v8.1): list
+    #[command(subcommand)]
+    Vms(Vms),
 }
 
+const DELETE_HELP: &str = "\
+Deleting backups cannot be undone. With --by-name every name is looked up before the first
+deletion: a name that matches no protected VM exactly, or several, stops the run with exit 1,
+naming the candidates, and nothing is deleted.
+
+With --wait, the deletions (at most --concurrency requests at once) and the following of the
+sessions are apart: each session is followed from the moment it starts, by one poller for all
+of them that sends at most --max-requests-per-second status requests.";
+
 #[derive(Debug, Args)]
+#[command(after_help = DELETE_HELP)]
 pub(crate) struct DeleteBackups {
-    /// VM ids
-    #[arg(value_name = "VM_ID")]
-    pub vm_ids: Vec<String>,
-    /// Read VM ids from a file, one per line (blank lines and # comments ignored; - for stdin)
+    /// VM ids (VM names with --by-name)
+    #[arg(value_name = "VM")]
+    pub vms: Vec<String>,
+    /// Read VMs from a file, one per line (blank lines and # comments ignored; - for stdin)
     #[arg(long, value_name = "PATH")]
     pub from_file: Option<PathBuf>,
+    /// The VMs given are names (v8.1), each resolved through the protected-VM list before
+    /// anything is deleted; an unknown or ambiguous name stops the run (exit 1)
+    #[arg(long)]
+    pub by_name: bool,
+    /// Only the backups in this tier (v8.1; without it, every backup)
+    #[arg(long, value_enum, value_name = "TIER")]
+    pub backup_tier: Option<TierArg>,
+    /// Send the VMs in batch requests of at most 1000 ids, one session per request (v8.1)
+    #[arg(long)]
+    pub batch: bool,
     /// Follow each session until it ends
     #[arg(long)]
     pub wait: bool,
     #[command(flatten)]
     pub waiting: Waiting,
-    /// How many VMs are in flight at once
+    /// How many deletion requests are in flight at once
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub concurrency: u32,
+    /// With --wait: the most status requests per second, all sessions together
+    #[arg(long, value_name = "N", value_parser = parse_rate,
+          default_value_t = FollowOptions::default().requests_per_second)]
+    pub max_requests_per_second: f64,
+}
+
+/// Which backups of a VM to delete (v8.1 `BackupTier`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TierArg {
+    /// Every backup, in every tier.
+    All,
+    /// Only the backups in the archive tier.
+    Archive,
+    /// Only the backups outside the archive tier (the standard tier).
+    NonArchive,
+}
+
+impl TierArg {
+    /// As the API names it.
+    pub(crate) fn tier(self) -> BackupTier {
+        match self {
+            Self::All => BackupTier::All,
+            Self::Archive => BackupTier::Archive,
+            Self::NonArchive => BackupTier::NonArchive,
+        }
+    }
 }
 
 /// How long and how often to poll a session.
@@ -134,18 +195,8 @@ pub(crate) struct Waiting {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Sessions {
-    /// List job sessions, a page or all of them
-    List {
-        /// Skip this many sessions
-        #[arg(long, default_value_t = 0)]
-        offset: u32,
-        /// At most this many sessions (a page)
-        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
-        limit: u32,
-        /// Every session, page after page (--limit is the page size)
-        #[arg(long)]
-        all: bool,
-    },
+    /// List job sessions, a page or all of them, narrowed by filters
+    List(ListSessions),
     /// Show one session
     Show {
         /// The session's id
@@ -155,6 +206,9 @@ pub(crate) enum Sessions {
     Log {
         /// The session's id
         session_id: String,
+        /// Only the records about this resource: the appliance's id of the VM (v8.1)
+        #[arg(long, value_name = "ID")]
+        resource_id: Option<String>,
     },
     /// Wait until a session ends
     Wait {
@@ -167,5 +221,66 @@ pub(crate) enum Sessions {
     Stop {
         /// The session's id
         session_id: String,
+    },
+}
+
+const LIST_HELP: &str = "\
+On API v8.1 the appliance applies the filters. On API v1 it cannot: --status, --type, --since
+and --until are then applied by vbazure to every session (they need --all), and --policy-id,
+--resource-id and --filter are refused. A filter is never ignored.";
+
+/// `sessions list`: a page or every session, and the filters.
+#[derive(Debug, Args)]
+#[command(after_help = LIST_HELP)]
+pub(crate) struct ListSessions {
+    /// Skip this many sessions
+    #[arg(long, default_value_t = 0)]
+    pub offset: u32,
+    /// At most this many sessions (a page)
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
+    /// Every session, page after page (--limit is the page size)
+    #[arg(long)]
+    pub all: bool,
+    /// Only sessions in this state (repeatable): Running, Success, Warning, Error, Canceled, ...
+    #[arg(long = "status", value_name = "STATUS", value_parser = parse_status)]
+    pub statuses: Vec<SessionStatus>,
+    /// Only sessions of this type (repeatable): BackupDeletion, PolicyBackup, ...
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_type)]
+    pub types: Vec<SessionTypeFilter>,
+    /// Only sessions that started at or after this time (YYYY-MM-DDTHH:MM:SSZ, UTC)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub since: Option<Timestamp>,
+    /// Only sessions that started at or before this time (YYYY-MM-DDTHH:MM:SSZ, UTC)
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub until: Option<Timestamp>,
+    /// Only sessions of this backup policy (v8.1)
+    #[arg(long, value_name = "UUID", value_parser = parse_uuid)]
+    pub policy_id: Option<uuid::Uuid>,
+    /// Only sessions that processed this resource, by the appliance's id of it (v8.1)
+    #[arg(long, value_name = "ID")]
+    pub resource_id: Option<String>,
+    /// Only sessions whose text contains this (v8.1)
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+}
+
+/// `vms ...` (v8.1).
+#[derive(Debug, Subcommand)]
+pub(crate) enum Vms {
+    /// List protected VMs: id, name, region, last backup
+    List {
+        /// Only VMs whose name contains this
+        #[arg(long, value_name = "PATTERN")]
+        search: Option<String>,
+        /// Skip this many VMs
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// At most this many VMs (a page)
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
+        /// Every VM, page after page (--limit is the page size)
+        #[arg(long)]
+        all: bool,
     },
 }

@@ -1,8 +1,10 @@
 //! From the global options to a connected `Appliance` (or the built-in mock).
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
-use vbazure::Appliance;
+use vbazure::{Appliance, MfaFuture, Secret};
 
 use crate::args::Global;
 use crate::exit::Exit;
@@ -11,6 +13,11 @@ use crate::Failure;
 /// A client, and the mock it talks to when `--mock` started one (kept alive with it).
 pub(crate) struct Connection {
     pub appliance: Appliance,
+    /// Whether it logs in with a password (then the run logs out at its end), rather than
+    /// using a token it was given.
+    pub password_login: bool,
+    /// Set when the account asked for a multi-factor code and none could be had.
+    pub mfa_missing: Arc<AtomicBool>,
     #[cfg(feature = "mock")]
     _mock: Option<vbazure_mock::MockAppliance>,
 }
@@ -29,7 +36,10 @@ async fn connect_mock(global: &Global) -> Result<Connection, Failure> {
         mock.url()
     );
     let config = mock.config();
-    let mut builder = Appliance::builder(mock.url()).credentials(config.username, config.password);
+    let mfa_missing = Arc::new(AtomicBool::new(false));
+    let mut builder = Appliance::builder(mock.url())
+        .credentials(config.username, config.password)
+        .mfa_code(mfa_code(mfa_missing.clone()));
     if let Some(version) = global.api_version.chosen() {
         builder = builder.api_version(version);
     }
@@ -38,6 +48,8 @@ async fn connect_mock(global: &Global) -> Result<Connection, Failure> {
         .map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
     Ok(Connection {
         appliance,
+        password_login: true,
+        mfa_missing,
         _mock: Some(mock),
     })
 }
@@ -71,9 +83,13 @@ pub(crate) async fn connect(global: &Global) -> Result<Connection, Failure> {
     if let Some(version) = global.api_version.chosen() {
         builder = builder.api_version(version);
     }
+    let mfa_missing = Arc::new(AtomicBool::new(false));
+    let password_login = global.token.is_none();
     builder = match (&global.token, &global.username) {
         (Some(token), _) => builder.access_token(token.as_str()),
-        (None, Some(username)) => builder.credentials(username.as_str(), password(username)?),
+        (None, Some(username)) => builder
+            .credentials(username.as_str(), password(username)?)
+            .mfa_code(mfa_code(mfa_missing.clone())),
         (None, None) => {
             return Err(usage(
                 "no credentials: set VBAZURE_TOKEN, or VBAZURE_USERNAME and VBAZURE_PASSWORD"
@@ -94,9 +110,43 @@ pub(crate) async fn connect(global: &Global) -> Result<Connection, Failure> {
     let appliance = builder.build().map_err(|e| usage(e.to_string()))?;
     Ok(Connection {
         appliance,
+        password_login,
+        mfa_missing,
         #[cfg(feature = "mock")]
         _mock: None,
     })
+}
+
+/// Where a multi-factor code comes from (v8.1 accounts with MFA): a prompt on a terminal,
+/// without echo; else `VBAZURE_MFA_CODE`; else an error saying so (and `missing` is set, so
+/// that the run exits as a usage error).
+fn mfa_code(missing: Arc<AtomicBool>) -> impl Fn() -> MfaFuture + Send + Sync + 'static {
+    move || {
+        let missing = missing.clone();
+        Box::pin(async move {
+            if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+                let read = tokio::task::spawn_blocking(|| {
+                    rpassword::prompt_password("multi-factor code: ")
+                })
+                .await;
+                return match read {
+                    Ok(Ok(code)) if !code.trim().is_empty() => Ok(Secret::from(code.trim())),
+                    Ok(Ok(_)) => Err("the code given at the prompt is empty".to_string()),
+                    Ok(Err(e)) => Err(format!("cannot read the code at the prompt: {e}")),
+                    Err(e) => Err(format!("cannot read the code at the prompt: {e}")),
+                };
+            }
+            match std::env::var("VBAZURE_MFA_CODE") {
+                Ok(code) if !code.trim().is_empty() => Ok(Secret::from(code.trim())),
+                _ => {
+                    missing.store(true, Ordering::Relaxed);
+                    Err("the account asks for a multi-factor code: set VBAZURE_MFA_CODE (there \
+                         is no terminal to ask on)"
+                        .to_string())
+                }
+            }
+        })
+    }
 }
 
 /// The password: from VBAZURE_PASSWORD, else asked for on the terminal.

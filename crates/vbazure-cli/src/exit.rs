@@ -34,6 +34,9 @@ impl Exit {
     pub fn of_error(error: &vbazure::Error) -> Self {
         match error.kind() {
             vbazure::ErrorKind::StillRunning { .. } => Exit::TimedOut,
+            // A feature the appliance's API version lacks: nothing was sent, the request was
+            // wrong for this appliance.
+            vbazure::ErrorKind::NotInVersion { .. } => Exit::Usage,
             _ => Exit::Api,
         }
     }

@@ -30,4 +30,4 @@ pub use lint::lint;
 pub use operations::{
     MediaType, Operation, Parameter, ParameterIn, RequestBody, Response, METHODS,
 };
-pub use validate::{validate, Violation};
+pub use validate::{validate, validate_with, ValidateOptions, Violation};

@@ -40,9 +40,36 @@ impl std::fmt::Display for Violation {
 /// `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `allOf`, `anyOf`, `oneOf`.
 /// Other keywords (`pattern`, `not`, ...) are not checked.
 pub fn validate(doc: &Document, schema_pointer: &str, value: &Value) -> Vec<Violation> {
+    validate_with(doc, schema_pointer, value, &ValidateOptions::default())
+}
+
+/// What [`validate_with`] checks beyond the schema's own keywords.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ValidateOptions {
+    /// Report each property an object schema with `properties` does not declare (and whose
+    /// `additionalProperties` does not describe) as a violation of keyword `undeclared`, at the
+    /// schema's `properties`. OpenAPI allows such properties; a conformance check of a server's
+    /// answers wants to know of them.
+    pub undeclared: bool,
+}
+
+/// [`validate`], with options.
+pub fn validate_with(
+    doc: &Document,
+    schema_pointer: &str,
+    value: &Value,
+    options: &ValidateOptions,
+) -> Vec<Violation> {
     let mut out = Vec::new();
-    check(doc, schema_pointer, value, "", &mut out, 0);
+    let cx = Cx { doc, options };
+    check(&cx, schema_pointer, value, "", &mut out, 0);
     out
+}
+
+/// What every step of a validation reads.
+struct Cx<'a> {
+    doc: &'a Document,
+    options: &'a ValidateOptions,
 }
 
 fn violation(out: &mut Vec<Violation>, instance: &str, schema: &str, message: String) {
@@ -105,7 +132,7 @@ fn type_name(value: &Value) -> &'static str {
 }
 
 fn check(
-    doc: &Document,
+    cx: &Cx<'_>,
     schema_pointer: &str,
     value: &Value,
     at: &str,
@@ -121,6 +148,7 @@ fn check(
         );
         return;
     }
+    let doc = cx.doc;
     let Some((schema_pointer, schema)) = doc.deref(schema_pointer) else {
         violation(
             out,
@@ -157,7 +185,7 @@ fn check(
             .map(|i| {
                 let mut inner = Vec::new();
                 let p = pointer::push(&keyword(combinator), &i.to_string());
-                check(doc, &p, value, at, &mut inner, depth + 1);
+                check(cx, &p, value, at, &mut inner, depth + 1);
                 inner
             })
             .collect();
@@ -233,7 +261,7 @@ fn check(
             if schema.contains_key("items") {
                 for (i, item) in items.iter().enumerate() {
                     check(
-                        doc,
+                        cx,
                         &keyword("items"),
                         item,
                         &pointer::push(at, &i.to_string()),
@@ -262,7 +290,7 @@ fn check(
                 let field_at = pointer::push(at, name);
                 if properties.is_some_and(|p| p.contains_key(name)) {
                     let p = pointer::push(&keyword("properties"), name);
-                    check(doc, &p, field, &field_at, out, depth + 1);
+                    check(cx, &p, field, &field_at, out, depth + 1);
                     continue;
                 }
                 match schema.get("additionalProperties") {
@@ -274,13 +302,25 @@ fn check(
                         format!("the property `{name}` is not allowed"),
                     ),
                     Some(Value::Object(_)) => check(
-                        doc,
+                        cx,
                         &keyword("additionalProperties"),
                         field,
                         &field_at,
                         out,
                         depth + 1,
                     ),
+                    _ if cx.options.undeclared && properties.is_some() => {
+                        property_violation(
+                            out,
+                            &field_at,
+                            &keyword("properties"),
+                            name,
+                            format!("the property `{name}` is not declared"),
+                        );
+                        if let Some(last) = out.last_mut() {
+                            last.keyword = "undeclared".to_string();
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -448,6 +488,21 @@ components:
             problems(json!({"id": null, "status": "Running"})),
             ["/id null where the schema is not nullable"]
         );
+    }
+
+    #[test]
+    fn undeclared_properties_are_reported_only_when_asked() {
+        let doc = Document::parse("t.yaml", SPEC).ok().unwrap();
+        let value = json!({"id": "1", "status": "Running", "extra": 1, "links": {"self": {"href": "x"}}});
+        assert!(validate(&doc, "/components/schemas/Session", &value).is_empty());
+        let asked = ValidateOptions { undeclared: true };
+        let found = validate_with(&doc, "/components/schemas/Session", &value, &asked);
+        let parts: Vec<(&str, &str, Option<&str>)> = found
+            .iter()
+            .map(|v| (v.instance.as_str(), v.keyword.as_str(), v.property.as_deref()))
+            .collect();
+        // `links` is a map (`additionalProperties` describes its members): not undeclared.
+        assert_eq!(parts, [("/extra", "undeclared", Some("extra"))]);
     }
 
     #[test]

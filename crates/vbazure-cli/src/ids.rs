@@ -1,4 +1,5 @@
-//! The VM ids of a bulk deletion: from the arguments and a file (or stdin), each once.
+//! The VMs of a bulk deletion (ids, or names): from the arguments and a file (or stdin), each
+//! once.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -7,11 +8,16 @@ use std::path::Path;
 use crate::exit::Exit;
 use crate::Failure;
 
-/// The ids in order of first appearance, and how many duplicates were dropped.
-pub(crate) fn collect(args: &[String], file: Option<&Path>) -> Result<(Vec<String>, usize), Failure> {
+/// The values in order of first appearance, and how many duplicates were dropped; `what` names
+/// them in errors (`VM ids`, `VM names`).
+pub(crate) fn collect(
+    args: &[String],
+    file: Option<&Path>,
+    what: &str,
+) -> Result<(Vec<String>, usize), Failure> {
     let mut all: Vec<String> = args.iter().map(|s| s.trim().to_string()).collect();
     if let Some(path) = file {
-        let text = read(path)?;
+        let text = read(path, what)?;
         all.extend(
             text.lines()
                 .map(str::trim)
@@ -26,20 +32,20 @@ pub(crate) fn collect(args: &[String], file: Option<&Path>) -> Result<(Vec<Strin
     if all.is_empty() {
         return Err(Failure::new(
             Exit::Usage,
-            "no VM ids: give them as arguments or with --from-file".to_string(),
+            format!("no {what}: give them as arguments or with --from-file"),
         ));
     }
     Ok((all, dropped))
 }
 
-fn read(path: &Path) -> Result<String, Failure> {
+fn read(path: &Path, what: &str) -> Result<String, Failure> {
     let shown = if path == Path::new("-") {
         "stdin".to_string()
     } else {
         path.display().to_string()
     };
     let fail = |e: std::io::Error| {
-        Failure::new(Exit::Usage, format!("cannot read VM ids from {shown}: {e}"))
+        Failure::new(Exit::Usage, format!("cannot read {what} from {shown}: {e}"))
     };
     let mut bytes = Vec::new();
     if path == Path::new("-") {
@@ -70,12 +76,12 @@ mod tests {
             "# decommissioned\nvm-2\n\n  vm-3  \nvm-1\n#vm-9\nvm-2\n",
         )
         .unwrap();
-        let (ids, dropped) = collect(&["vm-1".to_string()], Some(&dir)).unwrap();
+        let (ids, dropped) = collect(&["vm-1".to_string()], Some(&dir), "VM ids").unwrap();
         std::fs::remove_file(&dir).ok();
         assert_eq!(ids, ["vm-1", "vm-2", "vm-3"]);
         assert_eq!(dropped, 2);
-        assert!(collect(&[], None).is_err());
-        let missing = collect(&[], Some(Path::new("/nonexistent/ids.txt")))
+        assert!(collect(&[], None, "VM ids").is_err());
+        let missing = collect(&[], Some(Path::new("/nonexistent/ids.txt")), "VM ids")
             .err()
             .unwrap();
         assert!(missing

@@ -6,17 +6,23 @@ mod connect;
 mod delete;
 mod duration;
 mod exit;
+mod filters;
 mod ids;
 mod output;
 mod progress;
 mod sessions;
+mod verbose;
+mod vms;
 
 use std::process::ExitCode;
 
+use std::sync::atomic::Ordering;
+
 use clap::Parser;
-use vbazure::ErrorKind;
+use vbazure::{ApiVersion, ErrorKind};
 
 use crate::args::{Cli, Command};
+use crate::connect::Connection;
 use crate::exit::Exit;
 use crate::output::Printer;
 
@@ -34,6 +40,27 @@ impl Failure {
     pub fn new(exit: Exit, message: String) -> Self {
         Self { exit, message }
     }
+
+    /// The failure of an API call: its exit code and line.
+    pub fn api(context: &str, error: &vbazure::Error) -> Self {
+        Self::new(Exit::of_error(error), error_line(context, error))
+    }
+}
+
+/// The failure of flags (or a command) the appliance's API version lacks; nothing was sent.
+pub fn needs_v8_1(what: &[&str], version: ApiVersion) -> Failure {
+    let (list, verb) = match what {
+        [one] => (one.to_string(), "needs"),
+        [rest @ .., last] => (format!("{} and {last}", rest.join(", ")), "need"),
+        [] => ("this".to_string(), "needs"),
+    };
+    Failure::new(
+        Exit::Usage,
+        format!(
+            "{list} {verb} API v8.1, and this appliance speaks API v{version}; nothing was sent \
+             (check --api-version / VBAZURE_API_VERSION)"
+        ),
+    )
 }
 
 /// `context: error — what to try`.
@@ -54,7 +81,8 @@ pub fn error_line(context: &str, error: &vbazure::Error) -> String {
         }
         ErrorKind::Timeout { .. } => " (the appliance is slow to answer: try again later)",
         ErrorKind::Throttled { .. } => {
-            " (the appliance is busy: lower --concurrency or try again later)"
+            " (the appliance is busy: lower --concurrency or --max-requests-per-second, or try \
+             again later)"
         }
         _ => "",
     };
@@ -77,6 +105,7 @@ fn main() -> ExitCode {
             });
         }
     };
+    crate::verbose::init(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -91,25 +120,90 @@ fn main() -> ExitCode {
     ExitCode::from(exit.code())
 }
 
+/// What a command reads before anything is sent.
+enum Prepared {
+    /// The VMs of `delete-backups` (ids, or names with `--by-name`), each once.
+    Delete(Vec<String>),
+    Nothing,
+}
+
 async fn run(cli: Cli) -> Exit {
     let printer = Printer {
         mode: cli.global.output,
     };
+    let mut logged_in = false;
+    let mut connection = None;
     let result = async {
-        let connection = connect::connect(&cli.global).await?;
-        match &cli.command {
-            Command::DeleteBackups(args) => delete::run(&connection.appliance, args, printer).await,
-            Command::Sessions(command) => {
-                sessions::run(&connection.appliance, command, printer).await
-            }
-        }
+        // What needs no appliance is checked first: a usage error sends nothing.
+        let prepared = match &cli.command {
+            Command::DeleteBackups(args) => Prepared::Delete(delete::prepare(args)?),
+            _ => Prepared::Nothing,
+        };
+        let connection = connection.insert(connect::connect(&cli.global).await?);
+        run_command(connection, &cli, prepared, printer, &mut logged_in).await
     }
     .await;
-    match result {
+    let exit = match result {
         Ok(exit) => exit,
         Err(failure) => {
             eprintln!("error: {}", failure.message);
             failure.exit
         }
+    };
+    if let (true, Some(connection)) = (logged_in, &connection) {
+        log_out(&connection.appliance).await;
+    }
+    exit
+}
+
+/// The version, the checks that need it, the login, then the command.
+async fn run_command(
+    connection: &Connection,
+    cli: &Cli,
+    prepared: Prepared,
+    printer: Printer,
+    logged_in: &mut bool,
+) -> Result<Exit, Failure> {
+    let appliance = &connection.appliance;
+    let version = appliance
+        .api_version()
+        .await
+        .map_err(|e| Failure::api("the appliance", &e))?;
+    tracing::info!(version = version.as_str(), "speaking API v{version}");
+    match &cli.command {
+        Command::DeleteBackups(args) => delete::check(args, version)?,
+        Command::Sessions(command) => sessions::check(command, version)?,
+        Command::Vms(_) => vms::check(version)?,
+    }
+    if connection.password_login {
+        appliance.login().await.map_err(|e| {
+            let mut failure = Failure::api("login", &e);
+            if connection.mfa_missing.load(Ordering::Relaxed) {
+                failure.exit = Exit::Usage;
+            }
+            failure
+        })?;
+        // v1 has no logout: its tokens simply expire.
+        *logged_in = version == ApiVersion::V8_1;
+    }
+    let verbose = cli.global.verbose > 0;
+    match (&cli.command, prepared) {
+        (Command::DeleteBackups(args), Prepared::Delete(vms)) => {
+            delete::run(appliance, args, vms, printer, verbose).await
+        }
+        (Command::DeleteBackups(_), Prepared::Nothing) => Err(Failure::new(
+            Exit::Api,
+            "internal error: the VMs were not read".to_string(),
+        )),
+        (Command::Sessions(command), _) => sessions::run(appliance, command, printer, verbose).await,
+        (Command::Vms(command), _) => vms::run(appliance, command, printer).await,
+    }
+}
+
+/// Revokes the token the run obtained; a failure is a warning and changes no exit code.
+async fn log_out(appliance: &vbazure::Appliance) {
+    match appliance.logout().await {
+        Ok(()) => tracing::debug!("logged out"),
+        Err(e) => eprintln!("vbazure: warning: {}", error_line("logout", &e)),
     }
 }

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use serde::Serialize;
-use vbazure::{Session, SessionLog};
+use vbazure::{ProtectedVm, Session, SessionLog};
 
 use crate::args::Output;
 
@@ -97,6 +97,31 @@ pub(crate) fn session_table(sessions: &[Session]) -> Vec<String> {
         })
         .collect();
     table(["ID", "TYPE", "STATUS", "STARTED", "DURATION"], &rows)
+}
+
+/// An aligned table of protected VMs: id, name, region, last backup.
+pub(crate) fn vm_table(vms: &[ProtectedVm]) -> Vec<String> {
+    let rows: Vec<[String; 4]> = vms
+        .iter()
+        .map(|vm| {
+            let region = vm
+                .region_name
+                .clone()
+                .or_else(|| {
+                    vm.region
+                        .as_ref()
+                        .and_then(|r| r.0.as_ref())
+                        .and_then(|r| r.name.clone())
+                });
+            [
+                shown(vm.id.as_ref()),
+                shown(vm.name.as_ref()),
+                shown(region.as_ref()),
+                shown(vm.last_backup.as_ref()),
+            ]
+        })
+        .collect();
+    table(["ID", "NAME", "REGION", "LAST BACKUP"], &rows)
 }
 
 /// The log, one line per item.

@@ -1,89 +1,86 @@
 //! `vbazure sessions ...`.
 
 use futures_util::StreamExt;
-use vbazure::Appliance;
+use vbazure::{ApiVersion, Appliance, Session, SessionFilter};
 
-use crate::args::Sessions;
+use crate::args::{ListSessions, Sessions};
 use crate::delete::wait_options;
 use crate::exit::Exit;
+use crate::filters::ClientFilter;
 use crate::output::{log_lines, session_line, session_table, Printer};
 use crate::progress::Progress;
-use crate::{error_line, Failure};
+use crate::{error_line, needs_v8_1, Failure};
+
+/// The filter the flags of `sessions list` ask for.
+fn filter(list: &ListSessions) -> SessionFilter {
+    SessionFilter {
+        statuses: list.statuses.clone(),
+        types: list.types.clone(),
+        from: list.since,
+        to: list.until,
+        policy_id: list.policy_id,
+        resource_id: list.resource_id.clone(),
+        text: list.filter.clone(),
+    }
+}
+
+/// The flags the appliance's version must have. On v1 the appliance filters nothing: the
+/// client applies what it can (over `--all`) and refuses the rest, before anything is sent.
+pub(crate) fn check(command: &Sessions, version: ApiVersion) -> Result<(), Failure> {
+    if version == ApiVersion::V8_1 {
+        return Ok(());
+    }
+    match command {
+        Sessions::List(list) => {
+            let mut server_only = Vec::new();
+            if list.policy_id.is_some() {
+                server_only.push("--policy-id");
+            }
+            if list.resource_id.is_some() {
+                server_only.push("--resource-id");
+            }
+            if list.filter.is_some() {
+                server_only.push("--filter");
+            }
+            if !server_only.is_empty() {
+                let mut failure = needs_v8_1(&server_only, version);
+                failure.message.push_str(
+                    "; API v1 sessions carry no policy, resource or text to filter by, so the \
+                     client cannot apply it either",
+                );
+                return Err(failure);
+            }
+            let client_side = !list.statuses.is_empty()
+                || !list.types.is_empty()
+                || list.since.is_some()
+                || list.until.is_some();
+            if client_side && !list.all {
+                return Err(Failure::new(
+                    Exit::Usage,
+                    "on API v1 the appliance cannot filter sessions: vbazure applies --status, \
+                     --type, --since and --until itself, to every session, so add --all"
+                        .to_string(),
+                ));
+            }
+            Ok(())
+        }
+        Sessions::Log {
+            resource_id: Some(_),
+            ..
+        } => Err(needs_v8_1(&["sessions log --resource-id"], version)),
+        _ => Ok(()),
+    }
+}
 
 pub(crate) async fn run(
     appliance: &Appliance,
     command: &Sessions,
     printer: Printer,
+    verbose: bool,
 ) -> Result<Exit, Failure> {
-    let api = |context: &str, e: vbazure::Error| {
-        Failure::new(Exit::of_error(&e), error_line(context, &e))
-    };
+    let api = |context: &str, e: vbazure::Error| Failure::api(context, &e);
     match command {
-        Sessions::List { offset, limit, all } => {
-            // A session the client cannot read is reported on stderr, naming it, and the
-            // others are still listed; the run then ends with the API exit code.
-            let mut unreadable = 0;
-            let mut report = |e: &vbazure::Error| {
-                unreadable += 1;
-                eprintln!("error: {}", error_line("sessions", e));
-            };
-            let sessions = if *all {
-                let mut sessions = Vec::new();
-                let mut stream = std::pin::pin!(appliance.job_sessions(*limit));
-                while let Some(item) = stream.next().await {
-                    match item {
-                        Ok(session) => sessions.push(session),
-                        Err(e)
-                            if matches!(e.kind(), vbazure::ErrorKind::UndecodableItem { .. }) =>
-                        {
-                            report(&e)
-                        }
-                        Err(e) => return Err(api("sessions", e)),
-                    }
-                }
-                sessions
-            } else {
-                let page = appliance
-                    .job_sessions_page(*offset, *limit)
-                    .await
-                    .map_err(|e| api("sessions", e))?;
-                let shown_count = page.sessions.len() as u64;
-                let mut sessions = Vec::new();
-                for item in page.sessions {
-                    match item {
-                        Ok(session) => sessions.push(session),
-                        Err(bad) => report(&undecodable(bad)),
-                    }
-                }
-                if !printer.json() {
-                    let first = page.offset.saturating_add(1);
-                    let last = page.offset.saturating_add(shown_count);
-                    let shown = if shown_count == 0 {
-                        "none".to_string()
-                    } else {
-                        format!("{first}-{last}")
-                    };
-                    for line in session_table(&sessions) {
-                        printer.text(&line);
-                    }
-                    let total = page
-                        .total_count
-                        .map_or_else(|| "?".to_string(), |n| n.to_string());
-                    printer.text(&format!("sessions {shown} of {total}"));
-                    return Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok });
-                }
-                sessions
-            };
-            if printer.json() {
-                sessions.iter().for_each(|s| printer.object(s));
-            } else {
-                for line in session_table(&sessions) {
-                    printer.text(&line);
-                }
-                printer.text(&format!("{} session(s)", sessions.len()));
-            }
-            Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok })
-        }
+        Sessions::List(list) => list_sessions(appliance, list, printer).await,
         Sessions::Show { session_id } => {
             let session = appliance
                 .job_session(session_id)
@@ -93,11 +90,15 @@ pub(crate) async fn run(
             printer.object(&session);
             Ok(Exit::Ok)
         }
-        Sessions::Log { session_id } => {
-            let log = appliance
-                .job_session_log(session_id)
-                .await
-                .map_err(|e| api(&format!("session {session_id}"), e))?;
+        Sessions::Log {
+            session_id,
+            resource_id,
+        } => {
+            let log = match resource_id {
+                Some(resource) => appliance.job_session_log_for(session_id, resource).await,
+                None => appliance.job_session_log(session_id).await,
+            }
+            .map_err(|e| api(&format!("session {session_id}"), e))?;
             for line in log_lines(&log) {
                 printer.text(&line);
             }
@@ -108,7 +109,7 @@ pub(crate) async fn run(
             session_id,
             waiting,
         } => {
-            let progress = Progress::new(!printer.json());
+            let progress = Progress::new(!printer.json() && !verbose);
             let line = progress.line(format!("session {session_id}"));
             let result = appliance
                 .wait(session_id, &wait_options(waiting), |s| {
@@ -134,7 +135,91 @@ pub(crate) async fn run(
     }
 }
 
+async fn list_sessions(
+    appliance: &Appliance,
+    list: &ListSessions,
+    printer: Printer,
+) -> Result<Exit, Failure> {
+    let api = |e: vbazure::Error| Failure::api("sessions", &e);
+    let version = appliance.api_version().await.map_err(api)?;
+    let filter = filter(list);
+    // On v1 (checked: only --status, --type, --since, --until, with --all) the client
+    // filters; on v8.1 the appliance does.
+    let in_client = version == ApiVersion::V1 && !filter.is_empty();
+    let server_filter = if in_client {
+        SessionFilter::default()
+    } else {
+        filter.clone()
+    };
+    // A session the client cannot read is reported on stderr, naming it, and the others are
+    // still listed; the run then ends with the API exit code.
+    let mut unreadable = 0;
+    let mut report = |e: &vbazure::Error| {
+        unreadable += 1;
+        eprintln!("error: {}", error_line("sessions", e));
+    };
+    let mut sessions: Vec<Session> = Vec::new();
+    if list.all {
+        let mut stream = std::pin::pin!(appliance.job_sessions_filtered(list.limit, &server_filter));
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(session) => sessions.push(session),
+                Err(e) if matches!(e.kind(), vbazure::ErrorKind::UndecodableItem { .. }) => {
+                    report(&e)
+                }
+                Err(e) => return Err(api(e)),
+            }
+        }
+        if in_client {
+            let wanted = ClientFilter(&filter);
+            sessions.retain(|s| wanted.matches(s));
+        }
+    } else {
+        let page = appliance
+            .job_sessions_page_filtered(list.offset, list.limit, &server_filter)
+            .await
+            .map_err(api)?;
+        let shown_count = page.sessions.len() as u64;
+        for item in page.sessions {
+            match item {
+                Ok(session) => sessions.push(session),
+                Err(bad) => report(&undecodable(version, bad)),
+            }
+        }
+        if !printer.json() {
+            let first = page.offset.saturating_add(1);
+            let last = page.offset.saturating_add(shown_count);
+            let shown = if shown_count == 0 {
+                "none".to_string()
+            } else {
+                format!("{first}-{last}")
+            };
+            for line in session_table(&sessions) {
+                printer.text(&line);
+            }
+            let total = page
+                .total_count
+                .map_or_else(|| "?".to_string(), |n| n.to_string());
+            printer.text(&format!("sessions {shown} of {total}"));
+            return Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok });
+        }
+    }
+    if printer.json() {
+        sessions.iter().for_each(|s| printer.object(s));
+    } else {
+        for line in session_table(&sessions) {
+            printer.text(&line);
+        }
+        printer.text(&format!("{} session(s)", sessions.len()));
+    }
+    Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok })
+}
+
 /// A session of a page the client could not read, as the error the stream would give.
-fn undecodable(item: vbazure::UndecodableItem) -> vbazure::Error {
-    vbazure::Error::undecodable_item(vbazure::operations::v1::LIST_JOB_SESSIONS, item)
+fn undecodable(version: ApiVersion, item: vbazure::UndecodableItem) -> vbazure::Error {
+    let operation = match version {
+        ApiVersion::V1 => vbazure::operations::v1::LIST_JOB_SESSIONS,
+        _ => vbazure::operations::v8_1::LIST_JOB_SESSIONS,
+    };
+    vbazure::Error::undecodable_item(operation, item)
 }

@@ -1,6 +1,8 @@
 //! What the mock does: credentials, how sessions progress, and the scenarios tests ask for.
 
 use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// The user name the mock accepts unless configured otherwise.
@@ -8,6 +10,60 @@ pub const DEFAULT_USERNAME: &str = "administrator";
 /// The password the mock accepts unless configured otherwise. It guards nothing: the mock
 /// listens on loopback only.
 pub const DEFAULT_PASSWORD: &str = "vbazure-mock";
+
+/// An API version the mock serves, each from its own document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ApiVersion {
+    /// API v1 (`openapi.yaml`), of product 1.0.
+    V1,
+    /// API v8.1 (`openapi-v8.1.yaml`), of product 8.1.
+    V8_1,
+}
+
+impl ApiVersion {
+    /// Every version the mock knows, oldest first.
+    pub const ALL: [ApiVersion; 2] = [ApiVersion::V1, ApiVersion::V8_1];
+
+    /// The number as paths write it: `1`, `8.1`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V1 => "1",
+            Self::V8_1 => "8.1",
+        }
+    }
+
+    /// The prefix of the version's paths: `/api/v1`, `/api/v8.1`.
+    pub fn path_prefix(self) -> &'static str {
+        match self {
+            Self::V1 => "/api/v1",
+            Self::V8_1 => "/api/v8.1",
+        }
+    }
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `1`, `1.0`, `v1`, `8.1`, `v8.1` (the `v` in any case): the numbers paths and documents'
+/// `info.version` write.
+impl FromStr for ApiVersion {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let trimmed = text.trim();
+        let number = trimmed.strip_prefix(['v', 'V']).unwrap_or(trimmed);
+        match number {
+            "1" | "1.0" => Ok(Self::V1),
+            "8.1" => Ok(Self::V8_1),
+            _ => Err(format!(
+                "{text:?} is not an API version the mock serves (1 or 8.1)"
+            )),
+        }
+    }
+}
 
 /// How a running session reaches its final status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,8 +111,16 @@ pub struct MockConfig {
     pub final_status: FinalStatus,
     /// Added before every answer.
     pub latency: Duration,
-    /// When set, `deleteBackups` answers 404 for VM ids not in it.
+    /// When set, v1's `deleteBackups` answers 404 for VM ids not in it. (v8.1 answers from
+    /// its inventory of protected VMs, see [`crate::MockBuilder::vm`].)
     pub known_vms: Option<BTreeSet<String>>,
+    /// When set, the account uses multi-factor authentication with this one-time code (v8.1):
+    /// a `Password` grant answers `mfa_enabled: true` and an `mfa_token`, and an `Mfa` grant
+    /// with that token and this code gives the tokens.
+    pub mfa_code: Option<String>,
+    /// The read of an asynchronous operation (`getAsyncOperation`, v8.1) that finds it done:
+    /// the reads before it answer `Running`.
+    pub operation_polls: u32,
 }
 
 impl Default for MockConfig {
@@ -69,6 +133,8 @@ impl Default for MockConfig {
             final_status: FinalStatus::Success,
             latency: Duration::ZERO,
             known_vms: None,
+            mfa_code: None,
+            operation_polls: 2,
         }
     }
 }
@@ -78,4 +144,28 @@ impl Default for MockConfig {
 pub(crate) struct InjectedFailures {
     pub count: u32,
     pub status: u16,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_as_paths_and_documents_write_them() {
+        for (text, version) in [
+            ("1", ApiVersion::V1),
+            ("1.0", ApiVersion::V1),
+            ("v1", ApiVersion::V1),
+            ("8.1", ApiVersion::V8_1),
+            ("v8.1", ApiVersion::V8_1),
+            (" V8.1 ", ApiVersion::V8_1),
+        ] {
+            assert_eq!(text.parse::<ApiVersion>(), Ok(version), "{text}");
+        }
+        for wrong in ["8", "v", "", "1.1", "8.1.0"] {
+            assert!(wrong.parse::<ApiVersion>().is_err(), "{wrong:?}");
+        }
+        assert_eq!(ApiVersion::V8_1.path_prefix(), "/api/v8.1");
+        assert_eq!(ApiVersion::V1.to_string(), "1");
+    }
 }

@@ -11,7 +11,10 @@ use vbazure::{ErrorKind, FollowOptions, SessionStatus};
 use vbazure_mock::{MockAppliance, Progress};
 
 async fn mock(progress: Progress) -> MockAppliance {
+    // v1: any VM id is accepted, so the tests need no inventory; the follower is the same
+    // whatever the version.
     MockAppliance::builder()
+        .api_versions([vbazure_mock::ApiVersion::V1])
         .progress(progress)
         .start()
         .await

@@ -7,7 +7,7 @@ use tokio::net::TcpListener;
 
 /// A loopback HTTP/1.1 server that answers every request with `body` (JSON), with
 /// as little work of its own as possible, so that the clients' costs dominate.
-pub async fn server(body: &'static str) -> String {
+pub(crate) async fn server(body: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let url = format!("http://{}", listener.local_addr().expect("an address"));
     let response = Arc::new(format!(

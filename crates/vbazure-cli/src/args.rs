@@ -13,7 +13,8 @@ use crate::filters::{parse_rate, parse_status, parse_time, parse_type, parse_uui
 const EXIT_CODES: &str = "\
 Exit codes:
   0  done; when waiting, every session ended Success
-  1  an error talking to the API (connection, authentication, not found, bad response)
+  1  an error talking to the API (connection, authentication, not found, bad response), or a
+     VM name (--by-name) that matches no protected VM or several: then nothing is deleted
   2  usage error (arguments, settings, files)
   3  a waited session ended Warning (and none worse)
   4  a waited session ended Error, Canceled or another unsuccessful final status
@@ -154,7 +155,8 @@ pub(crate) struct DeleteBackups {
     /// How many deletion requests are in flight at once
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub concurrency: u32,
-    /// With --wait: the most status requests per second, all sessions together
+    /// With --wait: the most status requests per second, all sessions together (with at most
+    /// --concurrency of them, or 16 if more, outstanding at once)
     #[arg(long, value_name = "N", value_parser = parse_rate,
           default_value_t = FollowOptions::default().requests_per_second)]
     pub max_requests_per_second: f64,

@@ -24,8 +24,14 @@ pub(crate) struct Connection {
 
 /// A client for the built-in mock appliance, started on loopback.
 #[cfg(feature = "mock")]
-async fn connect_mock(global: &Global) -> Result<Connection, Failure> {
-    let mock = vbazure_mock::MockAppliance::start().await.map_err(|e| {
+async fn connect_mock(global: &Global, vm_ids: &[String]) -> Result<Connection, Failure> {
+    // The mock's own protected VMs (web-01, db-01, app-03, app-04), and one for every VM id
+    // the command names, so that any id can be tried on it.
+    let mut builder = vbazure_mock::MockAppliance::builder().generate_vms(4);
+    for id in vm_ids {
+        builder = builder.vm(id.as_str(), id.as_str());
+    }
+    let mock = builder.start().await.map_err(|e| {
         Failure::new(
             Exit::Api,
             format!("cannot start the built-in mock appliance: {e}"),
@@ -55,7 +61,7 @@ async fn connect_mock(global: &Global) -> Result<Connection, Failure> {
 }
 
 #[cfg(not(feature = "mock"))]
-async fn connect_mock(_global: &Global) -> Result<Connection, Failure> {
+async fn connect_mock(_global: &Global, _vm_ids: &[String]) -> Result<Connection, Failure> {
     Err(Failure::new(
         Exit::Usage,
         "--mock: this vbazure was built without the built-in mock appliance (cargo feature \
@@ -64,10 +70,12 @@ async fn connect_mock(_global: &Global) -> Result<Connection, Failure> {
     ))
 }
 
-pub(crate) async fn connect(global: &Global) -> Result<Connection, Failure> {
+/// A client for the appliance the options name (or the built-in mock, which then also holds
+/// the VMs of `vm_ids`). Nothing is sent yet.
+pub(crate) async fn connect(global: &Global, vm_ids: &[String]) -> Result<Connection, Failure> {
     let usage = |message: String| Failure::new(Exit::Usage, message);
     if global.mock {
-        return connect_mock(global).await;
+        return connect_mock(global, vm_ids).await;
     }
     let url = global.url.as_deref().ok_or_else(|| {
         let mock_hint = if cfg!(feature = "mock") {
@@ -140,9 +148,11 @@ fn mfa_code(missing: Arc<AtomicBool>) -> impl Fn() -> MfaFuture + Send + Sync + 
                 Ok(code) if !code.trim().is_empty() => Ok(Secret::from(code.trim())),
                 _ => {
                     missing.store(true, Ordering::Relaxed);
-                    Err("the account asks for a multi-factor code: set VBAZURE_MFA_CODE (there \
+                    Err(
+                        "the account asks for a multi-factor code: set VBAZURE_MFA_CODE (there \
                          is no terminal to ask on)"
-                        .to_string())
+                            .to_string(),
+                    )
                 }
             }
         })

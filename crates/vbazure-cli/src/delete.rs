@@ -34,7 +34,11 @@ pub(crate) fn prepare(args: &DeleteBackups) -> Result<Vec<String>, Failure> {
     let what = if args.by_name { "VM names" } else { "VM ids" };
     let (vms, duplicates) = ids::collect(&args.vms, args.from_file.as_deref(), what)?;
     if duplicates > 0 {
-        let noun = if args.by_name { "VM name(s)" } else { "VM id(s)" };
+        let noun = if args.by_name {
+            "VM name(s)"
+        } else {
+            "VM id(s)"
+        };
         eprintln!("vbazure: {duplicates} duplicate {noun} skipped: each VM is deleted once");
     }
     Ok(vms)
@@ -317,14 +321,17 @@ async fn follow(
     (unit, result)
 }
 
+/// How the follower polls: at most `--max-requests-per-second`, with as many status requests
+/// outstanding as deletions (`--concurrency`), and at least the library's default.
 fn follow_options(args: &DeleteBackups) -> FollowOptions {
     let wait = wait_options(&args.waiting);
+    let defaults = FollowOptions::default();
     FollowOptions {
         requests_per_second: args.max_requests_per_second,
+        in_flight: defaults.in_flight.max(args.concurrency as usize),
         interval: wait.initial_interval,
         max_interval: wait.max_interval,
         timeout: wait.timeout,
-        ..FollowOptions::default()
     }
 }
 
@@ -341,7 +348,10 @@ pub(crate) fn wait_options(waiting: &Waiting) -> WaitOptions {
 /// Each name's VM: `(name, id)` in the order given. Any name that matches no protected VM, or
 /// several, stops the run here, before anything is deleted, each such name on a line of its
 /// own with the candidates.
-async fn resolve(appliance: &Appliance, names: Vec<String>) -> Result<Vec<(String, String)>, Failure> {
+async fn resolve(
+    appliance: &Appliance,
+    names: Vec<String>,
+) -> Result<Vec<(String, String)>, Failure> {
     let mut problems = Vec::new();
     let mut resolved = Vec::with_capacity(names.len());
     if names.len() <= SEARCH_EACH_UP_TO {
@@ -353,10 +363,12 @@ async fn resolve(appliance: &Appliance, names: Vec<String>) -> Result<Vec<(Strin
                         "VM name {name:?}: the appliance lists the VM without an id"
                     )),
                 },
-                Err(e) if matches!(e.kind(), ErrorKind::VmName { .. }) => {
-                    problems.push(error_line(&format!("VM name {name:?}"), &e))
-                }
-                Err(e) => return Err(Failure::api("looking up the VM names", &e)),
+                Err(e) => match e.kind() {
+                    ErrorKind::VmName { candidates, .. } => {
+                        problems.push(name_problem(&name, candidates))
+                    }
+                    _ => return Err(Failure::api("looking up the VM names", &e)),
+                },
             }
         }
     } else {
@@ -386,31 +398,22 @@ async fn resolve(appliance: &Appliance, names: Vec<String>) -> Result<Vec<(Strin
                         "VM name {name:?}: the appliance lists the VM without an id"
                     )),
                 },
-                Some(several) if several.len() > 1 => problems.push(format!(
-                    "VM name {name:?}: {} protected VMs are named {name:?}: {}; give the VM's id \
-                     instead",
-                    several.len(),
-                    shown(several.iter().copied())
-                )),
+                Some(several) if several.len() > 1 => {
+                    let candidates: Vec<String> = several.iter().map(|vm| shown_vm(vm)).collect();
+                    problems.push(name_problem(&name, &candidates))
+                }
                 _ => {
                     let lower = name.to_lowercase();
-                    let similar: Vec<&ProtectedVm> = listed
+                    let similar: Vec<String> = listed
                         .iter()
                         .filter(|vm| {
                             vm.name
                                 .as_deref()
                                 .is_some_and(|n| n.to_lowercase().contains(&lower))
                         })
+                        .map(shown_vm)
                         .collect();
-                    problems.push(if similar.is_empty() {
-                        format!("VM name {name:?}: no protected VM is named {name:?}")
-                    } else {
-                        format!(
-                            "VM name {name:?}: no protected VM is named exactly {name:?}; names \
-                             that contain it: {}",
-                            shown(similar.into_iter())
-                        )
-                    });
+                    problems.push(name_problem(&name, &similar))
                 }
             }
         }
@@ -433,27 +436,46 @@ async fn resolve(appliance: &Appliance, names: Vec<String>) -> Result<Vec<(Strin
     Ok(resolved)
 }
 
-/// `name (id), ...`, at most [`CANDIDATES_SHOWN`] of them.
-fn shown<'a>(vms: impl Iterator<Item = &'a ProtectedVm>) -> String {
-    let all: Vec<String> = vms
-        .map(|vm| {
-            format!(
-                "{} ({})",
-                vm.name.as_deref().unwrap_or("?"),
-                vm.id.as_deref().unwrap_or("no id")
-            )
-        })
-        .collect();
-    let mut text = all
+/// Why `name` names no one VM: `candidates` (as `name (id)`) are the VMs named exactly so
+/// when there are several, else those whose names contain it.
+fn name_problem(name: &str, candidates: &[String]) -> String {
+    let exact = format!("{name} (");
+    let ambiguous = candidates.len() > 1 && candidates.iter().all(|c| c.starts_with(&exact));
+    let mut list = candidates
         .iter()
         .take(CANDIDATES_SHOWN)
         .cloned()
         .collect::<Vec<_>>()
         .join(", ");
-    if all.len() > CANDIDATES_SHOWN {
-        text.push_str(&format!(" and {} more", all.len() - CANDIDATES_SHOWN));
+    if candidates.len() > CANDIDATES_SHOWN {
+        list.push_str(&format!(
+            " and {} more",
+            candidates.len() - CANDIDATES_SHOWN
+        ));
     }
-    text
+    if ambiguous {
+        format!(
+            "VM name {name:?}: {} protected VMs are named {name:?}: {list}; give the VM's id \
+             instead (without --by-name)",
+            candidates.len()
+        )
+    } else if candidates.is_empty() {
+        format!("VM name {name:?}: no protected VM is named {name:?}")
+    } else {
+        format!(
+            "VM name {name:?}: no protected VM is named exactly {name:?}; names that contain it: \
+             {list}"
+        )
+    }
+}
+
+/// `name (id)`.
+fn shown_vm(vm: &ProtectedVm) -> String {
+    format!(
+        "{} ({})",
+        vm.name.as_deref().unwrap_or("?"),
+        vm.id.as_deref().unwrap_or("no id")
+    )
 }
 
 #[cfg(test)]
@@ -468,12 +490,13 @@ mod tests {
 
     #[test]
     fn batches_hold_at_most_the_limit_in_the_order_given() {
-        let units = units(targets(2500), true);
-        let sizes: Vec<usize> = units.iter().map(|u| u.ids.len()).collect();
+        let batches = units(targets(2500), true);
+        let sizes: Vec<usize> = batches.iter().map(|u| u.ids.len()).collect();
         assert_eq!(sizes, [1000, 1000, 500]);
-        assert_eq!(units[0].label, "batch 1/3 (1000 VMs)");
-        assert_eq!(units[2].ids[0], "vm-2000");
-        assert_eq!(units[2].ids[499], "vm-2499");
+        assert_eq!(batches[0].label, "batch 1/3 (1000 VMs)");
+        assert_eq!(batches[2].ids[0], "vm-2000");
+        assert_eq!(batches[2].ids[499], "vm-2499");
+        assert!(batches.iter().all(|u| u.batch));
         assert_eq!(units(targets(3), false).len(), 3);
         assert_eq!(units(targets(1), true)[0].label, "batch 1/1 (1 VM)");
     }

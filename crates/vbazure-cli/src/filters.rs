@@ -66,8 +66,9 @@ pub(crate) fn parse_time(text: &str) -> Result<Timestamp, String> {
 
 /// A UUID (a backup policy's id).
 pub(crate) fn parse_uuid(text: &str) -> Result<uuid::Uuid, String> {
-    uuid::Uuid::parse_str(text.trim())
-        .map_err(|e| format!("{text:?} is not a UUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6 ({e})"))
+    uuid::Uuid::parse_str(text.trim()).map_err(|e| {
+        format!("{text:?} is not a UUID like 3fa85f64-5717-4562-b3fc-2c963f66afa6 ({e})")
+    })
 }
 
 /// A positive, finite number of requests per second.
@@ -120,7 +121,10 @@ mod tests {
     #[test]
     fn statuses_and_types_are_read_in_any_casing_and_typos_are_refused() {
         assert_eq!(parse_status("success"), Ok(SessionStatus::Success));
-        assert_eq!(parse_status("RunningWithWarning"), Ok(SessionStatus::RunningWithWarning));
+        assert_eq!(
+            parse_status("RunningWithWarning"),
+            Ok(SessionStatus::RunningWithWarning)
+        );
         let typo = parse_status("Sucess").unwrap_err();
         assert!(typo.contains("one of: Canceled, Canceling"), "{typo}");
         assert_eq!(

@@ -139,7 +139,12 @@ async fn run(cli: Cli) -> Exit {
             Command::DeleteBackups(args) => Prepared::Delete(delete::prepare(args)?),
             _ => Prepared::Nothing,
         };
-        let connection = connection.insert(connect::connect(&cli.global).await?);
+        // The built-in mock holds a protected VM for each id given.
+        let vm_ids: &[String] = match (&cli.command, &prepared) {
+            (Command::DeleteBackups(args), Prepared::Delete(vms)) if !args.by_name => vms,
+            _ => &[],
+        };
+        let connection = connection.insert(connect::connect(&cli.global, vm_ids).await?);
         run_command(connection, &cli, prepared, printer, &mut logged_in).await
     }
     .await;
@@ -195,7 +200,9 @@ async fn run_command(
             Exit::Api,
             "internal error: the VMs were not read".to_string(),
         )),
-        (Command::Sessions(command), _) => sessions::run(appliance, command, printer, verbose).await,
+        (Command::Sessions(command), _) => {
+            sessions::run(appliance, command, printer, verbose).await
+        }
         (Command::Vms(command), _) => vms::run(appliance, command, printer).await,
     }
 }

@@ -104,15 +104,12 @@ pub(crate) fn vm_table(vms: &[ProtectedVm]) -> Vec<String> {
     let rows: Vec<[String; 4]> = vms
         .iter()
         .map(|vm| {
-            let region = vm
-                .region_name
-                .clone()
-                .or_else(|| {
-                    vm.region
-                        .as_ref()
-                        .and_then(|r| r.0.as_ref())
-                        .and_then(|r| r.name.clone())
-                });
+            let region = vm.region_name.clone().or_else(|| {
+                vm.region
+                    .as_ref()
+                    .and_then(|r| r.0.as_ref())
+                    .and_then(|r| r.name.clone())
+            });
             [
                 shown(vm.id.as_ref()),
                 shown(vm.name.as_ref()),

@@ -160,7 +160,8 @@ async fn list_sessions(
     };
     let mut sessions: Vec<Session> = Vec::new();
     if list.all {
-        let mut stream = std::pin::pin!(appliance.job_sessions_filtered(list.limit, &server_filter));
+        let mut stream =
+            std::pin::pin!(appliance.job_sessions_filtered(list.limit, &server_filter));
         while let Some(item) = stream.next().await {
             match item {
                 Ok(session) => sessions.push(session),

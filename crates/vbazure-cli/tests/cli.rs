@@ -5,7 +5,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use vbazure_mock::{FinalStatus, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
+use vbazure_mock::{
+    ApiVersion, FinalStatus, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME,
+};
 
 /// What a run of the binary left behind.
 struct Run {
@@ -42,8 +44,11 @@ async fn vbazure(url: &str, args: &[&str], stdin: Option<String>) -> Run {
     .expect("the run completes")
 }
 
+/// A mock serving API v1 only, which these tests were written for (by default it also serves
+/// v8.1, which the CLI's detection would pick).
 async fn mock(progress: Progress, final_status: FinalStatus) -> MockAppliance {
     MockAppliance::builder()
+        .api_versions([ApiVersion::V1])
         .progress(progress)
         .final_status(final_status)
         .start()
@@ -205,6 +210,7 @@ async fn a_timeout_exits_5_and_says_the_sessions_keep_running() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_worst_outcome_wins() {
     let mock = MockAppliance::builder()
+        .api_versions([ApiVersion::V1])
         .progress(Progress::Polls(1))
         .final_status(FinalStatus::Warning)
         .known_vms(["vm-1"])
@@ -297,6 +303,9 @@ async fn a_thousand_vms_sixteen_at_a_time() {
         "--concurrency",
         "16",
         "--wait",
+        // 1,000 polls at the default 50 per second would take 20 s.
+        "--max-requests-per-second",
+        "1000",
     ];
     args.extend(FAST);
     let run = vbazure(mock.url(), &args, Some(ids)).await;
@@ -315,6 +324,209 @@ async fn a_thousand_vms_sixteen_at_a_time() {
         run.stderr
     );
     assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+/// The instants of a session JSON's field.
+fn instant(session: &serde_json::Value, field: &str) -> vbazure::Timestamp {
+    session[field]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("{field} of {session}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hundred_sessions_are_followed_together_not_four_at_a_time() {
+    // Sessions that take 2 s, 20 ms added to every answer, and the CLI's default settings
+    // (4 deletions in flight, polls from 1 s, at most 50 requests per second).
+    let mock = MockAppliance::builder()
+        .api_versions([ApiVersion::V1])
+        .progress(Progress::Time(Duration::from_secs(2)))
+        .latency(Duration::from_millis(20))
+        .start()
+        .await
+        .expect("starts");
+    let ids: String = (0..100).map(|i| format!("vm-{i:03}\n")).collect();
+    let started = std::time::Instant::now();
+    let run = vbazure(
+        mock.url(),
+        &[
+            "--output",
+            "json",
+            "delete-backups",
+            "--from-file",
+            "-",
+            "--wait",
+        ],
+        Some(ids),
+    )
+    .await;
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sessions = json_lines(&run.stdout);
+    assert_eq!(sessions.len(), 100);
+    assert!(sessions.iter().all(|s| s["status"] == "Success"));
+    // Every deletion was sent before the first session ended: deletions do not wait for
+    // sessions. (One `delete + wait` per VM, four at a time, started the fifth VM only after
+    // the first session had ended, and took 64.6 s.)
+    let last_start = sessions
+        .iter()
+        .map(|s| instant(s, "executionStartTime"))
+        .max()
+        .expect("sessions");
+    let first_stop = sessions
+        .iter()
+        .map(|s| instant(s, "executionStopTime"))
+        .min()
+        .expect("sessions");
+    assert!(
+        last_start < first_stop,
+        "the last session started at {last_start}, after one had ended at {first_stop}"
+    );
+    // Polls are few: at most 3 per session on average, beside the deletions, the login and
+    // the detection's two probes. (Each session takes 2 polls with 1 s and then 1.5 s pauses.)
+    let requests = mock.requests();
+    assert!(
+        (203..=403).contains(&requests),
+        "{requests} requests for 100 VMs"
+    );
+    assert!(
+        run.stderr.contains("summary: 100 VM(s): 100 succeeded"),
+        "{}",
+        run.stderr
+    );
+    // A smoke bound only (64.6 s before; about 5 s on an idle machine).
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn v8_1_flags_are_refused_on_v1_before_anything_is_sent() {
+    let mock = mock(Progress::Polls(1), FinalStatus::Success).await;
+    for (args, flag) in [
+        (
+            vec!["delete-backups", "vm-1", "--backup-tier", "archive"],
+            "--backup-tier needs API v8.1",
+        ),
+        (vec!["delete-backups", "vm-1", "--batch"], "--batch needs API v8.1"),
+        (
+            vec!["delete-backups", "web-01", "--by-name", "--batch"],
+            "--by-name and --batch need API v8.1",
+        ),
+        (vec!["vms", "list"], "vms list needs API v8.1"),
+        (
+            vec!["sessions", "log", "1", "--resource-id", "vm-1"],
+            "sessions log --resource-id needs API v8.1",
+        ),
+        (
+            vec!["sessions", "list", "--all", "--policy-id", "3fa85f64-5717-4562-b3fc-2c963f66afa6"],
+            "--policy-id needs API v8.1",
+        ),
+        (
+            vec!["sessions", "list", "--all", "--filter", "web", "--resource-id", "x"],
+            "--resource-id and --filter need API v8.1",
+        ),
+        (
+            vec!["sessions", "list", "--status", "Success"],
+            "vbazure applies --status, --type, --since and --until itself, to every session, so add --all",
+        ),
+    ] {
+        let mut all = vec!["--api-version", "1"];
+        all.extend(&args);
+        let run = vbazure(mock.url(), &all, None).await;
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(flag), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+    }
+    assert_eq!(mock.requests(), 0, "nothing was sent");
+    // Detected, not chosen: the anonymous probes only, no login, no deletion.
+    let run = vbazure(mock.url(), &["delete-backups", "vm-1", "--batch"], None).await;
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("this appliance speaks API v1; nothing was sent"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(mock.requests(), 2, "the two probes of the detection");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_v1_the_client_filters_every_session_itself() {
+    let mock = mock(Progress::Polls(1), FinalStatus::Success).await;
+    let run = vbazure(
+        mock.url(),
+        &["delete-backups", "vm-1", "vm-2", "vm-3"],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = vbazure(mock.url(), &["sessions", "stop", "2"], None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = vbazure(mock.url(), &["sessions", "show", "1"], None).await;
+    assert!(run.stdout.contains("Success"), "{}", run.stdout);
+    let run = vbazure(mock.url(), &["sessions", "show", "2"], None).await;
+    assert!(run.stdout.contains("Canceled"), "{}", run.stdout);
+
+    let ids = |args: &[&str]| {
+        let mut all = vec![
+            "--output", "json", "sessions", "list", "--all", "--limit", "2",
+        ];
+        all.extend(args);
+        let url = mock.url().to_string();
+        let all: Vec<String> = all.iter().map(|s| s.to_string()).collect();
+        async move {
+            let args: Vec<&str> = all.iter().map(String::as_str).collect();
+            let run = vbazure(&url, &args, None).await;
+            assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+            json_lines(&run.stdout)
+                .iter()
+                .map(|s| s["id"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<String>>()
+        }
+    };
+    assert_eq!(ids(&["--status", "success"]).await, ["1"]);
+    assert_eq!(
+        ids(&["--status", "Canceled", "--status", "Success"]).await,
+        ["1", "2"]
+    );
+    assert_eq!(ids(&["--type", "BackupDeletion"]).await, ["1", "2", "3"]);
+    assert!(ids(&["--type", "PolicyBackup"]).await.is_empty());
+    assert!(ids(&["--since", "2999-01-01T00:00:00Z"]).await.is_empty());
+    assert_eq!(ids(&["--until", "2999-01-01T00:00:00Z"]).await.len(), 3);
+    let run = vbazure(
+        mock.url(),
+        &["sessions", "list", "--all", "--status", "Running"],
+        None,
+    )
+    .await;
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("1 session(s)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn verbose_against_the_mock_never_shows_the_password() {
+    let mock = mock(Progress::Polls(1), FinalStatus::Success).await;
+    let mut args = vec!["-vv", "delete-backups", "vm-1", "--wait"];
+    args.extend(FAST);
+    let run = vbazure(mock.url(), &args, None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("speaking API v1"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("operation=\"delete_backups\" status=200"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(DEFAULT_PASSWORD), "{}", run.stderr);
+    // No line carries a bearer token or a token field.
+    for word in ["Bearer", "access_token", "refresh_token"] {
+        assert!(!run.stderr.contains(word), "{word}: {}", run.stderr);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -470,10 +682,11 @@ fn the_readme_main_command_runs_on_the_built_in_mock() {
         stderr.contains("using the built-in mock appliance at http://127.0.0.1:"),
         "{stderr}"
     );
+    // The built-in mock serves v8.1 (picked by the detection) and holds the VM given.
+    let first = stdout.lines().next().unwrap_or_default();
     assert!(
-        stdout.starts_with(
-            "ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy  session 1  Success"
-        ),
+        first.starts_with("ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy  session ")
+            && first.contains("  Success  "),
         "{stdout}"
     );
 }

@@ -61,6 +61,25 @@ pub(crate) fn time_span(d: TimeDelta) -> String {
     )
 }
 
+/// 128 random bits as a version-4 Guid, in .NET's default text form: lower-case hex,
+/// hyphenated 8-4-4-4-12 (`2d8f4b6a-0c3e-4a17-9d5b-7f1e3a5c9b20`).
+pub(crate) fn guid(bits: u128) -> String {
+    let mut bytes = bits.to_be_bytes();
+    // The version (4, random) and the variant (RFC 4122) bits.
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    // Two digits per byte: 32 ASCII digits, so the slices below are in bounds.
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
 /// `.fffffff` for ticks below one second: all seven digits, or trailing zeros trimmed; nothing
 /// when zero.
 fn fraction(ticks: i64, all_digits: bool) -> String {
@@ -79,10 +98,11 @@ fn fraction(ticks: i64, all_digits: bool) -> String {
 mod tests {
     use super::*;
 
-    /// Every `key: "value"` line of the embedded spec whose key passes `is_key`.
+    /// Every `key: "value"` line of the embedded documents whose key passes `is_key`.
     fn documented(is_key: impl Fn(&str) -> bool) -> Vec<&'static str> {
-        crate::SPEC
-            .lines()
+        [crate::SPEC, crate::SPEC_V8_1]
+            .into_iter()
+            .flat_map(str::lines)
             .filter_map(|line| {
                 let (key, value) = line.trim().trim_start_matches("- ").split_once(": ")?;
                 let value = value.strip_prefix('"')?.strip_suffix('"')?;
@@ -124,6 +144,9 @@ mod tests {
         );
         assert!(examples.contains(&"2020-02-03T13:53:00.4098143Z"));
         assert!(examples.contains(&"2020-02-05T10:43:57.039827Z"));
+        // v8.1's, with three fractional digits and none.
+        assert!(examples.contains(&"2024-10-04T15:12:09.118Z"));
+        assert!(examples.contains(&"2024-10-04T15:02:40Z"));
         for example in examples {
             assert!(vbazure_spec::formats::is_date_time(example), "{example}");
             let parsed: DateTime<Utc> = example.parse().expect("an RFC 3339 time");
@@ -167,6 +190,7 @@ mod tests {
             "the spec's examples were found: {examples:?}"
         );
         assert!(examples.contains(&"00:02:33.8496840"));
+        assert!(examples.contains(&"00:01:31.3287001"), "v8.1's");
         for example in examples {
             let ticks = ticks_of(example);
             assert_eq!(
@@ -174,6 +198,19 @@ mod tests {
                 example
             );
         }
+    }
+
+    #[test]
+    fn guids_are_written_as_dotnet_writes_them() {
+        let documented = "2d8f4b6a-0c3e-4a17-9d5b-7f1e3a5c9b20";
+        let bits = u128::from_str_radix(&documented.replace('-', ""), 16).expect("hex");
+        assert_eq!(
+            guid(bits),
+            documented,
+            "a version-4 Guid is written unchanged"
+        );
+        assert_eq!(guid(0), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(guid(u128::MAX), "ffffffff-ffff-4fff-bfff-ffffffffffff");
     }
 
     #[test]

@@ -1,17 +1,31 @@
-//! The stateful operations of the flow. Any other operation of the spec is answered with its
+//! The stateful operations of the flow: the token operations (shared by every version), v1's
+//! here and v8.1's in `v8_1.rs`. Any other operation of a document is answered with its
 //! documented example (see `server.rs`).
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use crate::config::ApiVersion;
 use crate::reply::Reply;
 use crate::server::{Call, Shared};
+use crate::state::TokenForm;
+use crate::v8_1;
 
 /// The answer of a stateful operation, or `None` when the operation has no handler here.
 pub(crate) fn handle(shared: &Shared, call: &Call<'_>) -> Option<Reply> {
-    Some(match call.operation.name.as_str() {
-        "createToken" => create_token(shared, call),
+    let name = call.operation.operation_id.as_deref()?;
+    if name == "createToken" {
+        return Some(create_token(shared, call));
+    }
+    match call.version {
+        ApiVersion::V1 => v1(shared, call, name),
+        ApiVersion::V8_1 => v8_1::handle(shared, call, name),
+    }
+}
+
+fn v1(shared: &Shared, call: &Call<'_>, name: &str) -> Option<Reply> {
+    Some(match name {
         "deleteBackups" => delete_backups(shared, call),
         "listJobSessions" => list_job_sessions(shared, call),
         "getJobSession" => get_job_session(shared, call),
@@ -21,25 +35,38 @@ pub(crate) fn handle(shared: &Shared, call: &Call<'_>) -> Option<Reply> {
     })
 }
 
-/// A field of the request body. Names are matched in any casing, as the appliance (an
-/// ASP.NET service) binds them: v1 documents `Username`, v8.1 `username`, and both reach it.
-fn field<'a>(call: &'a Call<'_>, name: &str) -> Option<&'a str> {
+/// The body's field named `name` in any casing, as the appliance (an ASP.NET service) binds
+/// them: v1 documents `Username`, v8.1 `username`, and both reach it. The exact spelling
+/// wins; the key as sent comes with the value.
+fn field_entry<'a>(call: &'a Call<'_>, name: &str) -> Option<(&'a str, &'a Value)> {
     let body = call.body.as_ref()?.as_object()?;
-    body.get(name)
-        .or_else(|| {
-            body.iter()
-                .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                .map(|(_, value)| value)
-        })?
-        .as_str()
+    body.get_key_value(name)
+        .or_else(|| body.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)))
+        .map(|(key, value)| (key.as_str(), value))
 }
 
+/// A text field of the body (see [`field_entry`]).
+fn field<'a>(call: &'a Call<'_>, name: &str) -> Option<&'a str> {
+    field_entry(call, name)?.1.as_str()
+}
+
+/// Answers 400 naming each of `names` that is missing or empty; a field sent empty is named
+/// as the client spelled it, a missing one as `names` spells it (v1's `Username`, the
+/// capitalised form the vendor's examples send to every version).
 fn require(call: &Call<'_>, names: &[&str]) -> Result<(), Reply> {
-    let missing: BTreeMap<String, Vec<String>> = names
-        .iter()
-        .filter(|n| field(call, n).is_none_or(str::is_empty))
-        .map(|n| (n.to_string(), vec![format!("The {n} field is required.")]))
-        .collect();
+    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for name in names {
+        let (key, present) = match field_entry(call, name) {
+            Some((key, value)) => (key, value.as_str().is_some_and(|v| !v.is_empty())),
+            None => (*name, false),
+        };
+        if !present {
+            missing.insert(
+                key.to_string(),
+                vec![format!("The {key} field is required.")],
+            );
+        }
+    }
     if missing.is_empty() {
         Ok(())
     } else {
@@ -47,8 +74,12 @@ fn require(call: &Call<'_>, names: &[&str]) -> Result<(), Reply> {
     }
 }
 
+/// The token operation. It is served once for every version (its path carries none), as the
+/// newest document served has it: v8.1's answer, with MFA, when v8.1 is served; v1's fields
+/// only when v1 alone is.
 fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
     let config = shared.config();
+    let speaks_v8_1 = call.version == ApiVersion::V8_1;
     let username = match field(call, "grant_type") {
         Some("Password") => {
             if let Err(reply) = require(call, &["Username", "Password"]) {
@@ -58,6 +89,16 @@ fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
                 || field(call, "Password") != Some(config.password.as_str())
             {
                 return Reply::problem(401, "The user name or password is incorrect.");
+            }
+            if config.mfa_code.is_some() {
+                if !speaks_v8_1 {
+                    // v1's token answer has no form for the second step.
+                    return Reply::problem(
+                        401,
+                        "This account uses multi-factor authentication, which needs API v8.1.",
+                    );
+                }
+                return Reply::json(200, shared.state().start_mfa(&config.username));
             }
             config.username.clone()
         }
@@ -76,18 +117,56 @@ fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
                 }
             }
         }
-        _ => {
-            return Reply::problem(
-                401,
-                "Multi-factor authentication is not enabled for any account of this appliance.",
-            )
+        Some("Mfa") => {
+            if let Err(reply) = require(call, &["mfa_token", "mfa_code"]) {
+                return reply;
+            }
+            let token = field(call, "mfa_token").unwrap_or_default();
+            let mut state = shared.state();
+            let Some(username) = state.mfa_account(token) else {
+                return Reply::problem(
+                    401,
+                    "The MFA token is not valid, was already used or has expired; log in again.",
+                );
+            };
+            if config.mfa_code.as_deref() != field(call, "mfa_code") {
+                return Reply::problem(401, "The one-time code is not valid.");
+            }
+            state.finish_mfa(token);
+            username
         }
+        Some(other) => {
+            return Reply::validation(BTreeMap::from([(
+                "grant_type".to_string(),
+                vec![format!(
+                    "The {other} grant is not available on this appliance; use Password, \
+                     Refresh_token or Mfa."
+                )],
+            )]))
+        }
+        None => {
+            return Reply::validation(BTreeMap::from([(
+                "grant_type".to_string(),
+                vec!["The grant_type field is required.".to_string()],
+            )]))
+        }
+    };
+    let form = if speaks_v8_1 {
+        let short_lived = field_entry(call, "short_lived_refresh_token")
+            .and_then(|(_, v)| v.as_str())
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        TokenForm::V8_1 {
+            mfa_enabled: config.mfa_code.is_some(),
+            short_lived,
+        }
+    } else {
+        TokenForm::V1
     };
     Reply::json(
         200,
         shared
             .state()
-            .issue_tokens(&username, config.token_lifetime),
+            .issue_tokens(&username, config.token_lifetime, form),
     )
 }
 
@@ -102,12 +181,12 @@ fn delete_backups(shared: &Shared, call: &Call<'_>) -> Reply {
             .as_ref()
             .is_some_and(|known| !known.contains(vm_id))
     }) {
-        return Reply::problem(404, format!("Virtual machine {vm_id} was not found."));
+        return Reply::not_found(format!("Virtual machine {vm_id} was not found."), call.path);
     }
     let mut state = shared.state();
-    let id = state.start_deletion(vm_id);
+    let id = state.start_v1_deletion(vm_id);
     let session = state
-        .session_mut(&id.to_string())
+        .v1_session_mut(&id)
         .map(|s| s.to_json(&shared.base_url, false));
     match session {
         Some(body) => Reply::json(200, body),
@@ -115,54 +194,61 @@ fn delete_backups(shared: &Shared, call: &Call<'_>) -> Reply {
     }
 }
 
-fn session_id<'a>(call: &'a Call<'_>) -> &'a str {
+pub(crate) fn session_id<'a>(call: &'a Call<'_>) -> &'a str {
     call.path_params
         .get("sessionId")
         .map(String::as_str)
         .unwrap_or_default()
 }
 
-fn not_found(id: &str) -> Reply {
-    Reply::problem(404, format!("Job session {id} was not found."))
+pub(crate) fn not_found(call: &Call<'_>) -> Reply {
+    Reply::not_found(
+        format!("Job session {} was not found.", session_id(call)),
+        call.path,
+    )
 }
 
 fn get_job_session(shared: &Shared, call: &Call<'_>) -> Reply {
     let progression = shared.progression();
     let mut state = shared.state();
-    match state.session_mut(session_id(call)) {
+    match state.v1_session_mut(session_id(call)) {
         Some(session) => {
-            session.advance(progression, true);
+            session.advance_v1(progression, true);
             Reply::json(200, session.to_json(&shared.base_url, true))
         }
-        None => not_found(session_id(call)),
+        None => not_found(call),
     }
 }
 
 fn get_job_session_log(shared: &Shared, call: &Call<'_>) -> Reply {
     let progression = shared.progression();
     let mut state = shared.state();
-    match state.session_mut(session_id(call)) {
+    match state.v1_session_mut(session_id(call)) {
         Some(session) => {
-            session.advance(progression, false);
-            Reply::json(200, session.log_json())
+            session.advance_v1(progression, false);
+            Reply::json(200, session.log_json(None))
         }
-        None => not_found(session_id(call)),
+        None => not_found(call),
     }
 }
 
 fn stop_job_session(shared: &Shared, call: &Call<'_>) -> Reply {
     let mut state = shared.state();
     match state
-        .session_mut(session_id(call))
+        .v1_session_mut(session_id(call))
         .map(|session| session.request_stop())
     {
         Some(true) => Reply::empty(200),
-        Some(false) => Reply::problem(
-            409,
-            format!("Job session {} has already finished.", session_id(call)),
-        ),
-        None => not_found(session_id(call)),
+        Some(false) => already_finished(call),
+        None => not_found(call),
     }
+}
+
+pub(crate) fn already_finished(call: &Call<'_>) -> Reply {
+    Reply::problem(
+        409,
+        format!("Job session {} has already finished.", session_id(call)),
+    )
 }
 
 fn list_job_sessions(shared: &Shared, call: &Call<'_>) -> Reply {
@@ -171,14 +257,14 @@ fn list_job_sessions(shared: &Shared, call: &Call<'_>) -> Reply {
     let limit = number("limit").unwrap_or(30).max(1);
     let progression = shared.progression();
     let mut state = shared.state();
-    let total = state.session_count() as u64;
+    let total = state.v1_session_count() as u64;
     let base = &shared.base_url;
     let results: Vec<Value> = state
-        .sessions_mut()
+        .v1_sessions_mut()
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
         .map(|s| {
-            s.advance(progression, false);
+            s.advance_v1(progression, false);
             s.to_json(base, true)
         })
         .collect();

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
 
-use crate::dotnet::timestamp;
+use crate::dotnet::{guid, timestamp};
 
 /// The most VMs `--generate-vms` makes: a page of all of them (`Limit=-1`) is then about
 /// 100 MB of JSON, as much as a load test needs.
@@ -184,23 +184,6 @@ pub(crate) struct Inventory {
     by_id: HashMap<String, usize>,
 }
 
-/// A UUID (version 4 layout) from a seeded generator: the same ids on every run, so that
-/// tests and documentation can name them.
-fn seeded_uuid(rng: &mut fastrand::Rng) -> String {
-    let mut bytes = rng.u128(..).to_be_bytes();
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
 impl Inventory {
     /// `explicit` (name, id) VMs, then `generated` made-up ones, then the `empty` ids not yet
     /// among them (VMs that exist but have no backups); every VM whose id is in `empty` has
@@ -215,11 +198,12 @@ impl Inventory {
             ("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64", "web-01"),
             ("8e3a5c7d-2b4f-4e61-9a08-5d1c3f7b9e20", "db-01"),
         ];
+        // Seeded: the same ids on every run, so that tests and documentation can name them.
         let mut rng = fastrand::Rng::with_seed(0x7662_617a_7572_6501);
         for i in 0..generated.min(MAX_GENERATED) {
             let (id, name) = match documented.get(i) {
                 Some((id, name)) => (id.to_string(), name.to_string()),
-                None => (seeded_uuid(&mut rng), format!("app-{:02}", i + 1)),
+                None => (guid(rng.u128(..)), format!("app-{:02}", i + 1)),
             };
             inventory.add(id, name);
         }
@@ -254,6 +238,7 @@ impl Inventory {
         self.vms.iter()
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.vms.len()
     }
@@ -282,14 +267,20 @@ mod tests {
             assert!(vm.holds(None));
         }
         let names: Vec<&str> = one.iter().map(|vm| vm.name.as_str()).collect();
-        assert_eq!(names, ["web-01", "db-01", "app-03", "app-04", "app-05", "app-06"]);
+        assert_eq!(
+            names,
+            ["web-01", "db-01", "app-03", "app-04", "app-05", "app-06"]
+        );
     }
 
     #[test]
     fn tiers_empty_their_own_store_only() {
         let mut inventory = Inventory::new(&[("a".into(), "id-a".into())], 0, &[]);
         let vm = inventory.get_mut("id-a").expect("the VM");
-        assert!(!vm.holds(Some(Tier::Unknown)), "no store is of an unknown tier");
+        assert!(
+            !vm.holds(Some(Tier::Unknown)),
+            "no store is of an unknown tier"
+        );
         assert_eq!(vm.remove(Some(Tier::Archive)), ARCHIVE_POINTS);
         assert!(!vm.holds(Some(Tier::Archive)));
         assert!(vm.holds(Some(Tier::NonArchive)) && vm.holds(None));

@@ -1,10 +1,20 @@
-//! A mock Veeam Backup for Microsoft Azure appliance, driven by vbazure's `openapi.yaml`.
+//! A mock Veeam Backup for Microsoft Azure appliance, driven by vbazure's two documents:
+//! `openapi.yaml` (API v1) and `openapi-v8.1.yaml` (API v8.1).
 //!
-//! It serves every operation of the spec: the routes, parameters, security and examples come
-//! from the document. The operations of the "delete a VM's backups, then follow the session"
-//! flow keep state: tokens expire, sessions advance to a final status, logs grow, stops cancel.
-//! Every request is checked against the spec (problem-details answers, as the real API gives),
-//! and every answer is checked against its schema before it is sent.
+//! By default it serves both at once, as an appliance that accepts several versions does: one
+//! route table over the operations of both documents (their paths differ by `/api/v1` and
+//! `/api/v8.1`; the token path `/api/oauth2/token` carries no version and is served once).
+//! [`MockBuilder::api_versions`] serves fewer, so that clients' version detection can be
+//! tested: an anonymous `GET /api/v8.1/system/about` answers 401 when v8.1 is served and 404
+//! when it is not, and `GET /api/v1/jobSessions` likewise for v1.
+//!
+//! Every operation of the documents is served: the routes, parameters, security and examples
+//! come from them. The operations of the "delete a VM's backups, then follow the session"
+//! flow keep state: tokens expire (and v8.1 logs out and asks for a second factor), sessions
+//! advance to a final status, logs grow, stops cancel; v8.1 has an inventory of protected VMs
+//! whose backups go when a deletion finishes, asynchronous operations, and session filters.
+//! Every request is checked against its document (problem-details answers, as the real API
+//! gives), and every answer against its schema in that document before it is sent.
 //!
 //! The mock is a server for any client: it knows nothing of the `vbazure` client, and writes
 //! the server's formats (.NET times and durations) itself. A client needs its URL and the
@@ -12,25 +22,32 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let mock = vbazure_mock::MockAppliance::start().await?;
+//! let mock = vbazure_mock::MockAppliance::builder()
+//!     .vm("web-01", "4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64")
+//!     .start()
+//!     .await?;
 //! let config = mock.config();
 //! let appliance = vbazure::Appliance::builder(mock.url())
 //!     .credentials(config.username, config.password)
 //!     .build()?;
 //! appliance.login().await?;
-//! let session = appliance.delete_backups("vm-1").await?;
+//! let session = appliance.delete_backups("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64").await?;
 //! # Ok(()) }
 //! ```
 
 mod config;
 mod dotnet;
 mod handlers;
+mod inventory;
 mod reply;
 mod routes;
 mod server;
 mod state;
+mod v8_1;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,16 +55,26 @@ use std::time::Duration;
 use tokio::sync::watch;
 use vbazure_spec::Document;
 
-pub use config::{FinalStatus, MockConfig, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
+pub use config::{
+    ApiVersion, FinalStatus, MockConfig, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME,
+};
 pub use routes::RouteError;
 
 use crate::config::InjectedFailures;
+use crate::inventory::Inventory;
 use crate::routes::Routes;
 use crate::server::Shared;
 use crate::state::State;
 
-/// The spec the mock serves unless given another, embedded at build time.
+/// The API v1 document the mock serves unless given another, embedded at build time.
 pub const SPEC: &str = include_str!("../../../openapi.yaml");
+
+/// The API v8.1 document the mock serves unless given another, embedded at build time.
+pub const SPEC_V8_1: &str = include_str!("../../../openapi-v8.1.yaml");
+
+/// The most VMs [`MockBuilder::generate_vms`] makes (a page of all of them is then about
+/// 100 MB of JSON).
+pub const MAX_GENERATED_VMS: usize = inventory::MAX_GENERATED;
 
 /// Why the mock could not start.
 #[derive(Debug, thiserror::Error)]
@@ -55,9 +82,26 @@ pub enum StartError {
     /// Two documented paths cannot be told apart by the router.
     #[error(transparent)]
     Routes(#[from] routes::RouteError),
-    /// The spec could not be read.
+    /// A document could not be read.
     #[error("the spec cannot be read: {0}")]
     Spec(#[from] vbazure_spec::LoadError),
+    /// A document given with [`MockBuilder::spec_text`] names no version the mock serves.
+    #[error("the spec's info.version {found:?} is not an API version the mock serves (1 or 8.1)")]
+    UnknownVersion {
+        /// Its `info.version`, if it has one.
+        found: Option<String>,
+    },
+    /// The settings contradict each other.
+    #[error("{0}")]
+    Settings(String),
+    /// The request record could not be opened.
+    #[error("cannot open the request record {}: {error}", path.display())]
+    Record {
+        /// The file asked for.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
     /// The address could not be bound.
     #[error("cannot listen on {address}: {error}")]
     Bind {
@@ -72,16 +116,26 @@ pub enum StartError {
 #[derive(Debug)]
 pub struct MockBuilder {
     config: MockConfig,
-    spec_text: Option<String>,
+    spec_texts: Vec<String>,
     address: SocketAddr,
+    versions: Option<BTreeSet<ApiVersion>>,
+    vms: Vec<(String, String)>,
+    generated_vms: Option<usize>,
+    no_backups: Vec<String>,
+    record: Option<PathBuf>,
 }
 
 impl Default for MockBuilder {
     fn default() -> Self {
         Self {
             config: MockConfig::default(),
-            spec_text: None,
+            spec_texts: Vec::new(),
             address: SocketAddr::from(([127, 0, 0, 1], 0)),
+            versions: None,
+            vms: Vec::new(),
+            generated_vms: None,
+            no_backups: Vec::new(),
+            record: None,
         }
     }
 }
@@ -117,15 +171,72 @@ impl MockBuilder {
         self
     }
 
-    /// Only these VMs exist: `deleteBackups` answers 404 for any other id.
+    /// Only these VMs exist: `deleteBackups` answers 404 for any other id. They are also the
+    /// v8.1 inventory (named by their ids), as [`MockBuilder::vm`] gives.
     pub fn known_vms<I: IntoIterator<Item = S>, S: Into<String>>(mut self, ids: I) -> Self {
         self.config.known_vms = Some(ids.into_iter().map(Into::into).collect());
         self
     }
 
-    /// Serve this spec instead of the embedded one.
+    /// The API versions served (by default every one: 1 and 8.1). A version left out is
+    /// answered 404 on all its paths, as an appliance that does not accept it answers.
+    pub fn api_versions<I: IntoIterator<Item = ApiVersion>>(mut self, versions: I) -> Self {
+        self.versions = Some(versions.into_iter().collect());
+        self
+    }
+
+    /// A protected VM with this name and appliance id (repeatable). With any, these are the
+    /// VMs there are (v8.1 lists them and answers 404 for other ids; v1's `deleteBackups`
+    /// answers 404 for other ids too); without any, the mock makes up a few (see
+    /// [`MockBuilder::generate_vms`]).
+    pub fn vm(mut self, name: impl Into<String>, id: impl Into<String>) -> Self {
+        self.vms.push((name.into(), id.into()));
+        self
+    }
+
+    /// Makes up `count` protected VMs (at most [`MAX_GENERATED_VMS`]), after any given with
+    /// [`MockBuilder::vm`]: the two of the v8.1 document's examples (`web-01`
+    /// `4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64`, `db-01` `8e3a5c7d-2b4f-4e61-9a08-5d1c3f7b9e20`),
+    /// then `app-03`, `app-04`, ... with UUIDs that are the same on every run. Without VMs
+    /// given, the mock makes 4; for load tests, make thousands.
+    pub fn generate_vms(mut self, count: usize) -> Self {
+        self.generated_vms = Some(count);
+        self
+    }
+
+    /// The VM with this id has no backups (repeatable): v8.1's deletions of it answer 204, as
+    /// a VM whose backups a finished session removed does. An id not among the VMs is added
+    /// to them (named by its id).
+    pub fn no_backups(mut self, id: impl Into<String>) -> Self {
+        self.no_backups.push(id.into());
+        self
+    }
+
+    /// The account uses multi-factor authentication with this one-time code (v8.1; see
+    /// [`MockConfig::mfa_code`]).
+    pub fn mfa_code(mut self, code: impl Into<String>) -> Self {
+        self.config.mfa_code = Some(code.into());
+        self
+    }
+
+    /// The read of an asynchronous operation (v8.1 `Sync=true`) that finds it done (default
+    /// 2: the first read answers `Running`, the second `Success` with the result).
+    pub fn operation_polls(mut self, polls: u32) -> Self {
+        self.config.operation_polls = polls;
+        self
+    }
+
+    /// Appends every request received to `path` as one JSON line, `{"method", "path",
+    /// "query", "status"}` (no headers, no bodies: no secrets), written as each is answered.
+    pub fn record(mut self, path: impl Into<PathBuf>) -> Self {
+        self.record = Some(path.into());
+        self
+    }
+
+    /// Serve this document instead of the embedded one of the same API version (its
+    /// `info.version`: `1.0` or `v8.1`).
     pub fn spec_text(mut self, text: impl Into<String>) -> Self {
-        self.spec_text = Some(text.into());
+        self.spec_texts.push(text.into());
         self
     }
 
@@ -135,9 +246,92 @@ impl MockBuilder {
         self
     }
 
+    /// The documents to serve, by version.
+    fn documents(&self) -> Result<BTreeMap<ApiVersion, Document>, StartError> {
+        let versions = self
+            .versions
+            .clone()
+            .unwrap_or_else(|| ApiVersion::ALL.into_iter().collect());
+        if versions.is_empty() {
+            return Err(StartError::Settings(
+                "no API version to serve: give 1, 8.1 or both".to_string(),
+            ));
+        }
+        let mut texts: BTreeMap<ApiVersion, (&str, &str)> = BTreeMap::from([
+            (ApiVersion::V1, ("openapi.yaml", SPEC)),
+            (ApiVersion::V8_1, ("openapi-v8.1.yaml", SPEC_V8_1)),
+        ]);
+        let mut replaced = BTreeMap::new();
+        for text in &self.spec_texts {
+            let doc = Document::parse("spec_text", text)?;
+            let found = doc.get("/info/version").and_then(|v| {
+                v.as_str()
+                    .map(str::to_string)
+                    .or_else(|| Some(v.to_string()))
+            });
+            let version = found
+                .as_deref()
+                .and_then(|v| v.parse::<ApiVersion>().ok())
+                .ok_or(StartError::UnknownVersion { found })?;
+            replaced.insert(version, doc);
+        }
+        texts.retain(|v, _| versions.contains(v));
+        let mut docs = BTreeMap::new();
+        for (version, (name, text)) in texts {
+            let doc = match replaced.remove(&version) {
+                Some(doc) => doc,
+                None => Document::parse(name, text)?,
+            };
+            docs.insert(version, doc);
+        }
+        Ok(docs)
+    }
+
     /// Starts serving on a task of the current tokio runtime.
-    pub async fn start(self) -> Result<MockAppliance, StartError> {
-        let doc = Document::parse("openapi.yaml", self.spec_text.as_deref().unwrap_or(SPEC))?;
+    pub async fn start(mut self) -> Result<MockAppliance, StartError> {
+        let docs = self.documents()?;
+        if self.config.mfa_code.is_some() && !docs.contains_key(&ApiVersion::V8_1) {
+            return Err(StartError::Settings(
+                "multi-factor authentication needs API v8.1 served: v1's token answer has no \
+                 form for the second step"
+                    .to_string(),
+            ));
+        }
+        let mut explicit = self.vms.clone();
+        if let Some(known) = &self.config.known_vms {
+            explicit.extend(known.iter().map(|id| (id.clone(), id.clone())));
+        }
+        // The VMs given are the only ones for v1 as well (as `known_vms` always was).
+        if !self.vms.is_empty() {
+            self.config
+                .known_vms
+                .get_or_insert_with(BTreeSet::new)
+                .extend(self.vms.iter().map(|(_, id)| id.clone()));
+        }
+        let generated = self.generated_vms.unwrap_or(if explicit.is_empty() {
+            inventory::DEFAULT_GENERATED
+        } else {
+            0
+        });
+        if generated > MAX_GENERATED_VMS {
+            return Err(StartError::Settings(format!(
+                "{generated} VMs to generate: at most {MAX_GENERATED_VMS}"
+            )));
+        }
+        let inventory = Inventory::new(&explicit, generated, &self.no_backups);
+        let record = match &self.record {
+            Some(path) => Some(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|error| StartError::Record {
+                        path: path.clone(),
+                        error,
+                    })?,
+            )),
+            None => None,
+        };
         let listener = server::bind(self.address)
             .await
             .map_err(|error| StartError::Bind {
@@ -149,16 +343,20 @@ impl MockBuilder {
             error,
         })?;
         let url = format!("http://{address}");
-        let routes = Routes::from_document(&doc)?;
+        let routes = {
+            let served: Vec<(ApiVersion, &Document)> = docs.iter().map(|(v, d)| (*v, d)).collect();
+            Routes::from_documents(&served)?
+        };
         let shared = Arc::new(Shared {
             routes,
-            doc,
+            docs,
             base_url: url.clone(),
             config: Mutex::new(self.config),
-            state: Mutex::new(State::new()),
+            state: Mutex::new(State::new(inventory)),
             failures: Mutex::new(InjectedFailures::default()),
             violations: Mutex::new(Vec::new()),
             requests: AtomicU64::new(0),
+            record,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
@@ -214,7 +412,8 @@ impl MockAppliance {
         self.shared.inject_failures(count, status);
     }
 
-    /// Changes settings while the mock runs (latency, progress, final status, known VMs).
+    /// Changes settings while the mock runs (latency, progress, final status, known VMs, MFA,
+    /// operation polls).
     pub fn configure(&self, update: impl FnOnce(&mut MockConfig)) {
         self.shared.set_config(update);
     }
@@ -223,6 +422,21 @@ impl MockAppliance {
     /// assert this is empty.
     pub fn violations(&self) -> Vec<String> {
         self.shared.violations()
+    }
+
+    /// The API versions it serves, oldest first.
+    pub fn api_versions(&self) -> Vec<ApiVersion> {
+        self.shared.versions()
+    }
+
+    /// The protected VMs (v8.1), as (name, id), in the order the appliance lists them.
+    pub fn vms(&self) -> Vec<(String, String)> {
+        self.shared
+            .state()
+            .inventory
+            .iter()
+            .map(|vm| (vm.name.clone(), vm.id.clone()))
+            .collect()
     }
 
     /// How many requests it has received.

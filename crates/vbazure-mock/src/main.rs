@@ -4,16 +4,25 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use vbazure_mock::{FinalStatus, MockAppliance, MockConfig, Progress, DEFAULT_USERNAME};
+use vbazure_mock::{
+    ApiVersion, FinalStatus, MockAppliance, MockConfig, Progress, DEFAULT_USERNAME,
+};
 
-/// A mock Veeam Backup for Microsoft Azure appliance (REST API v1), driven by openapi.yaml.
+/// A mock Veeam Backup for Microsoft Azure appliance serving REST API v1 (openapi.yaml) and
+/// v8.1 (openapi-v8.1.yaml) at once, as an appliance that accepts several versions does.
 ///
-/// Log in with grant_type=Password, Username=administrator and the password from
-/// VBAZURE_MOCK_PASSWORD (default: vbazure-mock).
+/// Log in with grant_type=Password, Username=administrator (or username=...) and the
+/// password from VBAZURE_MOCK_PASSWORD (default: vbazure-mock).
+///
+/// Without --vm, v8.1 protects four made-up VMs, the same on every run: web-01
+/// (4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64), db-01 (8e3a5c7d-2b4f-4e61-9a08-5d1c3f7b9e20),
+/// app-03 and app-04; GET /api/v8.1/protectedItem/virtualMachines lists them. For a load
+/// test, --generate-vms 10000 makes ten thousand.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Args {
@@ -47,9 +56,45 @@ struct Args {
     /// ...with this status.
     #[arg(long, default_value_t = 503)]
     fail_status: u16,
-    /// Only these VM ids exist (repeatable); deleteBackups answers 404 for others.
-    #[arg(long = "vm")]
+    /// Only these VMs exist (repeatable), as NAME=ID or ID alone (named by its id): v8.1
+    /// lists them, and both versions answer 404 for other ids.
+    #[arg(long = "vm", value_name = "NAME=ID")]
     vms: Vec<String>,
+    /// Make up N protected VMs (v8.1), after any --vm: web-01, db-01, app-03, ... with
+    /// UUIDs that are the same on every run (4 without --vm; at most 100000).
+    #[arg(long, value_name = "N")]
+    generate_vms: Option<usize>,
+    /// The VM with this id has no backups (repeatable): v8.1 deletions of it answer 204.
+    /// An id not among the VMs is added to them.
+    #[arg(long = "no-backups", value_name = "ID")]
+    no_backups: Vec<String>,
+    /// The API versions to serve, comma-separated: 1, 8.1 or 1,8.1 (the default). The
+    /// others answer 404, as an appliance that does not accept them does.
+    #[arg(long, value_delimiter = ',', default_value = "1,8.1", value_parser = parse_version)]
+    api_versions: Vec<ApiVersion>,
+    /// The account uses multi-factor authentication with this one-time code (v8.1).
+    #[arg(long, env = "VBAZURE_MOCK_MFA_CODE", hide_env_values = true)]
+    mfa_code: Option<String>,
+    /// An asynchronous operation (v8.1 Sync=true) is done at its Nth read.
+    #[arg(long, default_value_t = 2)]
+    operation_polls: u32,
+    /// Append each request received to FILE as a JSON line: method, path, query, status.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+}
+
+fn parse_version(text: &str) -> Result<ApiVersion, String> {
+    text.parse()
+}
+
+/// `NAME=ID`, or an `ID` alone, named by itself.
+fn parse_vm(text: &str) -> (String, String) {
+    match text.split_once('=') {
+        Some((name, id)) if !name.is_empty() && !id.is_empty() => {
+            (name.to_string(), id.to_string())
+        }
+        _ => (text.to_string(), text.to_string()),
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -76,9 +121,27 @@ async fn main() -> ExitCode {
             Final::Error => FinalStatus::Error,
         },
         latency: Duration::from_millis(args.latency_ms),
-        known_vms: (!args.vms.is_empty()).then(|| args.vms.into_iter().collect()),
+        known_vms: None,
+        mfa_code: args.mfa_code,
+        operation_polls: args.operation_polls,
     };
-    let builder = MockAppliance::builder().address(args.listen).config(config);
+    let mut builder = MockAppliance::builder()
+        .address(args.listen)
+        .config(config)
+        .api_versions(args.api_versions);
+    for vm in &args.vms {
+        let (name, id) = parse_vm(vm);
+        builder = builder.vm(name, id);
+    }
+    if let Some(count) = args.generate_vms {
+        builder = builder.generate_vms(count);
+    }
+    for id in args.no_backups {
+        builder = builder.no_backups(id);
+    }
+    if let Some(path) = args.record {
+        builder = builder.record(path);
+    }
     let mock = match builder.start().await {
         Ok(mock) => mock,
         Err(e) => {
@@ -89,8 +152,14 @@ async fn main() -> ExitCode {
     mock.fail_next(args.fail_next, args.fail_status);
     println!("{}", mock.url());
     let _ = std::io::stdout().flush();
+    let versions: Vec<String> = mock
+        .api_versions()
+        .iter()
+        .map(|v| format!("v{v}"))
+        .collect();
     eprintln!(
-        "vbazure-mock: serving openapi.yaml at {} (Ctrl-C to stop)",
+        "vbazure-mock: serving API {} at {} (Ctrl-C to stop)",
+        versions.join(" and "),
         mock.url()
     );
     wait_for_signal().await;

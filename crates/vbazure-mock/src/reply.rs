@@ -2,7 +2,36 @@
 
 use std::collections::BTreeMap;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Value};
+
+/// What a path segment may not carry unescaped (the RFC 3986 path-segment rule, less `%`
+/// so that a literal percent sign is escaped too).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+/// `text` as one path segment of a link: a VM id given on the command line may hold `/`.
+pub(crate) fn segment(text: &str) -> String {
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// `text` as a query value of a link.
+pub(crate) fn query_value(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
 
 /// An answer before it is turned into HTTP.
 #[derive(Debug)]
@@ -45,6 +74,15 @@ impl Reply {
         Self::problem_with_errors(status, detail, None)
     }
 
+    /// A 404 problem about the resource at `instance` (the request's path).
+    pub(crate) fn not_found(detail: impl Into<String>, instance: &str) -> Self {
+        let mut reply = Self::problem(404, detail);
+        if let Some(body) = reply.body.as_mut() {
+            body["instance"] = json!(instance);
+        }
+        reply
+    }
+
     /// A 400 problem with an `errors` map from field to messages.
     pub(crate) fn validation(errors: BTreeMap<String, Vec<String>>) -> Self {
         Self::problem_with_errors(400, "One or more fields are not valid.", Some(errors))
@@ -61,6 +99,7 @@ impl Reply {
                 "rfc7231#section-6.5.1",
             ),
             401 => ("Unauthorized", "rfc7235#section-3.1"),
+            403 => ("Forbidden", "rfc7231#section-6.5.3"),
             404 => ("Not Found", "rfc7231#section-6.5.4"),
             405 => ("Method Not Allowed", "rfc7231#section-6.5.5"),
             409 => ("Conflict", "rfc7231#section-6.5.8"),

@@ -1,13 +1,26 @@
-//! The route table: the document's operations (read once by `vbazure_spec`) by path template
-//! and method. Nothing here names an operation of this API.
+//! The route table: the operations of every document served (read once by `vbazure_spec`) by
+//! path template and method. Nothing here names an operation of this API.
+//!
+//! The documents' paths differ by their version prefix (`/api/v1`, `/api/v8.1`), except the
+//! token path, which carries no version: a (path, method) that several documents have is
+//! served once, as the newest of them documents it.
 
 use std::collections::BTreeMap;
 
 use vbazure_spec::{Document, MediaType, Operation, Parameter, ParameterIn};
 
+use crate::config::ApiVersion;
+
+/// An operation, and the version whose document it comes from.
+#[derive(Debug)]
+pub(crate) struct Routed {
+    pub version: ApiVersion,
+    pub operation: Operation,
+}
+
 /// What a request path and method lead to.
 pub(crate) enum Found<'a> {
-    Operation(&'a Operation, BTreeMap<String, String>),
+    Operation(&'a Routed, BTreeMap<String, String>),
     /// The path exists, the method does not: the methods it has.
     MethodNotAllowed(Vec<String>),
     /// No such path: the documented path closest to it.
@@ -25,7 +38,7 @@ pub struct RouteError {
 }
 
 pub(crate) struct Routes {
-    operations: Vec<Operation>,
+    operations: Vec<Routed>,
     /// Path template → indexes into `operations`, one per method. matchit reads OpenAPI's
     /// `{param}` templates as they are written.
     router: matchit::Router<Vec<usize>>,
@@ -40,11 +53,29 @@ impl std::fmt::Debug for Routes {
 }
 
 impl Routes {
-    pub(crate) fn from_document(doc: &Document) -> Result<Self, RouteError> {
-        let operations = doc.operations().to_vec();
+    /// The routes of `documents`, given oldest first: where two have the same path and
+    /// method, the later one's operation is served.
+    pub(crate) fn from_documents(
+        documents: &[(ApiVersion, &Document)],
+    ) -> Result<Self, RouteError> {
+        let mut operations: Vec<Routed> = Vec::new();
+        for (version, doc) in documents {
+            for operation in doc.operations() {
+                operations.retain(|o| {
+                    o.operation.path != operation.path || o.operation.method != operation.method
+                });
+                operations.push(Routed {
+                    version: *version,
+                    operation: operation.clone(),
+                });
+            }
+        }
         let mut by_template: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, operation) in operations.iter().enumerate() {
-            by_template.entry(&operation.path).or_default().push(i);
+        for (i, routed) in operations.iter().enumerate() {
+            by_template
+                .entry(&routed.operation.path)
+                .or_default()
+                .push(i);
         }
         let mut router = matchit::Router::new();
         for (template, indexes) in by_template {
@@ -69,13 +100,13 @@ impl Routes {
                 (name.to_string(), value.into_owned())
             })
             .collect();
-        let candidates = matched.value.iter().map(|&i| &self.operations[i]);
+        let candidates = matched.value.iter().filter_map(|&i| self.operations.get(i));
         let mut allowed = Vec::new();
-        for operation in candidates {
-            if operation.method.eq_ignore_ascii_case(method) {
-                return Found::Operation(operation, params);
+        for routed in candidates {
+            if routed.operation.method.eq_ignore_ascii_case(method) {
+                return Found::Operation(routed, params);
             }
-            allowed.push(operation.method.to_uppercase());
+            allowed.push(routed.operation.method.to_uppercase());
         }
         Found::MethodNotAllowed(allowed)
     }
@@ -86,6 +117,7 @@ impl Routes {
         let request: Vec<&str> = path.split('/').collect();
         self.operations
             .iter()
+            .map(|routed| &routed.operation)
             .map(|o| {
                 let filled: Vec<&str> = o
                     .path
@@ -152,15 +184,16 @@ paths:
 "#;
 
     fn routes() -> Routes {
-        Routes::from_document(&Document::parse("t.yaml", SPEC).ok().unwrap()).unwrap()
+        let doc = Document::parse("t.yaml", SPEC).ok().unwrap();
+        Routes::from_documents(&[(ApiVersion::V8_1, &doc)]).unwrap()
     }
 
     #[test]
     fn templates_match_and_parameters_are_decoded() {
         let routes = routes();
         match routes.find("/api/v1/jobSessions/..%2Fx/log", "GET") {
-            Found::Operation(op, params) => {
-                assert_eq!(op.name, "getLog");
+            Found::Operation(routed, params) => {
+                assert_eq!(routed.operation.name, "getLog");
                 assert_eq!(params["sessionId"], "../x");
             }
             _ => panic!("no match"),
@@ -170,7 +203,7 @@ paths:
             "/api/v8.1/protectedItem/virtualMachines/deleteBackups",
             "POST",
         ) {
-            Found::Operation(op, _) => assert_eq!(op.name, "deleteMany"),
+            Found::Operation(routed, _) => assert_eq!(routed.operation.name, "deleteMany"),
             _ => panic!("no match"),
         }
         match routes.find("/api/v8.1/protectedItem/virtualMachines/vm-1", "PUT") {
@@ -206,9 +239,40 @@ paths:
     #[test]
     fn templates_the_router_cannot_tell_apart_are_an_error() {
         let text = "openapi: 3.0.3\npaths:\n  /a/{x}: {get: {responses: {}}}\n  /a/{y}: {post: {responses: {}}}\n";
-        let error = Routes::from_document(&Document::parse("t.yaml", text).ok().unwrap())
+        let doc = Document::parse("t.yaml", text).ok().unwrap();
+        let error = Routes::from_documents(&[(ApiVersion::V1, &doc)])
             .err()
             .unwrap();
         assert_eq!(error.template, "/a/{y}");
+    }
+
+    #[test]
+    fn a_path_two_documents_share_is_served_as_the_newest_documents_it() {
+        let old = "openapi: 3.0.3\npaths:\n  /api/oauth2/token:\n    post: {operationId: oldToken, responses: {}}\n  /api/v1/x:\n    get: {operationId: x, responses: {}}\n";
+        let new = "openapi: 3.0.3\npaths:\n  /api/oauth2/token:\n    post: {operationId: newToken, responses: {}}\n    delete: {operationId: logout, responses: {}}\n";
+        let (old, new) = (
+            Document::parse("old.yaml", old).ok().unwrap(),
+            Document::parse("new.yaml", new).ok().unwrap(),
+        );
+        let routes =
+            Routes::from_documents(&[(ApiVersion::V1, &old), (ApiVersion::V8_1, &new)]).unwrap();
+        match routes.find("/api/oauth2/token", "POST") {
+            Found::Operation(routed, _) => {
+                assert_eq!(routed.operation.name, "newToken");
+                assert_eq!(routed.version, ApiVersion::V8_1);
+            }
+            _ => panic!("no match"),
+        }
+        match routes.find("/api/oauth2/token", "PUT") {
+            Found::MethodNotAllowed(mut allowed) => {
+                allowed.sort();
+                assert_eq!(allowed, ["DELETE", "POST"]);
+            }
+            _ => panic!("expected 405"),
+        }
+        match routes.find("/api/v1/x", "GET") {
+            Found::Operation(routed, _) => assert_eq!(routed.version, ApiVersion::V1),
+            _ => panic!("no match"),
+        }
     }
 }

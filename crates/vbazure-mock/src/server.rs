@@ -2,6 +2,7 @@
 //! and check the answer against the spec before it leaves.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -17,10 +18,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use vbazure_spec::{Document, Operation, ParameterIn};
 
-use crate::config::{FinalStatus, InjectedFailures, MockConfig, Progress};
+use crate::config::{ApiVersion, FinalStatus, InjectedFailures, MockConfig, Progress};
 use crate::handlers;
 use crate::reply::Reply;
-use crate::routes::{parameters_in, response_body, Found, Routes};
+use crate::routes::{parameters_in, response_body, Found, Routed, Routes};
 use crate::state::State;
 
 /// The largest request body read.
@@ -28,7 +29,8 @@ const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Everything the request handlers share.
 pub(crate) struct Shared {
-    pub doc: Document,
+    /// The documents served, by version; the routes lead into them.
+    pub docs: BTreeMap<ApiVersion, Document>,
     pub routes: Routes,
     pub base_url: String,
     pub config: Mutex<MockConfig>,
@@ -36,6 +38,8 @@ pub(crate) struct Shared {
     pub failures: Mutex<InjectedFailures>,
     pub violations: Mutex<Vec<String>>,
     pub requests: AtomicU64,
+    /// Where each request is written as a JSON line (`--record`), if anywhere.
+    pub record: Option<Mutex<std::fs::File>>,
 }
 
 // A handler that panicked while holding a lock must not stop the mock serving others: the
@@ -77,6 +81,17 @@ impl Shared {
         lock(&self.violations).clone()
     }
 
+    /// The versions served, oldest first.
+    pub(crate) fn versions(&self) -> Vec<ApiVersion> {
+        self.docs.keys().copied().collect()
+    }
+
+    /// The newest document served: errors raised before any operation is found (no such
+    /// path, another method) are checked against its problem schema.
+    fn newest_doc(&self) -> Option<&Document> {
+        self.docs.values().next_back()
+    }
+
     fn take_failure(&self) -> Option<u16> {
         let mut failures = lock(&self.failures);
         (failures.count > 0).then(|| {
@@ -84,16 +99,44 @@ impl Shared {
             failures.status
         })
     }
+
+    /// Writes one request as a JSON line of the record, if there is one: what a client sent
+    /// and what it got, without headers or bodies (no secrets). Each line is written whole in
+    /// one call, unbuffered, so that a reader sees complete lines as they come.
+    fn record(&self, method: &str, path: &str, query: Option<&str>, status: u16) {
+        let Some(file) = &self.record else {
+            return;
+        };
+        let mut line = serde_json::json!({
+            "method": method,
+            "path": path,
+            "query": query,
+            "status": status,
+        })
+        .to_string();
+        line.push('\n');
+        let mut file = lock(file);
+        if let Err(error) = file.write_all(line.as_bytes()).and_then(|()| file.flush()) {
+            eprintln!("vbazure-mock: cannot write the request record: {error}");
+        }
+    }
 }
 
 /// A request, checked against its operation.
 pub(crate) struct Call<'a> {
     pub operation: &'a Operation,
+    /// The version whose document the operation comes from.
+    pub version: ApiVersion,
+    /// The request's path, as sent.
+    pub path: &'a str,
     pub path_params: BTreeMap<String, String>,
-    /// Declared query parameters, converted to their schema's type.
+    /// Declared query parameters, converted to their schema's type, by their documented
+    /// names (a request may spell them in any casing, as the appliance binds them).
     pub query: Map<String, Value>,
-    /// The body as JSON (a form becomes an object of strings).
+    /// The body as JSON (a form becomes an object of strings), with the names as sent.
     pub body: Option<Value>,
+    /// The access token the request was authorized with, if the operation needs one.
+    pub bearer: Option<String>,
 }
 
 /// Answers one request. Never panics on any input: every failure is an answer.
@@ -117,8 +160,8 @@ pub(crate) async fn answer(
             Reply::problem(status, "This failure was injected by the mock's scenario."),
         );
     }
-    let (operation, path_params) = match shared.routes.find(path, method) {
-        Found::Operation(operation, params) => (operation, params),
+    let (routed, path_params) = match shared.routes.find(path, method) {
+        Found::Operation(routed, params) => (routed, params),
         Found::MethodNotAllowed(allowed) => {
             let detail = format!(
                 "{path} does not take {method}; it takes {}.",
@@ -131,42 +174,184 @@ pub(crate) async fn answer(
             );
         }
         Found::NoPath(closest) => {
-            let hint = closest
-                .map(|c| format!(" The closest documented path is {c}."))
-                .unwrap_or_default();
+            let unserved = ApiVersion::ALL.into_iter().find(|v| {
+                !shared.docs.contains_key(v)
+                    && path
+                        .strip_prefix(v.path_prefix())
+                        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            });
+            let hint = match (unserved, closest) {
+                (Some(version), _) => format!(
+                    " This appliance does not serve API v{version}; it serves {}.",
+                    served_list(&shared.versions())
+                ),
+                (None, Some(c)) => format!(" The closest documented path is {c}."),
+                (None, None) => String::new(),
+            };
             return checked(
                 shared,
                 None,
-                Reply::problem(404, format!("No operation at {path}.{hint}")),
+                Reply::not_found(format!("No operation at {path}.{hint}"), path),
             );
         }
     };
-    let reply = match prepare(shared, operation, path_params, query, headers, body) {
+    let Some(doc) = shared.docs.get(&routed.version) else {
+        return Reply::problem(500, "The operation's document is not loaded.");
+    };
+    let reply = match prepare(shared, doc, routed, path, path_params, query, headers, body) {
         Ok(call) => handlers::handle(shared, &call)
-            .unwrap_or_else(|| documented_example(&shared.doc, operation)),
+            .unwrap_or_else(|| documented_example(doc, &routed.operation)),
         Err(reply) => reply,
     };
-    checked(shared, Some(operation), reply)
+    checked(shared, Some(routed), reply)
 }
 
+fn served_list(versions: &[ApiVersion]) -> String {
+    versions
+        .iter()
+        .map(|v| format!("v{v}"))
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// The schema of a body's properties, keyed by name (for binding names in any casing).
+fn properties<'d>(doc: &'d Document, schema: Option<&str>) -> Option<&'d Map<String, Value>> {
+    doc.deref(schema?)?.1.get("properties")?.as_object()
+}
+
+/// The `type` of the schema at `pointer` (`$ref`s followed).
+fn schema_type<'d>(doc: &'d Document, pointer: &str) -> Option<&'d str> {
+    doc.deref(pointer)?.1.get("type")?.as_str()
+}
+
+/// A body object with its top-level names as the schema spells them, for validation: the
+/// appliance (an ASP.NET service) binds form fields and JSON members in any casing, so
+/// `Username` reaches `username` and `IDS` reaches `ids`. A name the schema spells exactly
+/// wins over another casing of it; form texts become the type their property declares.
+fn bound(doc: &Document, schema: Option<&str>, body: &Value, form: bool) -> Value {
+    let Some(object) = body.as_object() else {
+        return body.clone();
+    };
+    let declared = properties(doc, schema);
+    let schema_pointer = schema.and_then(|s| doc.deref(s)).map(|(p, _)| p);
+    let mut out = Map::new();
+    for (key, value) in object {
+        let name = declared
+            .and_then(|props| {
+                props
+                    .keys()
+                    .find(|k| *k == key)
+                    .or_else(|| props.keys().find(|k| k.eq_ignore_ascii_case(key)))
+            })
+            .cloned()
+            .unwrap_or_else(|| key.clone());
+        if out.contains_key(&name) && name != *key {
+            continue;
+        }
+        let value = match (form, value.as_str(), &schema_pointer) {
+            (true, Some(text), Some(at)) => {
+                let property = vbazure_spec::pointer::push(
+                    &vbazure_spec::pointer::push(at, "properties"),
+                    &name,
+                );
+                // A text that is not of the declared type stays a text, for validation to
+                // name.
+                typed(doc, Some(&property), text).unwrap_or_else(|_| value.clone())
+            }
+            _ => value.clone(),
+        };
+        out.insert(name, value);
+    }
+    Value::Object(out)
+}
+
+/// The query values of `name`: those of the key spelled exactly so, else of the key in
+/// another casing (the appliance binds query parameters case-insensitively).
+fn query_values<'q>(pairs: &'q [(String, String)], name: &str) -> Vec<&'q str> {
+    let exact: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    pairs
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// A parameter's text (or texts, for an array repeated as `key=a&key=b`) as the JSON value
+/// its schema asks for, or why not.
+fn parameter_value(doc: &Document, schema: Option<&str>, raw: &[&str]) -> Result<Value, String> {
+    let resolved = schema.and_then(|s| doc.deref(s));
+    match resolved {
+        Some((at, s)) if s.get("type").and_then(Value::as_str) == Some("array") => {
+            let items = vbazure_spec::pointer::push(&at, "items");
+            raw.iter()
+                .map(|text| typed(doc, Some(&items), text))
+                .collect::<Result<Vec<Value>, String>>()
+                .map(Value::Array)
+        }
+        // A scalar repeated takes its first value, as ASP.NET binds it.
+        _ => typed(doc, schema, raw.first().copied().unwrap_or_default()),
+    }
+}
+
+/// Formats the shared validator leaves to the reader: `uuid` (the v8.1 document's .NET
+/// Guids), which an ASP.NET server refuses to bind when malformed.
+fn format_problem(doc: &Document, schema: Option<&str>, value: &Value) -> Option<String> {
+    let (_, s) = doc.deref(schema?)?;
+    let text = value.as_str()?;
+    (s.get("format").and_then(Value::as_str) == Some("uuid") && !is_uuid(text))
+        .then(|| format!("{text:?} is not a valid uuid."))
+}
+
+/// A Guid as .NET reads it in its usual forms: 32 hex digits, hyphenated 8-4-4-4-12 or not,
+/// optionally in braces or parentheses.
+fn is_uuid(text: &str) -> bool {
+    let inner = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .or_else(|| text.strip_prefix('(').and_then(|t| t.strip_suffix(')')))
+        .unwrap_or(text);
+    let hex = |s: &str| s.bytes().all(|b| b.is_ascii_hexdigit());
+    match inner.len() {
+        32 => hex(inner),
+        36 => inner.split('-').map(str::len).eq([8, 4, 4, 4, 12]) && hex(&inner.replace('-', "")),
+        _ => false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // One request's parts, each read once here.
 fn prepare<'a>(
     shared: &Shared,
-    operation: &'a Operation,
+    doc: &Document,
+    routed: &'a Routed,
+    path: &'a str,
     path_params: BTreeMap<String, String>,
     query: Option<&str>,
     headers: &HeaderMap,
     body: Result<Bytes, u16>,
 ) -> Result<Call<'a>, Reply> {
+    let operation = &routed.operation;
+    let mut bearer = None;
     if operation.needs_token {
         let token = headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
-        if !token.is_some_and(|t| shared.state().access_is_valid(t)) {
-            return Err(
-                Reply::problem(401, "The access token is missing, expired or not valid.")
-                    .with_header("www-authenticate", "Bearer".to_string()),
-            );
+        match token {
+            Some(t) if shared.state().access_is_valid(t) => bearer = Some(t.to_string()),
+            _ => {
+                return Err(Reply::problem(
+                    401,
+                    "The access token is missing, expired or not valid.",
+                )
+                .with_header("www-authenticate", "Bearer".to_string()))
+            }
         }
     }
     let body = body.map_err(|status| {
@@ -210,13 +395,14 @@ fn prepare<'a>(
             }
             None => {}
             Some(media) => {
-                let value = if media.essence() == "application/x-www-form-urlencoded" {
-                    Value::Object(
-                        url::form_urlencoded::parse(&body)
-                            .into_owned()
-                            .map(|(k, v)| (k, Value::String(v)))
-                            .collect(),
-                    )
+                let form = media.essence() == "application/x-www-form-urlencoded";
+                let value = if form {
+                    let mut fields = Map::new();
+                    for (k, v) in url::form_urlencoded::parse(&body).into_owned() {
+                        // A field sent twice binds its first value.
+                        fields.entry(k).or_insert(Value::String(v));
+                    }
+                    Value::Object(fields)
                 } else {
                     serde_json::from_slice(&body).map_err(|e| {
                         Reply::validation(BTreeMap::from([(
@@ -226,7 +412,8 @@ fn prepare<'a>(
                     })?
                 };
                 if let Some(schema) = &media.schema {
-                    for violation in vbazure_spec::validate(&shared.doc, schema, &value) {
+                    let as_bound = bound(doc, Some(schema), &value, form);
+                    for violation in vbazure_spec::validate(doc, schema, &as_bound) {
                         // The top-level field concerned, as ASP.NET's validation names it.
                         let field = vbazure_spec::pointer::tokens(&violation.instance)
                             .into_iter()
@@ -247,9 +434,10 @@ fn prepare<'a>(
                 .collect()
         })
         .unwrap_or_default();
-    let mut query_values = Map::new();
+    let mut query_map = Map::new();
     for param in parameters_in(operation, ParameterIn::Query) {
-        let Some((_, raw)) = pairs.iter().find(|(k, _)| k == &param.name) else {
+        let raw = query_values(&pairs, &param.name);
+        if raw.is_empty() {
             if param.required {
                 errors
                     .entry(param.name.clone())
@@ -257,19 +445,22 @@ fn prepare<'a>(
                     .push(format!("The {} parameter is required.", param.name));
             }
             continue;
-        };
+        }
         let schema = param.schema.as_deref();
-        match typed(&shared.doc, schema, raw) {
+        match parameter_value(doc, schema, &raw) {
             Ok(value) => {
                 if let Some(schema) = schema {
-                    for violation in vbazure_spec::validate(&shared.doc, schema, &value) {
+                    for violation in vbazure_spec::validate(doc, schema, &value) {
                         errors
                             .entry(param.name.clone())
                             .or_default()
                             .push(violation.message);
                     }
                 }
-                query_values.insert(param.name.clone(), value);
+                if let Some(problem) = format_problem(doc, schema, &value) {
+                    errors.entry(param.name.clone()).or_default().push(problem);
+                }
+                query_map.insert(param.name.clone(), value);
             }
             Err(message) => errors.entry(param.name.clone()).or_default().push(message),
         }
@@ -279,13 +470,16 @@ fn prepare<'a>(
         else {
             continue;
         };
-        match typed(&shared.doc, Some(schema), raw) {
+        match typed(doc, Some(schema), raw) {
             Ok(value) => {
-                for violation in vbazure_spec::validate(&shared.doc, schema, &value) {
+                for violation in vbazure_spec::validate(doc, schema, &value) {
                     errors
                         .entry(param.name.clone())
                         .or_default()
                         .push(violation.message);
+                }
+                if let Some(problem) = format_problem(doc, Some(schema), &value) {
+                    errors.entry(param.name.clone()).or_default().push(problem);
                 }
             }
             Err(message) => errors.entry(param.name.clone()).or_default().push(message),
@@ -296,19 +490,18 @@ fn prepare<'a>(
     }
     Ok(Call {
         operation,
+        version: routed.version,
+        path,
         path_params,
-        query: query_values,
+        query: query_map,
         body: parsed_body,
+        bearer,
     })
 }
 
 /// A text parameter as the JSON value its schema's type asks for.
 fn typed(doc: &Document, schema: Option<&str>, raw: &str) -> Result<Value, String> {
-    let kind = schema
-        .and_then(|s| doc.deref(s))
-        .and_then(|(_, s)| s.get("type"))
-        .and_then(Value::as_str);
-    match kind {
+    match schema.and_then(|s| schema_type(doc, s)) {
         Some("integer") => raw
             .parse::<i64>()
             .map(Value::from)
@@ -319,10 +512,10 @@ fn typed(doc: &Document, schema: Option<&str>, raw: &str) -> Result<Value, Strin
             .and_then(serde_json::Number::from_f64)
             .map(Value::Number)
             .ok_or_else(|| format!("{raw:?} is not a number.")),
-        Some("boolean") => raw
-            .parse::<bool>()
-            .map(Value::Bool)
-            .map_err(|_| format!("{raw:?} is not true or false.")),
+        // ASP.NET reads `true` and `false` in any casing, and nothing else.
+        Some("boolean") if raw.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
+        Some("boolean") if raw.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
+        Some("boolean") => Err(format!("{raw:?} is not true or false.")),
         _ => Ok(Value::String(raw.to_string())),
     }
 }
@@ -343,12 +536,21 @@ fn documented_example(doc: &Document, operation: &Operation) -> Reply {
     }
 }
 
-/// Checks the answer against the spec; an answer that breaks it is recorded and replaced by a
-/// 500, so that a test cannot pass on a body the real API would never send.
-fn checked(shared: &Shared, operation: Option<&Operation>, reply: Reply) -> Reply {
+/// Checks the answer against the document of its operation (for answers without one, the
+/// newest document served); an answer that breaks it is recorded and replaced by a 500, so
+/// that a test cannot pass on a body the real API would never send.
+fn checked(shared: &Shared, routed: Option<&Routed>, reply: Reply) -> Reply {
     let Some(body) = &reply.body else {
         return reply;
     };
+    let doc = match routed {
+        Some(routed) => shared.docs.get(&routed.version),
+        None => shared.newest_doc(),
+    };
+    let Some(doc) = doc else {
+        return reply;
+    };
+    let operation = routed.map(|r| &r.operation);
     let essence = reply.content_type.split(';').next().unwrap_or_default();
     let documented = operation
         .and_then(|operation| response_body(operation, reply.status, essence))
@@ -357,12 +559,15 @@ fn checked(shared: &Shared, operation: Option<&Operation>, reply: Reply) -> Repl
     // list; the API still answers them with problem details.
     let problem_schema = "/components/schemas/ProblemDetails";
     let schema = documented.or_else(|| {
-        (reply.content_type == crate::reply::PROBLEM && shared.doc.get(problem_schema).is_some())
+        (reply.content_type == crate::reply::PROBLEM && doc.get(problem_schema).is_some())
             .then(|| problem_schema.to_string())
     });
-    let where_ = operation.map_or("(no operation)", |o| o.name.as_str());
+    let (name, version) = match routed {
+        Some(r) => (r.operation.name.as_str(), format!(" (v{})", r.version)),
+        None => ("(no operation)", String::new()),
+    };
     let violations: Vec<String> = match &schema {
-        Some(schema) => vbazure_spec::validate(&shared.doc, schema, body)
+        Some(schema) => vbazure_spec::validate(doc, schema, body)
             .iter()
             .map(ToString::to_string)
             .collect(),
@@ -374,13 +579,13 @@ fn checked(shared: &Shared, operation: Option<&Operation>, reply: Reply) -> Repl
     if violations.is_empty() {
         return reply;
     }
-    let message = format!("{where_} {}: {}", reply.status, violations.join("; "));
+    let message = format!(
+        "{name} {}{version}: {}",
+        reply.status,
+        violations.join("; ")
+    );
     eprintln!("vbazure-mock: an answer broke the spec: {message}");
-    shared
-        .violations
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(message);
+    lock(&shared.violations).push(message);
     Reply::problem(
         500,
         "The mock produced an answer that breaks the spec; see its violations.",
@@ -416,15 +621,9 @@ async fn serve_request(
         Ok(collected) => Ok(collected.to_bytes()),
         Err(_) => Err(413),
     };
-    let reply = answer(
-        &shared,
-        parts.method.as_str(),
-        parts.uri.path(),
-        parts.uri.query(),
-        &parts.headers,
-        body,
-    )
-    .await;
+    let (method, path, query) = (parts.method.as_str(), parts.uri.path(), parts.uri.query());
+    let reply = answer(&shared, method, path, query, &parts.headers, body).await;
+    shared.record(method, path, query, reply.status);
     Ok(to_http(reply))
 }
 
@@ -540,6 +739,54 @@ pub(crate) async fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guids_are_read_in_the_forms_dotnet_reads() {
+        for good in [
+            "2d8f4b6a-0c3e-4a17-9d5b-7f1e3a5c9b20",
+            "2D8F4B6A0C3E4A179D5B7F1E3A5C9B20",
+            "{2d8f4b6a-0c3e-4a17-9d5b-7f1e3a5c9b20}",
+            "(2d8f4b6a-0c3e-4a17-9d5b-7f1e3a5c9b20)",
+        ] {
+            assert!(is_uuid(good), "{good}");
+        }
+        for bad in [
+            "",
+            "2d8f4b6a-0c3e-4a17-9d5b-7f1e3a5c9b2",
+            "2d8f4b6a-0c3e-4a17-9d5b7-f1e3a5c9b20",
+            "2d8f4b6a-0c3e-4a17-9d5b-7f1e3a5c9b2g",
+            "{2d8f4b6a-0c3e-4a17-9d5b-7f1e3a5c9b20",
+            "2d8f4b6a--c3e-4a17-9d5b-7f1e3a5c9b20",
+        ] {
+            assert!(!is_uuid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bodies_bind_their_names_in_any_casing() {
+        let doc = Document::parse("t.yaml", crate::SPEC_V8_1).ok().unwrap();
+        let schema = "/components/schemas/TokenRequest";
+        let form = serde_json::json!({
+            "Grant_Type": "Password", "Username": "u", "short_lived_refresh_token": "TRUE",
+            "extra": "x",
+        });
+        let bound = bound(&doc, Some(schema), &form, true);
+        assert_eq!(
+            bound,
+            serde_json::json!({
+                "grant_type": "Password", "username": "u", "short_lived_refresh_token": true,
+                "extra": "x",
+            })
+        );
+        assert!(vbazure_spec::validate(&doc, schema, &bound).is_empty());
+        let not_a_flag =
+            serde_json::json!({"grant_type": "Password", "short_lived_refresh_token": "yes"});
+        let bound = super::bound(&doc, Some(schema), &not_a_flag, true);
+        assert_eq!(
+            bound["short_lived_refresh_token"], "yes",
+            "left for validation to name"
+        );
+    }
 
     fn error(kind: std::io::ErrorKind) -> std::io::Error {
         std::io::Error::new(kind, "test")

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use tokio::time::Instant;
 
 use crate::config::{ApiVersion, FinalStatus, Progress};
-use crate::dotnet::{time_span, timestamp};
+use crate::dotnet::{guid, time_span, timestamp};
 use crate::inventory::{Inventory, Tier};
 
 /// How long an `mfa_token` waits for its code.
@@ -195,20 +195,9 @@ fn random_token() -> String {
         .collect()
 }
 
-/// A random UUID (version 4), as .NET's `Guid.NewGuid()` writes it.
-pub(crate) fn random_uuid() -> String {
-    let mut bytes = fastrand::u128(..).to_be_bytes();
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+/// A random UUID, as .NET's `Guid.NewGuid()` makes one.
+fn random_uuid() -> String {
+    guid(fastrand::u128(..))
 }
 
 /// The number a session id names: only the text the mock wrote (`"11"`), not another spelling
@@ -222,7 +211,10 @@ fn session_number(id: &str) -> Option<u64> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum TokenForm {
     V1,
-    V8_1 { mfa_enabled: bool, short_lived: bool },
+    V8_1 {
+        mfa_enabled: bool,
+        short_lived: bool,
+    },
 }
 
 impl State {
@@ -380,7 +372,11 @@ impl State {
     }
 
     /// A v8.1 deletion session for `targets` (one, or a batch); its index.
-    pub(crate) fn start_v8_1_deletion(&mut self, targets: Vec<Target>, tier: Option<Tier>) -> usize {
+    pub(crate) fn start_v8_1_deletion(
+        &mut self,
+        targets: Vec<Target>,
+        tier: Option<Tier>,
+    ) -> usize {
         let started = now();
         let id = random_uuid();
         let scope = match tier {
@@ -397,9 +393,15 @@ impl State {
         )];
         for target in &targets {
             let message = if target.has_backups {
-                format!("Virtual machine {} is queued for backup deletion", target.name)
+                format!(
+                    "Virtual machine {} is queued for backup deletion",
+                    target.name
+                )
             } else {
-                format!("Virtual machine {} has no backups to remove ({scope})", target.name)
+                format!(
+                    "Virtual machine {} has no backups to remove ({scope})",
+                    target.name
+                )
             };
             log.push(LogItem::new(started, Status::Success, message).about(&target.id));
         }
@@ -478,7 +480,11 @@ impl State {
     /// Moves every running v8.1 session on by time (no poll counted).
     pub(crate) fn advance_all_v8_1(&mut self, progression: (Progress, FinalStatus)) {
         for index in 0..self.sessions.len() {
-            if !self.sessions[index].status.is_final() {
+            if self
+                .sessions
+                .get(index)
+                .is_some_and(|s| !s.status.is_final())
+            {
                 self.advance_v8_1(index, progression, false);
             }
         }
@@ -513,25 +519,11 @@ impl State {
 
 /// A stable identifier for an account name, as the appliance gives each user one.
 fn user_id(username: &str) -> String {
-    let mut rng = fastrand::Rng::with_seed(
-        username
-            .bytes()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-            }),
-    );
-    let mut bytes = rng.u128(..).to_be_bytes();
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    // FNV-1a of the name seeds it: the same account gets the same id on every run.
+    let seed = username.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    guid(fastrand::Rng::with_seed(seed).u128(..))
 }
 
 impl AsyncOperation {
@@ -557,7 +549,11 @@ impl AsyncOperation {
 impl Session {
     /// Counts a read as a poll, logs progress, and says whether the session ends now, with
     /// the status it ends with. Time passes whether or not the session is read.
-    fn step(&mut self, (progress, final_status): (Progress, FinalStatus), polled: bool) -> Option<Status> {
+    fn step(
+        &mut self,
+        (progress, final_status): (Progress, FinalStatus),
+        polled: bool,
+    ) -> Option<Status> {
         if polled {
             self.polls = self.polls.saturating_add(1);
         }
@@ -902,7 +898,10 @@ mod tests {
     async fn mfa_tokens_wait_five_minutes_for_their_code() {
         let mut state = state();
         let challenge = state.start_mfa("administrator");
-        let token = challenge["mfa_token"].as_str().expect("a token").to_string();
+        let token = challenge["mfa_token"]
+            .as_str()
+            .expect("a token")
+            .to_string();
         assert_eq!(state.mfa_account(&token).as_deref(), Some("administrator"));
         tokio::time::advance(MFA_LIFETIME).await;
         assert!(state.mfa_account(&token).is_none());

@@ -1,17 +1,25 @@
 //! What changed between two versions of the spec, each change classed as breaking or compatible
 //! for code that uses the client generated from it.
+//!
+//! Each change says in which direction it lies — in what the client sends (parameters, request
+//! bodies), in what it reads (answers), or both — and what it breaks: the **wire** (a client
+//! generated from the old version, talking to a server of the new one, has its requests
+//! refused or cannot decode the answers) and/or **Rust** code using the generated types (a
+//! type, field or variant changes or goes). A component schema is compared once, where it is
+//! defined, with the direction of every place that uses it, `$ref`s followed transitively.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
+use crate::compat::{format_fit, rust_type, type_accepts, FormatFit};
+use crate::usage::{usage, Usage};
 use crate::{pointer, Document, MediaType, Operation};
 
 /// Whether code using the generated client keeps compiling and working.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
-    /// Code using the client breaks: it no longer compiles, or requests or answers it relies
-    /// on no longer work.
+    /// Code using the client breaks: it breaks the wire or Rust code (see [`Breaks`]).
     Breaking,
     /// Code using the client keeps working.
     Compatible,
@@ -27,11 +35,94 @@ impl Severity {
     }
 }
 
+/// Where a change lies: in what the client sends, in what it reads, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    /// Requests: parameters and request bodies, and the schemas only they use.
+    Request,
+    /// Answers, and the schemas only they use.
+    Response,
+    /// Both: a schema requests and answers use, or a whole operation.
+    Both,
+    /// A component schema no operation uses (it is still a generated type).
+    Unused,
+}
+
+impl Direction {
+    /// `request`, `response`, `both` or `unused`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Request => "request",
+            Self::Response => "response",
+            Self::Both => "both",
+            Self::Unused => "unused",
+        }
+    }
+
+    fn of(request: bool, response: bool) -> Self {
+        match (request, response) {
+            (true, true) => Self::Both,
+            (true, false) => Self::Request,
+            (false, true) => Self::Response,
+            (false, false) => Self::Unused,
+        }
+    }
+}
+
+/// What a change breaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Breaks {
+    /// A client generated from the old version, talking to a server of the new one, has
+    /// requests refused or answers it cannot decode.
+    pub wire: bool,
+    /// Rust code using the types generated from the old version stops compiling or changes
+    /// meaning once they are generated from the new one (`Option<T>` becomes `T`, a field,
+    /// variant or type goes or is renamed).
+    pub rust: bool,
+}
+
+impl Breaks {
+    const NOTHING: Self = Self {
+        wire: false,
+        rust: false,
+    };
+    const BOTH: Self = Self {
+        wire: true,
+        rust: true,
+    };
+    const WIRE: Self = Self {
+        wire: true,
+        rust: false,
+    };
+    const RUST: Self = Self {
+        wire: false,
+        rust: true,
+    };
+
+    fn new(wire: bool, rust: bool) -> Self {
+        Self { wire, rust }
+    }
+
+    /// `wire+rust`, `wire`, `rust`, or `-` for nothing.
+    pub fn as_str(self) -> &'static str {
+        match (self.wire, self.rust) {
+            (true, true) => "wire+rust",
+            (true, false) => "wire",
+            (false, true) => "rust",
+            (false, false) => "-",
+        }
+    }
+}
+
 /// One change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
-    /// Breaking or compatible.
+    /// Breaking (it breaks the wire or Rust code) or compatible.
     pub severity: Severity,
+    /// Where it lies: requests, answers, both.
+    pub direction: Direction,
+    /// What it breaks.
+    pub breaks: Breaks,
     /// What kind of change (`operation-moved`, `field-removed`, `enum-value-added`, ...).
     pub kind: &'static str,
     /// Where, as a JSON pointer (in the new version; in the old one for removals).
@@ -47,6 +138,8 @@ impl Change {
     pub fn to_json(&self) -> Value {
         json!({
             "severity": self.severity.as_str(),
+            "direction": self.direction.as_str(),
+            "breaks": {"wire": self.breaks.wire, "rust": self.breaks.rust},
             "kind": self.kind,
             "pointer": self.pointer,
             "operation": self.operation,
@@ -69,6 +162,17 @@ struct Differ<'a> {
     changes: Vec<Change>,
     /// Component schemas already compared (by old and new name), so each is reported once.
     compared: BTreeSet<(String, String)>,
+    /// Where each document's component schemas are used.
+    used_old: Usage,
+    used_new: Usage,
+}
+
+/// A schema's place as a field of an object, which decides whether its Rust type is an
+/// `Option` anyway.
+#[derive(Clone, Copy, Debug)]
+struct Field {
+    was_required: bool,
+    is_required: bool,
 }
 
 /// Every change from `old` to `new`, breaking ones first.
@@ -78,6 +182,8 @@ pub fn diff(old: &Document, new: &Document) -> Vec<Change> {
         new,
         changes: Vec::new(),
         compared: BTreeSet::new(),
+        used_old: usage(old),
+        used_new: usage(new),
     };
     differ.operations();
     differ.components();
@@ -89,21 +195,63 @@ pub fn diff(old: &Document, new: &Document) -> Vec<Change> {
 }
 
 impl Differ<'_> {
+    /// Records a change in `direction`: `request` is what it breaks in requests, `response`
+    /// what it breaks in answers; a change in both breaks what either does.
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
-        severity: Severity,
         kind: &'static str,
         pointer: &str,
         operation: Option<&str>,
+        direction: Direction,
+        request: Breaks,
+        response: Breaks,
         message: String,
     ) {
+        let breaks = match direction {
+            Direction::Request => request,
+            Direction::Response => response,
+            Direction::Both => {
+                Breaks::new(request.wire || response.wire, request.rust || response.rust)
+            }
+            // Nothing travels through an unused schema; its generated type still changes.
+            Direction::Unused => Breaks::new(false, request.rust || response.rust),
+        };
+        let severity = if breaks.wire || breaks.rust {
+            Severity::Breaking
+        } else {
+            Severity::Compatible
+        };
         self.changes.push(Change {
             severity,
+            direction,
+            breaks,
             kind,
             pointer: pointer.to_string(),
             operation: operation.map(str::to_string),
             message,
         });
+    }
+
+    /// A change of a whole operation, or of something with one direction: `breaks` either way.
+    fn push_one(
+        &mut self,
+        kind: &'static str,
+        pointer: &str,
+        operation: Option<&str>,
+        direction: Direction,
+        breaks: Breaks,
+        message: String,
+    ) {
+        self.push(kind, pointer, operation, direction, breaks, breaks, message);
+    }
+
+    /// Where the component schemas `old` (in the old version) and `new` are used.
+    fn component_direction(&self, old: &str, new: &str) -> Direction {
+        Direction::of(
+            self.used_old.request.contains(old) || self.used_new.request.contains(new),
+            self.used_old.response.contains(old) || self.used_new.response.contains(new),
+        )
     }
 
     fn operations(&mut self) {
@@ -116,11 +264,12 @@ impl Differ<'_> {
                     before.method.to_uppercase(),
                     before.path
                 );
-                self.push(
-                    Severity::Breaking,
+                self.push_one(
                     "operation-removed",
                     &before.pointer,
                     Some(key),
+                    Direction::Both,
+                    Breaks::BOTH,
                     message,
                 );
                 continue;
@@ -133,11 +282,13 @@ impl Differ<'_> {
                     after.method.to_uppercase(),
                     after.path
                 );
-                self.push(
-                    Severity::Breaking,
+                // The generated method keeps its name and arguments; only requests go astray.
+                self.push_one(
                     "operation-moved",
                     &after.pointer,
                     Some(key),
+                    Direction::Both,
+                    Breaks::WIRE,
                     message,
                 );
             }
@@ -150,11 +301,12 @@ impl Differ<'_> {
                     after.method.to_uppercase(),
                     after.path
                 );
-                self.push(
-                    Severity::Compatible,
+                self.push_one(
                     "operation-added",
                     &after.pointer,
                     Some(key),
+                    Direction::Both,
+                    Breaks::NOTHING,
                     message,
                 );
             }
@@ -163,21 +315,24 @@ impl Differ<'_> {
 
     fn operation(&mut self, before: &Operation, after: &Operation) {
         let op = Some(after.name.as_str());
+        let request = Direction::Request;
         // Parameters, by name and place (path-item parameters included).
         let params_old = parameters(before);
         let params_new = parameters(after);
         for (key, (at, required, _)) in &params_old {
             if !params_new.contains_key(key) {
                 let message = format!("the {} parameter `{}` was removed", key.1, key.0);
-                self.push(Severity::Breaking, "parameter-removed", at, op, message);
+                // Servers ignore parameters they do not know; the builder method goes.
+                self.push_one("parameter-removed", at, op, request, Breaks::RUST, message);
             } else if let Some((new_at, new_required, _)) = params_new.get(key) {
                 if *new_required && !required {
                     let message = format!("the {} parameter `{}` became required", key.1, key.0);
-                    self.push(
-                        Severity::Breaking,
+                    self.push_one(
                         "parameter-now-required",
                         new_at,
                         op,
+                        request,
+                        Breaks::BOTH,
                         message,
                     );
                 }
@@ -187,53 +342,52 @@ impl Differ<'_> {
             if params_old.contains_key(key) {
                 continue;
             }
-            let (severity, kind) = if *required {
-                (Severity::Breaking, "parameter-added-required")
+            // The generated client takes parameters through a builder: an optional one more
+            // changes no code.
+            let (kind, breaks, shown) = if *required {
+                ("parameter-added-required", Breaks::BOTH, "a required")
             } else {
-                (Severity::Compatible, "parameter-added")
+                ("parameter-added", Breaks::NOTHING, "an optional")
             };
-            let shown = if *required {
-                "a required"
-            } else {
-                "an optional"
-            };
-            self.push(
-                severity,
-                kind,
-                at,
-                op,
-                format!("{shown} {} parameter `{}` was added", key.1, key.0),
-            );
+            let message = format!("{shown} {} parameter `{}` was added", key.1, key.0);
+            self.push_one(kind, at, op, request, breaks, message);
         }
-        for (key, (_, _, schema_old)) in &params_old {
-            if let (Some(old_schema), Some((_, _, Some(new_schema)))) =
+        for (key, (_, was_required, schema_old)) in &params_old {
+            if let (Some(old_schema), Some((_, is_required, Some(new_schema)))) =
                 (schema_old, params_new.get(key))
             {
-                self.schema(old_schema, new_schema, op);
+                let field = Field {
+                    was_required: *was_required,
+                    is_required: *is_required,
+                };
+                self.schema(old_schema, new_schema, op, request, Some(field));
             }
         }
         // Request body.
         match (&before.request_body, &after.request_body) {
             (None, Some(body)) => {
-                let severity = if body.required {
-                    Severity::Breaking
+                let breaks = if body.required {
+                    Breaks::BOTH
                 } else {
-                    Severity::Compatible
+                    Breaks::NOTHING
                 };
-                self.push(
-                    severity,
+                self.push_one(
                     "request-body-added",
                     &body.target,
                     op,
+                    request,
+                    breaks,
                     "a request body was added".into(),
                 );
             }
             (Some(body), None) => {
-                self.push(
-                    Severity::Breaking,
+                // A server ignores a body it does not read; the generated argument goes.
+                self.push_one(
                     "request-body-removed",
                     &body.target,
                     op,
+                    request,
+                    Breaks::RUST,
                     "the request body was removed".into(),
                 );
             }
@@ -242,12 +396,13 @@ impl Differ<'_> {
                     body_schema(&old_body.content),
                     body_schema(&new_body.content),
                 ) {
-                    self.schema(&a, &b, op);
+                    self.schema(&a, &b, op, request, None);
                 }
             }
             (None, None) => {}
         }
         // Responses: the success statuses, then the success body.
+        let response = Direction::Response;
         let responses_new = pointer::push(&after.pointer, "responses");
         let success = |operation: &'_ Operation| -> BTreeMap<String, Option<String>> {
             operation
@@ -267,11 +422,15 @@ impl Differ<'_> {
                 list(&old_success),
                 list(&new_success)
             );
-            self.push(
-                Severity::Breaking,
+            // The old client takes an undocumented status for a failure. Rust code changes
+            // only when an answer enum (several successes) gains or loses a variant.
+            let rust = old_success.len() > 1 || new_success.len() > 1;
+            self.push_one(
                 "response-status-changed",
                 &responses_new,
                 op,
+                response,
+                Breaks::new(true, rust),
                 message,
             );
         }
@@ -280,19 +439,22 @@ impl Differ<'_> {
                 continue;
             };
             match (a, b) {
-                (Some(a), Some(b)) => self.schema(a, b, op),
-                (Some(_), None) => self.push(
-                    Severity::Breaking,
+                (Some(a), Some(b)) => self.schema(a, b, op, response, None),
+                (Some(_), None) => self.push_one(
                     "response-body-removed",
                     &pointer::push(&responses_new, status),
                     op,
+                    response,
+                    Breaks::BOTH,
                     format!("the {status} answer no longer has a JSON body"),
                 ),
-                (None, Some(_)) => self.push(
-                    Severity::Breaking,
+                // The old client ignores a body it does not expect; the answer's type changes.
+                (None, Some(_)) => self.push_one(
                     "response-body-added",
                     &pointer::push(&responses_new, status),
                     op,
+                    response,
+                    Breaks::RUST,
                     format!("the {status} answer now has a JSON body"),
                 ),
                 (None, None) => {}
@@ -312,38 +474,56 @@ impl Differ<'_> {
         let (old, new) = (names(self.old), names(self.new));
         for name in old.difference(&new) {
             let at = pointer::push("/components/schemas", name);
-            self.push(
-                Severity::Breaking,
+            let direction = self.component_direction(name, "");
+            self.push_one(
                 "schema-removed",
                 &at,
                 None,
+                direction,
+                Breaks::RUST,
                 format!("the schema {name} (a generated type) was removed"),
             );
         }
         for name in new.difference(&old) {
             let at = pointer::push("/components/schemas", name);
-            self.push(
-                Severity::Compatible,
+            let direction = self.component_direction("", name);
+            self.push_one(
                 "schema-added",
                 &at,
                 None,
+                direction,
+                Breaks::NOTHING,
                 format!("the schema {name} was added"),
             );
         }
         for name in old.intersection(&new) {
             let at = pointer::push("/components/schemas", name);
-            self.schema(&at, &at, None);
+            self.schema(&at, &at, None, Direction::Unused, None);
         }
     }
 
-    /// Compares the schema at `a` (old) with the one at `b` (new).
-    fn schema(&mut self, a: &str, b: &str, op: Option<&str>) {
+    /// Compares the schema at `a` (old) with the one at `b` (new), used in `direction` (a
+    /// component takes the direction of all its uses instead), as `field` when it is one.
+    fn schema(
+        &mut self,
+        a: &str,
+        b: &str,
+        op: Option<&str>,
+        direction: Direction,
+        field: Option<Field>,
+    ) {
         match (component_name(self.old, a), component_name(self.new, b)) {
             (Some(x), Some(y)) => {
                 if x != y {
                     let message =
                         format!("the schema changed from {x} to {y} (another generated type)");
-                    self.push(Severity::Breaking, "type-renamed", b, op, message);
+                    self.push_one("type-renamed", b, op, direction, Breaks::RUST, message);
+                }
+                // A `nullable` beside the `$ref` belongs to this use, not to the component.
+                let beside = |doc: &Document, at: &str| doc.get(at).is_some_and(nullable_of);
+                let (was, is) = (beside(self.old, a), beside(self.new, b));
+                if was != is {
+                    self.nullable_changed(was, is, b, op, direction, field);
                 }
                 // A component is compared once, where it is defined, not at each use.
                 if self.compared.insert((x.clone(), y.clone())) {
@@ -351,49 +531,146 @@ impl Differ<'_> {
                         pointer::push("/components/schemas", &x),
                         pointer::push("/components/schemas", &y),
                     );
-                    self.schema_at(&pa, &pb, None);
+                    let direction = self.component_direction(&x, &y);
+                    self.schema_at(&pa, &pb, None, direction, None);
                 }
             }
-            _ => self.schema_at(a, b, op),
+            _ => self.schema_at(a, b, op, direction, field),
         }
     }
 
-    fn schema_at(&mut self, a: &str, b: &str, op: Option<&str>) {
+    fn schema_at(
+        &mut self,
+        a: &str,
+        b: &str,
+        op: Option<&str>,
+        direction: Direction,
+        field: Option<Field>,
+    ) {
         let (Some((pa, va)), Some((pb, vb))) = (self.old.deref(a), self.new.deref(b)) else {
             return;
         };
-        let field = |v: &Value, k: &str| v.get(k).cloned();
-        for (key, kind) in [("type", "type-changed"), ("format", "format-changed")] {
-            let (x, y) = (field(va, key), field(vb, key));
-            if x != y {
-                let shown = |v: Option<Value>| {
-                    v.map_or_else(
-                        || "(none)".to_string(),
-                        |v| v.as_str().map_or_else(|| v.to_string(), str::to_string),
-                    )
-                };
-                let message = format!("{key} changed: {} → {}", shown(x), shown(y));
-                self.push(
-                    Severity::Breaking,
-                    kind,
-                    &pointer::push(&pb, key),
-                    op,
-                    message,
-                );
-            }
+        let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        let (old_type, new_type) = (va.get("type").cloned(), vb.get("type").cloned());
+        if old_type != new_type {
+            let message = format!("type changed: {} → {}", shown(&old_type), shown(&new_type));
+            // The server must accept what the old client sends; the old client must read
+            // what the server now sends.
+            let request = Breaks::new(!types_accept(&new_type, &old_type), true);
+            let response = Breaks::new(!types_accept(&old_type, &new_type), true);
+            let at = pointer::push(&pb, "type");
+            self.push(
+                "type-changed",
+                &at,
+                op,
+                direction,
+                request,
+                response,
+                message,
+            );
         }
-        self.enums(&pa, va, &pb, vb, op);
-        self.properties(&pa, va, &pb, vb, op);
+        let (old_format, new_format) = (text(va, "format"), text(vb, "format"));
+        if old_format != new_format {
+            let message = format!(
+                "format changed: {} → {}",
+                old_format.as_deref().unwrap_or("(none)"),
+                new_format.as_deref().unwrap_or("(none)")
+            );
+            let rust = rust_type(text(va, "type").as_deref(), old_format.as_deref())
+                != rust_type(text(vb, "type").as_deref(), new_format.as_deref());
+            let request = Breaks::new(
+                format_fit(new_format.as_deref(), old_format.as_deref()) != FormatFit::Fits,
+                rust,
+            );
+            let response = Breaks::new(
+                format_fit(old_format.as_deref(), new_format.as_deref()) != FormatFit::Fits,
+                rust,
+            );
+            let at = pointer::push(&pb, "format");
+            self.push(
+                "format-changed",
+                &at,
+                op,
+                direction,
+                request,
+                response,
+                message,
+            );
+        }
+        let nullable = |doc: &Document, at: &str, v: &Value| {
+            nullable_of(v) || doc.get(at).is_some_and(nullable_of)
+        };
+        let (was, is) = (nullable(self.old, a, va), nullable(self.new, b, vb));
+        if was != is {
+            self.nullable_changed(was, is, &pb, op, direction, field);
+        }
+        self.enums(&pa, va, &pb, vb, op, direction);
+        self.properties(&pa, va, &pb, vb, op, direction);
         for key in ["items", "additionalProperties"] {
             if va.get(key).is_some_and(Value::is_object)
                 && vb.get(key).is_some_and(Value::is_object)
             {
-                self.schema(&pointer::push(&pa, key), &pointer::push(&pb, key), op);
+                let (ia, ib) = (pointer::push(&pa, key), pointer::push(&pb, key));
+                self.schema(&ia, &ib, op, direction, None);
             }
         }
     }
 
-    fn enums(&mut self, pa: &str, va: &Value, pb: &str, vb: &Value, op: Option<&str>) {
+    /// `nullable` changed from `was` to `is` at `at`.
+    fn nullable_changed(
+        &mut self,
+        was: bool,
+        is: bool,
+        at: &str,
+        op: Option<&str>,
+        direction: Direction,
+        field: Option<Field>,
+    ) {
+        // An optional field is an `Option` in Rust either way; anything else becomes or stops
+        // being one.
+        let rust = field.is_none_or(|f| f.was_required || f.is_required);
+        let tokens = pointer::tokens(at);
+        let what = match tokens.as_slice() {
+            [.., properties, name] if properties == "properties" => format!("the field `{name}`"),
+            [components, schemas, name] if components == "components" && schemas == "schemas" => {
+                format!("the schema {name}")
+            }
+            _ => "the value".to_string(),
+        };
+        if is && !was {
+            // The old client fails on a null in an answer; a server now accepts more.
+            self.push(
+                "now-nullable",
+                at,
+                op,
+                direction,
+                Breaks::new(false, rust),
+                Breaks::new(true, rust),
+                format!("{what} became nullable"),
+            );
+        } else {
+            // The old client may send null, which the server now refuses; answers lose a case.
+            self.push(
+                "no-longer-nullable",
+                at,
+                op,
+                direction,
+                Breaks::new(true, rust),
+                Breaks::new(false, rust),
+                format!("{what} is no longer nullable"),
+            );
+        }
+    }
+
+    fn enums(
+        &mut self,
+        pa: &str,
+        va: &Value,
+        pb: &str,
+        vb: &Value,
+        op: Option<&str>,
+        direction: Direction,
+    ) {
         let values = |v: &Value| -> Vec<Value> {
             v.get("enum")
                 .and_then(Value::as_array)
@@ -407,37 +684,54 @@ impl Differ<'_> {
         let open = vb.get("x-vbazure-open-enum") == Some(&Value::Bool(true));
         let at = pointer::push(pb, "enum");
         for removed in old.iter().filter(|v| !new.contains(v)) {
+            // The old client may send it and be refused; answers merely stop carrying it.
             self.push(
-                Severity::Breaking,
                 "enum-value-removed",
                 &pointer::push(pa, "enum"),
                 op,
+                direction,
+                Breaks::BOTH,
+                Breaks::RUST,
                 format!("the value {removed} was removed"),
             );
         }
         for added in new.iter().filter(|v| !old.contains(v)) {
-            let (severity, why) = if open {
+            let (request, response, why) = if open {
                 (
-                    Severity::Compatible,
+                    Breaks::NOTHING,
+                    Breaks::NOTHING,
                     "the enum is open: clients keep unknown values",
                 )
             } else {
                 (
-                    Severity::Breaking,
+                    // A new variant breaks exhaustive matches; requests never carry it.
+                    Breaks::RUST,
+                    Breaks::BOTH,
                     "a closed enum generated from it rejects the new value",
                 )
             };
+            let message = format!("the value {added} was added ({why})");
             self.push(
-                severity,
                 "enum-value-added",
                 &at,
                 op,
-                format!("the value {added} was added ({why})"),
+                direction,
+                request,
+                response,
+                message,
             );
         }
     }
 
-    fn properties(&mut self, pa: &str, va: &Value, pb: &str, vb: &Value, op: Option<&str>) {
+    fn properties(
+        &mut self,
+        pa: &str,
+        va: &Value,
+        pb: &str,
+        vb: &Value,
+        op: Option<&str>,
+        direction: Direction,
+    ) {
         let props = |v: &Value| -> BTreeSet<String> {
             v.get("properties")
                 .and_then(Value::as_object)
@@ -457,32 +751,41 @@ impl Differ<'_> {
         };
         let (old, new) = (props(va), props(vb));
         let (old_required, new_required) = (required(va), required(vb));
+        let closed = vb.get("additionalProperties") == Some(&Value::Bool(false));
         let prop = |base: &str, name: &str| pointer::push(&pointer::push(base, "properties"), name);
         for name in old.difference(&new) {
+            // A server refuses the old client's field only when it forbids unknown ones; the
+            // old client fails on an answer without a field it requires.
             self.push(
-                Severity::Breaking,
                 "field-removed",
                 &prop(pa, name),
                 op,
+                direction,
+                Breaks::new(closed, true),
+                Breaks::new(old_required.contains(name), true),
                 format!("the field `{name}` was removed"),
             );
         }
         for name in new.difference(&old) {
             if new_required.contains(name) {
                 let message = format!("the required field `{name}` was added");
+                // The old client does not send it; in an answer it is one more field to read.
                 self.push(
-                    Severity::Breaking,
                     "field-added-required",
                     &prop(pb, name),
                     op,
+                    direction,
+                    Breaks::BOTH,
+                    Breaks::NOTHING,
                     message,
                 );
             } else {
-                self.push(
-                    Severity::Compatible,
+                self.push_one(
                     "field-added",
                     &prop(pb, name),
                     op,
+                    direction,
+                    Breaks::NOTHING,
                     format!("the optional field `{name}` was added"),
                 );
             }
@@ -490,27 +793,78 @@ impl Differ<'_> {
         for name in old.intersection(&new) {
             let (was, is) = (old_required.contains(name), new_required.contains(name));
             if is && !was {
+                // The old client may leave it out of a request; an answer that always has it
+                // is fine on the wire, but the field's type changes from `Option<T>` to `T`.
                 self.push(
-                    Severity::Breaking,
                     "field-now-required",
                     &prop(pb, name),
                     op,
+                    direction,
+                    Breaks::BOTH,
+                    Breaks::RUST,
                     format!("the field `{name}` became required"),
                 );
             } else if was && !is {
                 let message = format!(
                     "the field `{name}` became optional (its generated type becomes an Option)"
                 );
+                // The old client always sends it; it fails on an answer without it.
                 self.push(
-                    Severity::Breaking,
                     "field-now-optional",
                     &prop(pb, name),
                     op,
+                    direction,
+                    Breaks::RUST,
+                    Breaks::BOTH,
                     message,
                 );
             }
-            self.schema(&prop(pa, name), &prop(pb, name), op);
+            let field = Field {
+                was_required: was,
+                is_required: is,
+            };
+            self.schema(&prop(pa, name), &prop(pb, name), op, direction, Some(field));
         }
+    }
+}
+
+/// `nullable: true`, or a `type` list with `"null"` (OpenAPI 3.1).
+fn nullable_of(value: &Value) -> bool {
+    value.get("nullable") == Some(&Value::Bool(true))
+        || value
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|t| t.iter().any(|v| v == "null"))
+}
+
+/// A `type` keyword's value for messages.
+fn shown(value: &Option<Value>) -> String {
+    value.as_ref().map_or_else(
+        || "(none)".to_string(),
+        |v| v.as_str().map_or_else(|| v.to_string(), str::to_string),
+    )
+}
+
+/// Whether a receiver of `type: receiver` accepts every value of `type: sender` (no type:
+/// any value).
+fn types_accept(receiver: &Option<Value>, sender: &Option<Value>) -> bool {
+    let list = |v: &Option<Value>| -> Option<Vec<String>> {
+        match v {
+            None => None,
+            Some(Value::String(t)) => Some(vec![t.clone()]),
+            Some(Value::Array(ts)) => Some(
+                ts.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            Some(_) => Some(Vec::new()),
+        }
+    };
+    match (list(receiver), list(sender)) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(r), Some(s)) => s.iter().all(|s| r.iter().any(|r| type_accepts(r, s))),
     }
 }
 
@@ -544,5 +898,8 @@ fn component_name(doc: &Document, at: &str) -> Option<String> {
     {
         return Some(pointer::unescape(name));
     }
-    doc.get(at).and_then(crate::component_schema_name)
+    // A `$ref` into a component (`.../Thing/properties/id`) is not the component itself.
+    doc.get(at)
+        .and_then(crate::component_schema_name)
+        .filter(|name| !name.contains('/'))
 }

@@ -1,11 +1,13 @@
 //! Reads vbazure's `openapi.yaml`: loads it with the line and column of every value, resolves
 //! `$ref`s, walks its examples, validates values against its schemas, checks and lints the
-//! spec, and compares two versions of it.
+//! spec, compares two versions of it, and checks a consumer's document against its provider's.
 //!
 //! It is the one place that reads the spec: the build script, the test suites, the mock
 //! appliance and the spec tools all use it.
 
 mod check;
+mod compat;
+mod conform;
 mod diff;
 mod document;
 mod error;
@@ -15,11 +17,13 @@ pub mod formats;
 mod lint;
 mod operations;
 pub mod pointer;
+mod usage;
 mod validate;
 mod yaml;
 
 pub use check::check;
-pub use diff::{diff, Change, Severity};
+pub use conform::{conform, ConformFinding, ConformKind, Place};
+pub use diff::{diff, Breaks, Change, Direction, Severity};
 pub use document::Document;
 pub use error::{LoadError, Location};
 pub use examples::{

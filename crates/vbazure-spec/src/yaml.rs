@@ -4,6 +4,7 @@
 //! every event; `serde_yaml` is deprecated and its successors drop positions, which the spec's
 //! error messages need.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Number, Value};
@@ -27,6 +28,89 @@ pub(crate) struct ParseProblem {
 }
 
 pub(crate) fn parse(text: &str) -> Result<Parsed, ParseProblem> {
+    // A byte order mark (Windows tools write one) is not part of the document; the parser
+    // would read it as the start of a scalar.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (text, shifts) = json_surrogates(text);
+    let result = parse_yaml(&text);
+    if shifts.is_empty() {
+        return result;
+    }
+    let fix = |location: &mut Location| {
+        location.column += shifts
+            .iter()
+            .filter(|(line, column)| *line == location.line && *column < location.column)
+            .count()
+            * SHORTENED;
+    };
+    match result {
+        Ok(mut parsed) => {
+            parsed.locations.values_mut().for_each(fix);
+            Ok(parsed)
+        }
+        Err(mut problem) => {
+            fix(&mut problem.location);
+            Err(problem)
+        }
+    }
+}
+
+/// How much shorter `\U0001F600` is than the `\ud83d\ude00` it replaces.
+const SHORTENED: usize = 2;
+
+/// JSON writes a character beyond the Basic Multilingual Plane as a pair of UTF-16 escapes
+/// (`\ud83d\ude00`, as .NET's serializer does); YAML refuses those and writes `\U0001F600`
+/// instead. In a JSON document (where every backslash is inside a double-quoted string) each
+/// pair is rewritten so. Returns the text and, for each rewrite, the line and 1-based column
+/// after it, where later columns of that line have shifted by [`SHORTENED`].
+fn json_surrogates(text: &str) -> (Cow<'_, str>, Vec<(usize, usize)>) {
+    let is_json = text.trim_start().starts_with(['{', '[']);
+    if !is_json || !text.contains("\\u") {
+        return (Cow::Borrowed(text), Vec::new());
+    }
+    let unit = |s: &str| -> Option<u32> {
+        let hex = s.strip_prefix("\\u")?.get(..4)?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut shifts = Vec::new();
+    let (mut line, mut column) = (1, 1);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\\' {
+            let pair = unit(rest)
+                .filter(|high| (0xD800..0xDC00).contains(high))
+                .zip(rest.get(6..).and_then(unit))
+                .filter(|(_, low)| (0xDC00..0xE000).contains(low));
+            if let Some((high, low)) = pair {
+                let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                out.push_str(&format!("\\U{code:08X}"));
+                column += 10;
+                shifts.push((line, column));
+                rest = &rest[12..];
+                continue;
+            }
+            // An escaped character (`\\`, `\"`, a single `\u....`) is copied whole, so that
+            // the backslash of `\\` never starts an escape.
+            let escaped: String = rest.chars().take(2).collect();
+            column += escaped.chars().count();
+            out.push_str(&escaped);
+            rest = &rest[escaped.len()..];
+            continue;
+        }
+        out.push(c);
+        if c == '\n' {
+            line += 1;
+            column = 1;
+        } else {
+            column += 1;
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    (Cow::Owned(out), shifts)
+}
+
+fn parse_yaml(text: &str) -> Result<Parsed, ParseProblem> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, true) {
@@ -318,6 +402,35 @@ mod tests {
         assert_eq!(at("/paths/~1a/get/responses/1"), Some((6, 12)));
         assert_eq!(at("/paths/~1a/get/responses/1/k/1"), Some((6, 19)));
         assert_eq!(at("/paths/~1b"), Some((7, 3)));
+    }
+
+    #[test]
+    fn json_as_other_tools_write_it_is_read() {
+        // A byte order mark, and a character beyond the BMP as UTF-16 escapes (an escaped
+        // backslash before `ud83d` is no escape).
+        let text = "\u{feff}{\"a\": \"\\ud83d\\ude00\\\\ud83d\", \"b\": \"x\\/y\", \"c\": 1}";
+        let parsed = parse(text).ok().unwrap();
+        assert_eq!(
+            parsed.value,
+            json!({"a": "\u{1F600}\\ud83d", "b": "x/y", "c": 1})
+        );
+        // Columns are the file's: the same as in a twin with twelve plain characters there.
+        let twin = parse("{\"a\": \"xxxxxxxxxxxx\\\\ud83d\", \"b\": \"x\\/y\", \"c\": 1}")
+            .ok()
+            .unwrap();
+        assert_eq!(parsed.locations, twin.locations);
+        assert_eq!(
+            parsed.locations.get("/c"),
+            Some(&Location {
+                line: 1,
+                column: 43
+            })
+        );
+        let problem = |text: &str| parse(text).err().unwrap().location;
+        assert_eq!(
+            problem("{\"a\": \"\\ud83d\\ude00\", \"b\": \"\\q\"}"),
+            problem("{\"a\": \"xxxxxxxxxxxx\", \"b\": \"\\q\"}")
+        );
     }
 
     #[test]

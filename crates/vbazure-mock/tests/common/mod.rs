@@ -7,13 +7,13 @@ use serde_json::Value;
 use vbazure_mock::MockAppliance;
 
 /// A plain `reqwest` client, for requests the `vbazure` client would never send.
-pub fn http() -> reqwest::Client {
+pub(crate) fn http() -> reqwest::Client {
     vbazure::ensure_crypto_provider();
     reqwest::Client::new()
 }
 
 /// The token answer of a password login with the mock's default credentials.
-pub async fn login(url: &str) -> Value {
+pub(crate) async fn login(url: &str) -> Value {
     let response = http()
         .post(format!("{url}/api/oauth2/token"))
         .form(&[
@@ -29,18 +29,29 @@ pub async fn login(url: &str) -> Value {
 }
 
 /// The access token of a password login.
-pub async fn access_token(url: &str) -> String {
+pub(crate) async fn access_token(url: &str) -> String {
     login(url).await["access_token"]
         .as_str()
         .expect("an access token")
         .to_string()
 }
 
-/// A `vbazure` client for `mock`, built with the credentials the mock accepts and logged in.
-pub async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
+/// A `vbazure` client speaking API v1 to `mock`, built with the credentials the mock accepts
+/// and logged in. The mock serves v8.1 beside v1, and a client left to detect the version
+/// would pick the newest: the tests of the v1 flow say which they mean.
+pub(crate) async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
+    logged_in_speaking(mock, vbazure::ApiVersion::V1).await
+}
+
+/// A `vbazure` client speaking `version` to `mock`, logged in.
+pub(crate) async fn logged_in_speaking(
+    mock: &MockAppliance,
+    version: vbazure::ApiVersion,
+) -> vbazure::Appliance {
     let config = mock.config();
     let appliance = vbazure::Appliance::builder(mock.url())
         .credentials(config.username, config.password)
+        .api_version(version)
         .build()
         .expect("the mock's URL and credentials make a valid client");
     appliance.login().await.expect("logs in to the mock");
@@ -48,7 +59,7 @@ pub async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
 }
 
 /// Starts a deletion of `vm_id`'s backups and gives its session (the mock always starts one).
-pub async fn delete(appliance: &vbazure::Appliance, vm_id: &str) -> vbazure::Session {
+pub(crate) async fn delete(appliance: &vbazure::Appliance, vm_id: &str) -> vbazure::Session {
     match appliance
         .delete_backups(vm_id)
         .await
@@ -60,7 +71,7 @@ pub async fn delete(appliance: &vbazure::Appliance, vm_id: &str) -> vbazure::Ses
 }
 
 /// The v1 answer behind a session, for the fields only v1 has (`usn`, `_links`).
-pub fn v1(session: &vbazure::Session) -> &vbazure::v1::types::JobSession {
+pub(crate) fn v1(session: &vbazure::Session) -> &vbazure::v1::types::JobSession {
     match &session.answer {
         vbazure::SessionAnswer::V1(answer) => answer,
         other => panic!("the mock speaks v1, not {other:?}"),

@@ -1,0 +1,488 @@
+//! The stateful operations of API v8.1: server information, logout, the protected VMs and
+//! their deletion (one or a batch), job sessions with their filters, and asynchronous
+//! operations.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use crate::handlers::{already_finished, not_found, session_id};
+use crate::inventory::{Tier, SUBSCRIPTION_ID};
+use crate::reply::{query_value, Reply};
+use crate::server::{Call, Shared};
+use crate::state::{AsyncRequest, Session, Target};
+
+/// The page size of the lists when `Limit` is not given.
+const DEFAULT_LIMIT: i64 = 100;
+
+/// The answer of a v8.1 operation, or `None` when it has no handler here.
+pub(crate) fn handle(shared: &Shared, call: &Call<'_>, name: &str) -> Option<Reply> {
+    Some(match name {
+        "revokeToken" => revoke_token(shared, call),
+        "getSystemInfo" => system_info(),
+        "listProtectedVirtualMachines" => list_vms(shared, call),
+        "getProtectedVirtualMachine" => get_vm(shared, call),
+        "deleteVirtualMachineBackups" => delete_one(shared, call),
+        "deleteVirtualMachinesBackups" => delete_batch(shared, call),
+        "listJobSessions" => list_sessions(shared, call),
+        "getJobSession" => get_session(shared, call),
+        "getJobSessionLog" => get_log(shared, call),
+        "stopJobSession" => stop_session(shared, call),
+        "getAsyncOperation" => get_operation(shared, call),
+        _ => return None,
+    })
+}
+
+fn text<'a>(call: &'a Call<'_>, name: &str) -> Option<&'a str> {
+    call.query.get(name).and_then(Value::as_str)
+}
+
+fn flag(call: &Call<'_>, name: &str) -> Option<bool> {
+    call.query.get(name).and_then(Value::as_bool)
+}
+
+fn texts<'a>(call: &'a Call<'_>, name: &str) -> Vec<&'a str> {
+    call.query
+        .get(name)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// `Offset` and `Limit`: validated by the document (`Offset` ≥ 0, `Limit` ≥ -1, int32).
+fn window(call: &Call<'_>) -> (i64, i64) {
+    let number = |name: &str| call.query.get(name).and_then(Value::as_i64);
+    (
+        number("Offset").unwrap_or(0).max(0),
+        number("Limit").unwrap_or(DEFAULT_LIMIT),
+    )
+}
+
+/// The items of `all` in the window `offset`, `limit` (-1: every item from `offset` on).
+fn page<T>(all: Vec<T>, offset: i64, limit: i64) -> Vec<T> {
+    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+    let take = usize::try_from(limit).unwrap_or(usize::MAX);
+    all.into_iter().skip(skip).take(take).collect()
+}
+
+/// A page's `_links`: `self`, `first`, and `prev` / `next` where there are such pages; the
+/// hrefs carry `Offset`, `Limit` and the other parameters as given.
+fn page_links(base: &str, offset: i64, limit: i64, total: i64, extra: &str) -> Value {
+    let link = |o: i64| json!({"href": format!("{base}?Offset={o}&Limit={limit}{extra}")});
+    let mut links = json!({"self": link(offset), "first": link(0)});
+    if limit > 0 {
+        if offset > 0 {
+            links["prev"] = link((offset - limit).max(0));
+        }
+        if offset + limit < total {
+            links["next"] = link(offset + limit);
+        }
+    }
+    links
+}
+
+fn revoke_token(shared: &Shared, call: &Call<'_>) -> Reply {
+    if let Some(token) = &call.bearer {
+        shared.state().revoke(token);
+    }
+    Reply::empty(204)
+}
+
+fn system_info() -> Reply {
+    Reply::json(
+        200,
+        json!({
+            "serverVersion": "8.0.1.202",
+            "workerVersion": "8.0.1.202",
+            "flrVersion": "8.0.1.202",
+            "copyright": null,
+            "databaseId": "7d9e2c41-5b3a-4f08-a1e6-2c8b9d0f4e73",
+            "deploymentSubscriptionId": SUBSCRIPTION_ID,
+        }),
+    )
+}
+
+/// What a list of protected VMs asked for: kept by an asynchronous operation, which answers
+/// it once done.
+#[derive(Clone, Debug)]
+pub(crate) struct VmQuery {
+    offset: i64,
+    limit: i64,
+    search: Option<String>,
+    flr_session: Option<bool>,
+    retrieval_statuses: Vec<String>,
+}
+
+impl VmQuery {
+    fn from_call(call: &Call<'_>) -> Self {
+        let (offset, limit) = window(call);
+        Self {
+            offset,
+            limit,
+            search: text(call, "SearchPattern").map(str::to_string),
+            flr_session: flag(call, "FlrSession"),
+            retrieval_statuses: texts(call, "DataRetrievalStatuses")
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+
+    /// The page, as `ProtectedVirtualMachinePage`.
+    fn answer(&self, shared: &Shared) -> Value {
+        let state = shared.state();
+        let needle = self.search.as_deref().map(str::to_lowercase);
+        let matching: Vec<_> = state
+            .inventory
+            .iter()
+            .filter(|vm| {
+                needle
+                    .as_deref()
+                    .is_none_or(|n| vm.name.to_lowercase().contains(n))
+            })
+            // No mock VM has a file-level recovery session or archived data being retrieved.
+            .filter(|_| self.flr_session != Some(true))
+            .filter(|_| self.retrieval_statuses.is_empty())
+            .collect();
+        let total = matching.len() as i64;
+        let base = &shared.base_url;
+        let results: Vec<Value> = page(matching, self.offset, self.limit)
+            .into_iter()
+            .map(|vm| vm.to_json(base))
+            .collect();
+        let mut extra = String::new();
+        if let Some(search) = &self.search {
+            extra.push_str(&format!("&SearchPattern={}", query_value(search)));
+        }
+        json!({
+            "offset": self.offset,
+            "limit": self.limit,
+            "totalCount": total,
+            "results": results,
+            "_links": page_links(
+                &format!("{base}/api/v8.1/protectedItem/virtualMachines"),
+                self.offset,
+                self.limit,
+                total,
+                &extra,
+            ),
+        })
+    }
+}
+
+/// Answers `request` now, or (with `sync`, a rescan of Azure first) 202 with an operation
+/// that answers it once done.
+fn now_or_later(shared: &Shared, sync: bool, request: AsyncRequest) -> Reply {
+    if sync {
+        let mut state = shared.state();
+        let id = state.start_operation(request);
+        return match state.operation_mut(&id) {
+            Some(operation) => Reply::json(202, operation.to_json(&shared.base_url)),
+            None => Reply::problem(500, "The new operation was lost."),
+        };
+    }
+    match answer_of(shared, &request) {
+        Some(body) => Reply::json(200, body),
+        None => Reply::problem(500, "The request's resource is gone."),
+    }
+}
+
+/// What `request` answers; `None` for a VM that is not there.
+fn answer_of(shared: &Shared, request: &AsyncRequest) -> Option<Value> {
+    match request {
+        AsyncRequest::VmPage(query) => Some(query.answer(shared)),
+        AsyncRequest::Vm(id) => shared
+            .state()
+            .inventory
+            .get(id)
+            .map(|vm| vm.to_json(&shared.base_url)),
+    }
+}
+
+fn list_vms(shared: &Shared, call: &Call<'_>) -> Reply {
+    let request = AsyncRequest::VmPage(VmQuery::from_call(call));
+    now_or_later(shared, flag(call, "Sync") == Some(true), request)
+}
+
+fn vm_id<'a>(call: &'a Call<'_>) -> &'a str {
+    call.path_params
+        .get("id")
+        .map(String::as_str)
+        .unwrap_or_default()
+}
+
+fn vm_not_found(call: &Call<'_>, id: &str) -> Reply {
+    Reply::not_found(
+        format!("Protected virtual machine {id} was not found."),
+        call.path,
+    )
+}
+
+fn get_vm(shared: &Shared, call: &Call<'_>) -> Reply {
+    let id = vm_id(call);
+    if shared.state().inventory.get(id).is_none() {
+        return vm_not_found(call, id);
+    }
+    now_or_later(
+        shared,
+        flag(call, "sync") == Some(true),
+        AsyncRequest::Vm(id.to_string()),
+    )
+}
+
+/// Starts a deletion of `ids` (known to exist) in `tier`: 202 with the session, or 204 when
+/// none of them has anything to remove there.
+fn start_deletion(shared: &Shared, ids: &[&str], tier: Option<Tier>) -> Reply {
+    let mut state = shared.state();
+    // A session that has ended by time has already emptied its VMs, read or not.
+    state.advance_all_v8_1(shared.progression());
+    let targets: Vec<Target> = ids
+        .iter()
+        .filter_map(|id| state.inventory.get(id))
+        .map(|vm| Target {
+            id: vm.id.clone(),
+            name: vm.name.clone(),
+            has_backups: vm.holds(tier),
+        })
+        .collect();
+    if !targets.iter().any(|t| t.has_backups) {
+        return Reply::empty(204);
+    }
+    let index = state.start_v8_1_deletion(targets, tier);
+    match state.v8_1_session(index) {
+        Some(session) => Reply::json(202, session.to_json(&shared.base_url, true)),
+        None => Reply::problem(500, "The new session was lost."),
+    }
+}
+
+fn tier_of(text: Option<&str>) -> Option<Tier> {
+    text.and_then(Tier::parse)
+}
+
+fn delete_one(shared: &Shared, call: &Call<'_>) -> Reply {
+    let id = vm_id(call);
+    if shared.state().inventory.get(id).is_none() {
+        return vm_not_found(call, id);
+    }
+    start_deletion(shared, &[id], tier_of(text(call, "BackupTier")))
+}
+
+fn delete_batch(shared: &Shared, call: &Call<'_>) -> Reply {
+    let body = call.body.as_ref().and_then(Value::as_object);
+    // The document has checked the body: `ids` is an array of 1 to 1000 texts (in any
+    // casing of its name, as the server binds it).
+    let ids: Vec<&str> = body
+        .and_then(|b| {
+            b.get("ids").or_else(|| {
+                b.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("ids"))
+                    .map(|(_, v)| v)
+            })
+        })
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut seen = HashSet::new();
+    let ids: Vec<&str> = ids.into_iter().filter(|id| seen.insert(*id)).collect();
+    let unknown: Vec<&str> = {
+        let state = shared.state();
+        ids.iter()
+            .copied()
+            .filter(|id| state.inventory.get(id).is_none())
+            .collect()
+    };
+    if let Some(first) = unknown.first() {
+        let more = match unknown.len() {
+            1 => String::new(),
+            n => format!(" ({} more unknown ids)", n - 1),
+        };
+        return Reply::not_found(
+            format!("Protected virtual machine {first} was not found{more}."),
+            call.path,
+        );
+    }
+    let tier = body
+        .and_then(|b| {
+            b.get("backupTier").or_else(|| {
+                b.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("backupTier"))
+                    .map(|(_, v)| v)
+            })
+        })
+        .and_then(Value::as_str);
+    start_deletion(shared, &ids, tier_of(tier))
+}
+
+/// The session list's filters, each narrowing when given.
+struct SessionFilter<'a> {
+    statuses: Vec<&'a str>,
+    types: Vec<&'a str>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    resource: Option<&'a str>,
+    policy: Option<&'a str>,
+    text: Option<String>,
+}
+
+impl SessionFilter<'_> {
+    fn matches(&self, session: &Session) -> bool {
+        (self.statuses.is_empty() || self.statuses.contains(&session.status.as_str()))
+            && (self.types.is_empty() || self.types.contains(&"BackupDeletion"))
+            && self.from.is_none_or(|from| session.started >= from)
+            && self.to.is_none_or(|to| session.started <= to)
+            && self.resource.is_none_or(|vm| session.processed(vm))
+            // Deletion sessions belong to no backup policy.
+            && self.policy.is_none()
+            && self.text.as_deref().is_none_or(|needle| {
+                session.texts().any(|t| t.to_lowercase().contains(needle))
+            })
+    }
+}
+
+/// A time the document has already checked as a `date-time`; 400 if it is not one chrono
+/// reads (an offset beyond ±23:59, say).
+fn time(call: &Call<'_>, name: &str) -> Result<Option<DateTime<Utc>>, Reply> {
+    let Some(text) = text(call, name) else {
+        return Ok(None);
+    };
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .map_err(|e| {
+            Reply::validation(BTreeMap::from([(
+                name.to_string(),
+                vec![format!("{text:?} is not a valid date-time: {e}.")],
+            )]))
+        })
+}
+
+fn list_sessions(shared: &Shared, call: &Call<'_>) -> Reply {
+    let filter = match (time(call, "FromUtc"), time(call, "ToUtc")) {
+        (Ok(from), Ok(to)) => SessionFilter {
+            statuses: texts(call, "Status"),
+            types: texts(call, "Types"),
+            from,
+            to,
+            resource: text(call, "ResourceId"),
+            policy: text(call, "PolicyId"),
+            text: text(call, "Filter").map(str::to_lowercase),
+        },
+        (Err(reply), _) | (_, Err(reply)) => return reply,
+    };
+    let (offset, limit) = window(call);
+    let mut state = shared.state();
+    // Statuses are filtered as they are now: let time move the sessions on first.
+    state.advance_all_v8_1(shared.progression());
+    let base = &shared.base_url;
+    // Newest first, as the appliance lists them.
+    let matching: Vec<&Session> = state
+        .v8_1_sessions()
+        .iter()
+        .rev()
+        .filter(|s| filter.matches(s))
+        .collect();
+    let total = matching.len() as i64;
+    let results: Vec<Value> = page(matching, offset, limit)
+        .into_iter()
+        .map(|s| s.to_json(base, true))
+        .collect();
+    let mut extra = String::new();
+    for (name, values) in [("Status", &filter.statuses), ("Types", &filter.types)] {
+        for value in values {
+            extra.push_str(&format!("&{name}={}", query_value(value)));
+        }
+    }
+    for name in ["FromUtc", "ToUtc", "ResourceId", "PolicyId", "Filter"] {
+        if let Some(value) = text(call, name) {
+            extra.push_str(&format!("&{name}={}", query_value(value)));
+        }
+    }
+    Reply::json(
+        200,
+        json!({
+            "offset": offset,
+            "limit": limit,
+            "totalCount": total,
+            "results": results,
+            "_links": page_links(&format!("{base}/api/v8.1/jobSessions"), offset, limit, total, &extra),
+        }),
+    )
+}
+
+fn get_session(shared: &Shared, call: &Call<'_>) -> Reply {
+    let progression = shared.progression();
+    let mut state = shared.state();
+    let Some(index) = state.v8_1_index(session_id(call)) else {
+        return not_found(call);
+    };
+    state.advance_v8_1(index, progression, true);
+    let Some(session) = state.v8_1_session(index) else {
+        return not_found(call);
+    };
+    // With `instanceId`, what concerns that resource: nothing, if the session did not
+    // process it.
+    if let Some(instance) = text(call, "instanceId") {
+        if !session.processed(instance) {
+            return Reply::not_found(
+                format!(
+                    "Job session {} did not process the resource {instance}.",
+                    session.id
+                ),
+                call.path,
+            );
+        }
+    }
+    Reply::json(200, session.to_json(&shared.base_url, true))
+}
+
+fn get_log(shared: &Shared, call: &Call<'_>) -> Reply {
+    let progression = shared.progression();
+    let mut state = shared.state();
+    let Some(index) = state.v8_1_index(session_id(call)) else {
+        return not_found(call);
+    };
+    state.advance_v8_1(index, progression, false);
+    match state.v8_1_session(index) {
+        Some(session) => Reply::json(200, session.log_json(text(call, "instanceId"))),
+        None => not_found(call),
+    }
+}
+
+fn stop_session(shared: &Shared, call: &Call<'_>) -> Reply {
+    let mut state = shared.state();
+    let Some(index) = state.v8_1_index(session_id(call)) else {
+        return not_found(call);
+    };
+    match state.v8_1_session_mut(index).map(Session::request_stop) {
+        Some(true) => Reply::empty(204),
+        Some(false) => already_finished(call),
+        None => not_found(call),
+    }
+}
+
+fn get_operation(shared: &Shared, call: &Call<'_>) -> Reply {
+    let id = call
+        .path_params
+        .get("operationId")
+        .map(String::as_str)
+        .unwrap_or_default();
+    let done_at = shared.with_config(|c| c.operation_polls);
+    // Read the request without holding the lock: answering it reads the state again.
+    let due = {
+        let mut state = shared.state();
+        let Some(operation) = state.operation_mut(id) else {
+            return Reply::not_found(format!("Operation {id} was not found."), call.path);
+        };
+        (operation.result.is_none() && operation.poll(done_at)).then(|| operation.request.clone())
+    };
+    if let Some(request) = due {
+        let result = answer_of(shared, &request).unwrap_or(Value::Null);
+        if let Some(operation) = shared.state().operation_mut(id) {
+            operation.result.get_or_insert(result);
+        }
+    }
+    match shared.state().operation_mut(id) {
+        Some(operation) => Reply::json(200, operation.to_json(&shared.base_url)),
+        None => Reply::not_found(format!("Operation {id} was not found."), call.path),
+    }
+}

@@ -57,7 +57,11 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
     // The page is documented: a finding would mean the benchmark measures the wrong thing.
-    assert!(conformance.findings().is_empty(), "{:?}", conformance.findings());
+    assert!(
+        conformance.findings().is_empty(),
+        "{:?}",
+        conformance.findings()
+    );
 }
 
 criterion_group!(benches, bench);

@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
 /// Deletes the backups of `vm_id` (the documentation's example VM by default) and follows the
 /// session to its end, writing what happens to `out`.
-pub async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(), Box<dyn Error>> {
+pub(crate) async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(), Box<dyn Error>> {
     let vm_id = vm_id.unwrap_or("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64");
     // The mock serves API v8.1 and v1, as an appliance that accepts several versions does; it
     // protects one VM here, named web-01.

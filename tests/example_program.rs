@@ -26,7 +26,10 @@ async fn the_example_program_deletes_and_follows_the_session() {
     assert_eq!(id.len(), 36, "a UUID: {id}");
     assert_eq!(
         lines[1..3],
-        [format!("session {id}: Running"), format!("session {id}: Success")],
+        [
+            format!("session {id}: Running"),
+            format!("session {id}: Success")
+        ],
         "{out}"
     );
     assert!(lines[3].starts_with("finished: Success after "), "{out}");

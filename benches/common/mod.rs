@@ -46,4 +46,3 @@ pub(crate) async fn server(body: &'static str) -> String {
     });
     url
 }
-

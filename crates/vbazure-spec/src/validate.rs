@@ -493,13 +493,20 @@ components:
     #[test]
     fn undeclared_properties_are_reported_only_when_asked() {
         let doc = Document::parse("t.yaml", SPEC).ok().unwrap();
-        let value = json!({"id": "1", "status": "Running", "extra": 1, "links": {"self": {"href": "x"}}});
+        let value =
+            json!({"id": "1", "status": "Running", "extra": 1, "links": {"self": {"href": "x"}}});
         assert!(validate(&doc, "/components/schemas/Session", &value).is_empty());
         let asked = ValidateOptions { undeclared: true };
         let found = validate_with(&doc, "/components/schemas/Session", &value, &asked);
         let parts: Vec<(&str, &str, Option<&str>)> = found
             .iter()
-            .map(|v| (v.instance.as_str(), v.keyword.as_str(), v.property.as_deref()))
+            .map(|v| {
+                (
+                    v.instance.as_str(),
+                    v.keyword.as_str(),
+                    v.property.as_deref(),
+                )
+            })
             .collect();
         // `links` is a map (`additionalProperties` describes its members): not undeclared.
         assert_eq!(parts, [("/extra", "undeclared", Some("extra"))]);

@@ -1507,7 +1507,12 @@ async fn find_vm_by_name_without_a_match_lists_the_candidates() {
         .await
         .expect_err("no VM is named exactly so");
     match error.kind() {
-        ErrorKind::VmName { name, candidates } => {
+        ErrorKind::VmName {
+            name,
+            ambiguous,
+            candidates,
+        } => {
+            assert!(!ambiguous, "no VM has the name: {error}");
             assert_eq!(name, "web");
             assert_eq!(candidates.len(), 2, "{candidates:?}");
             assert!(candidates[0].contains("web-01") && candidates[0].contains("vm-a"));
@@ -1536,7 +1541,12 @@ async fn find_vm_by_name_with_two_of_that_name_names_both() {
         .await
         .expect_err("ambiguous");
     match error.kind() {
-        ErrorKind::VmName { candidates, .. } => {
+        ErrorKind::VmName {
+            candidates,
+            ambiguous,
+            ..
+        } => {
+            assert!(ambiguous, "two VMs have the name: {error}");
             assert_eq!(
                 candidates.len(),
                 2,

@@ -52,6 +52,9 @@ impl Default for FollowOptions {
 
 type OnChange = Box<dyn FnMut(&Session) + Send>;
 
+/// How much of a late wake-up counts towards the next sends.
+const RATE_CREDIT: Duration = Duration::from_millis(10);
+
 /// A session being followed.
 struct Entry {
     session_id: String,
@@ -241,7 +244,10 @@ async fn poll(shared: Arc<Shared>) {
                 let id = entry.session_id.clone();
                 let appliance = shared.appliance.clone();
                 polls.push(async move { (key, appliance.job_session(&id).await) });
-                next_send = next_send.max(now) + spacing;
+                // Timers fire on millisecond ticks: a wake-up that came late keeps up to
+                // 10 ms of its lateness as credit, so that the rate asked for is the rate sent.
+                let floor = now.checked_sub(RATE_CREDIT).unwrap_or(now);
+                next_send = next_send.max(floor) + spacing;
             }
             wake_at = followed
                 .entries

@@ -378,6 +378,7 @@ impl Appliance {
                 ops::LIST_PROTECTED_VIRTUAL_MACHINES,
                 ErrorKind::VmName {
                     name: name.to_string(),
+                    ambiguous: false,
                     candidates: found.iter().map(shown).collect(),
                 },
             )),
@@ -385,6 +386,7 @@ impl Appliance {
                 ops::LIST_PROTECTED_VIRTUAL_MACHINES,
                 ErrorKind::VmName {
                     name: name.to_string(),
+                    ambiguous: true,
                     candidates: several.iter().map(|vm| shown(vm)).collect(),
                 },
             )),

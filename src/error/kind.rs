@@ -118,12 +118,14 @@ pub enum ErrorKind {
         /// What did not match.
         reason: String,
     },
-    /// A VM name that matches no protected VM, or several.
+    /// A VM name that matches no protected VM exactly, or several.
     VmName {
         /// The name asked for.
         name: String,
-        /// The VMs whose names contain it, as `name (id)`: none for an unknown name, several
-        /// for an ambiguous one.
+        /// Several VMs have exactly this name (`candidates` are they); otherwise none has, and
+        /// `candidates` are the VMs whose names contain it.
+        ambiguous: bool,
+        /// As `name (id)`.
         candidates: Vec<String>,
     },
     /// An asynchronous operation ended without the result it was started for.
@@ -244,13 +246,24 @@ impl fmt::Display for ErrorKind {
                     "an item without an id does not match the document: {reason}"
                 ),
             },
-            Self::VmName { name, candidates } if candidates.is_empty() => {
-                write!(f, "no protected VM is named {name:?}")
-            }
-            Self::VmName { name, candidates } => write!(
+            Self::VmName {
+                name,
+                ambiguous: true,
+                candidates,
+            } => write!(
                 f,
-                "{} protected VMs match the name {name:?}: {}; give the VM's id instead",
+                "{} protected VMs are named {name:?}: {}; give the VM's id instead",
                 candidates.len(),
+                candidates.join(", ")
+            ),
+            Self::VmName {
+                name, candidates, ..
+            } if candidates.is_empty() => write!(f, "no protected VM is named {name:?}"),
+            Self::VmName {
+                name, candidates, ..
+            } => write!(
+                f,
+                "no protected VM is named exactly {name:?}; names containing it: {}",
                 candidates.join(", ")
             ),
             Self::OperationFailed {

@@ -186,6 +186,8 @@ where
 {
     let state = client.inner();
     let Plan { auth, retry_safe } = Plan::of(state, facts);
+    // Events name the document's operation, as errors do (progenitor's key otherwise).
+    let name = facts.map_or(info.operation_id, |f| f.id);
     let mut retries = 0;
     let mut renewed = false;
     let mut current = request;
@@ -197,14 +199,14 @@ where
         let result = client.client().execute(current).await;
         match &result {
             Ok(response) => tracing::debug!(
-                operation = info.operation_id,
+                operation = name,
                 status = response.status().as_u16(),
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "answered"
             ),
             // The error's own text names the URL, which may carry credentials: only its kind.
             Err(e) => tracing::debug!(
-                operation = info.operation_id,
+                operation = name,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 timeout = e.is_timeout(),
                 connect = e.is_connect(),
@@ -220,13 +222,13 @@ where
                 match auth.renew_rejected(client, &rejected).await {
                     Some(Ok(token)) if set_bearer(&mut next, &token) => {
                         tracing::debug!(
-                            operation = info.operation_id,
+                            operation = name,
                             "token rejected; repeating with a renewed one"
                         );
                     }
                     Some(Err(e)) => {
                         tracing::warn!(
-                            operation = info.operation_id,
+                            operation = name,
                             "token rejected and renewing it failed: {e}"
                         );
                         return result;
@@ -240,7 +242,7 @@ where
                     return result;
                 };
                 tracing::debug!(
-                    operation = info.operation_id,
+                    operation = name,
                     status = response.status().as_u16(),
                     ?delay,
                     "retrying"
@@ -253,7 +255,7 @@ where
                     return result;
                 };
                 tracing::debug!(
-                    operation = info.operation_id,
+                    operation = name,
                     ?delay,
                     "connection failed; retrying"
                 );

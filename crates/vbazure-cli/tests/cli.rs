@@ -518,7 +518,7 @@ async fn verbose_against_the_mock_never_shows_the_password() {
     assert!(run.stderr.contains("speaking API v1"), "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("operation=\"delete_backups\" status=200"),
+            .contains("operation=\"deleteBackups\" status=200"),
         "{}",
         run.stderr
     );

@@ -176,12 +176,12 @@ async fn verbose_shows_the_version_and_each_request_and_never_a_secret() {
     for expected in [
         "the appliance serves API v8.1",
         "speaking API v8.1",
-        "operation=\"create_token\" status=200",
+        "operation=\"createToken\" status=200",
         "obtained an access token",
-        "operation=\"delete_virtual_machine_backups\" status=202",
-        "operation=\"get_job_session\" status=200",
+        "operation=\"deleteVirtualMachineBackups\" status=202",
+        "operation=\"getJobSession\" status=200",
         "elapsed_ms=",
-        "operation=\"revoke_token\" status=204",
+        "operation=\"revokeToken\" status=204",
     ] {
         assert!(run.stderr.contains(expected), "{expected}: {}", run.stderr);
     }

@@ -5,6 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::drift::Drift;
+
 /// The user name the mock accepts unless configured otherwise.
 pub const DEFAULT_USERNAME: &str = "administrator";
 /// The password the mock accepts unless configured otherwise. It guards nothing: the mock
@@ -121,6 +123,9 @@ pub struct MockConfig {
     /// The read of an asynchronous operation (`getAsyncOperation`, v8.1) that finds it done:
     /// the reads before it answer `Running`.
     pub operation_polls: u32,
+    /// The ways the answers of the flow depart from the document on purpose (see [`Drift`]);
+    /// none by default.
+    pub drift: BTreeSet<Drift>,
 }
 
 impl Default for MockConfig {
@@ -135,6 +140,7 @@ impl Default for MockConfig {
             known_vms: None,
             mfa_code: None,
             operation_polls: 2,
+            drift: BTreeSet::new(),
         }
     }
 }

@@ -14,7 +14,9 @@
 //! advance to a final status, logs grow, stops cancel; v8.1 has an inventory of protected VMs
 //! whose backups go when a deletion finishes, asynchronous operations, and session filters.
 //! Every request is checked against its document (problem-details answers, as the real API
-//! gives), and every answer against its schema in that document before it is sent.
+//! gives), and every answer against its schema in that document before it is sent. On demand
+//! ([`MockBuilder::drift`]), answers depart from the document in known ways, for testing
+//! clients' conformance checks.
 //!
 //! The mock is a server for any client: it knows nothing of the `vbazure` client, and writes
 //! the server's formats (.NET times and durations) itself. A client needs its URL and the
@@ -37,6 +39,7 @@
 
 mod config;
 mod dotnet;
+mod drift;
 mod handlers;
 mod inventory;
 mod reply;
@@ -58,6 +61,7 @@ use vbazure_spec::Document;
 pub use config::{
     ApiVersion, FinalStatus, MockConfig, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME,
 };
+pub use drift::Drift;
 pub use routes::RouteError;
 
 use crate::config::InjectedFailures;
@@ -223,6 +227,15 @@ impl MockBuilder {
     /// 2: the first read answers `Running`, the second `Success` with the result).
     pub fn operation_polls(mut self, polls: u32) -> Self {
         self.config.operation_polls = polls;
+        self
+    }
+
+    /// Makes the answers of the flow depart from the document in this way (repeatable), so
+    /// that a client's conformance check can be tested: see [`Drift`] for where each applies.
+    /// The answer check still records each departure in [`MockAppliance::violations`], and
+    /// sends the drifted answer as it is.
+    pub fn drift(mut self, drift: Drift) -> Self {
+        self.config.drift.insert(drift);
         self
     }
 
@@ -413,15 +426,22 @@ impl MockAppliance {
     }
 
     /// Changes settings while the mock runs (latency, progress, final status, known VMs, MFA,
-    /// operation polls).
+    /// operation polls, drift).
     pub fn configure(&self, update: impl FnOnce(&mut MockConfig)) {
         self.shared.set_config(update);
     }
 
-    /// Answers the mock produced that broke the spec (it sent a 500 instead of each). Tests
-    /// assert this is empty.
+    /// Answers the mock produced that broke the spec: those a [`Drift`] made on purpose (sent
+    /// as they are, each named with its `--drift` kind), and any other (a 500 was sent instead).
+    /// Tests without drift assert this is empty.
     pub fn violations(&self) -> Vec<String> {
-        self.shared.violations()
+        self.shared.violations(true)
+    }
+
+    /// The [`MockAppliance::violations`] no [`Drift`] asked for: answers the mock got wrong,
+    /// each replaced by a 500.
+    pub fn unexpected_violations(&self) -> Vec<String> {
+        self.shared.violations(false)
     }
 
     /// The API versions it serves, oldest first.

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use vbazure_mock::{
-    ApiVersion, FinalStatus, MockAppliance, MockConfig, Progress, DEFAULT_USERNAME,
+    ApiVersion, Drift, FinalStatus, MockAppliance, MockConfig, Progress, DEFAULT_USERNAME,
 };
 
 /// A mock Veeam Backup for Microsoft Azure appliance serving REST API v1 (openapi.yaml) and
@@ -81,6 +81,40 @@ struct Args {
     /// Append each request received to FILE as a JSON line: method, path, query, status.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
+    /// Make the answers of the flow (tokens, sessions, pages, logs, system information, VMs)
+    /// depart from the spec in this way, to test a client's conformance check (repeatable).
+    /// Each departure is still recorded as a violation, but the answer is sent as it is.
+    #[arg(long = "drift", value_name = "KIND", value_enum)]
+    drift: Vec<DriftKind>,
+}
+
+/// The kinds of `--drift`, as `Drift` names them.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DriftKind {
+    /// A field the spec does not declare, "x-mock-drift": true (every answer, pages' items).
+    UndocumentedField,
+    /// null where the spec forbids it (a v1 session's id, a v8.1 session's status, a page's
+    /// limit, ...).
+    Null,
+    /// "Paused" where the spec lists the values (sessions' and log records' status).
+    EnumValue,
+    /// A field of another JSON type (a v1 session's usn or a page's totalCount as a string, a
+    /// v8.1 session's executionStartTime as a number, ...).
+    WrongType,
+    /// Status 299, which no operation documents, with the answer's body.
+    UndocumentedStatus,
+}
+
+impl From<DriftKind> for Drift {
+    fn from(kind: DriftKind) -> Self {
+        match kind {
+            DriftKind::UndocumentedField => Drift::UndocumentedField,
+            DriftKind::Null => Drift::Null,
+            DriftKind::EnumValue => Drift::EnumValue,
+            DriftKind::WrongType => Drift::WrongType,
+            DriftKind::UndocumentedStatus => Drift::UndocumentedStatus,
+        }
+    }
 }
 
 fn parse_version(text: &str) -> Result<ApiVersion, String> {
@@ -124,6 +158,7 @@ async fn main() -> ExitCode {
         known_vms: None,
         mfa_code: args.mfa_code,
         operation_polls: args.operation_polls,
+        drift: args.drift.into_iter().map(Drift::from).collect(),
     };
     let mut builder = MockAppliance::builder()
         .address(args.listen)
@@ -163,8 +198,13 @@ async fn main() -> ExitCode {
         mock.url()
     );
     wait_for_signal().await;
-    let violations = mock.violations();
+    // The departures --drift asked for are no failure of the mock.
+    let violations = mock.unexpected_violations();
+    let drifted = mock.violations().len() - violations.len();
     mock.shutdown().await;
+    if drifted > 0 {
+        eprintln!("vbazure-mock: {drifted} answer(s) drifted from the spec on purpose (--drift)");
+    }
     if violations.is_empty() {
         ExitCode::SUCCESS
     } else {

@@ -19,6 +19,7 @@ use tokio::sync::watch;
 use vbazure_spec::{Document, Operation, ParameterIn};
 
 use crate::config::{ApiVersion, FinalStatus, InjectedFailures, MockConfig, Progress};
+use crate::drift::{self, Drift, Drifted};
 use crate::handlers;
 use crate::reply::Reply;
 use crate::routes::{parameters_in, response_body, Found, Routed, Routes};
@@ -36,10 +37,17 @@ pub(crate) struct Shared {
     pub config: Mutex<MockConfig>,
     pub state: Mutex<State>,
     pub failures: Mutex<InjectedFailures>,
-    pub violations: Mutex<Vec<String>>,
+    pub violations: Mutex<Vec<Recorded>>,
     pub requests: AtomicU64,
     /// Where each request is written as a JSON line (`--record`), if anywhere.
     pub record: Option<Mutex<std::fs::File>>,
+}
+
+/// One answer that broke its document.
+pub(crate) struct Recorded {
+    pub message: String,
+    /// Whether a `--drift` asked for it (the answer was sent as it is).
+    pub planned: bool,
 }
 
 // A handler that panicked while holding a lock must not stop the mock serving others: the
@@ -77,8 +85,22 @@ impl Shared {
         *lock(&self.failures) = InjectedFailures { count, status };
     }
 
-    pub(crate) fn violations(&self) -> Vec<String> {
-        lock(&self.violations).clone()
+    /// The violations recorded; those a drift asked for only `with_planned`.
+    pub(crate) fn violations(&self, with_planned: bool) -> Vec<String> {
+        lock(&self.violations)
+            .iter()
+            .filter(|r| with_planned || !r.planned)
+            .map(|r| r.message.clone())
+            .collect()
+    }
+
+    fn record_violation(&self, message: String, planned: bool) {
+        if planned {
+            eprintln!("vbazure-mock: an answer drifted from the spec on purpose: {message}");
+        } else {
+            eprintln!("vbazure-mock: an answer broke the spec: {message}");
+        }
+        lock(&self.violations).push(Recorded { message, planned });
     }
 
     /// The versions served, oldest first.
@@ -157,6 +179,7 @@ pub(crate) async fn answer(
         return checked(
             shared,
             None,
+            &Drifted::default(),
             Reply::problem(status, "This failure was injected by the mock's scenario."),
         );
     }
@@ -170,6 +193,7 @@ pub(crate) async fn answer(
             return checked(
                 shared,
                 None,
+                &Drifted::default(),
                 Reply::problem(405, detail).with_header("allow", allowed.join(", ")),
             );
         }
@@ -191,6 +215,7 @@ pub(crate) async fn answer(
             return checked(
                 shared,
                 None,
+                &Drifted::default(),
                 Reply::not_found(format!("No operation at {path}.{hint}"), path),
             );
         }
@@ -198,12 +223,20 @@ pub(crate) async fn answer(
     let Some(doc) = shared.docs.get(&routed.version) else {
         return Reply::problem(500, "The operation's document is not loaded.");
     };
+    let mut drifted = Drifted::default();
     let reply = match prepare(shared, doc, routed, path, path_params, query, headers, body) {
-        Ok(call) => handlers::handle(shared, &call)
-            .unwrap_or_else(|| documented_example(doc, &routed.operation)),
+        Ok(call) => match handlers::handle(shared, &call) {
+            Some(mut reply) => {
+                let drifts = shared.with_config(|c| c.drift.clone());
+                let operation_id = routed.operation.operation_id.as_deref();
+                drifted = drift::apply(&drifts, routed.version, operation_id, &mut reply);
+                reply
+            }
+            None => documented_example(doc, &routed.operation),
+        },
         Err(reply) => reply,
     };
-    checked(shared, Some(routed), reply)
+    checked(shared, Some(routed), &drifted, reply)
 }
 
 fn served_list(versions: &[ApiVersion]) -> String {
@@ -538,8 +571,11 @@ fn documented_example(doc: &Document, operation: &Operation) -> Reply {
 
 /// Checks the answer against the document of its operation (for answers without one, the
 /// newest document served); an answer that breaks it is recorded and replaced by a 500, so
-/// that a test cannot pass on a body the real API would never send.
-fn checked(shared: &Shared, routed: Option<&Routed>, reply: Reply) -> Reply {
+/// that a test cannot pass on a body the real API would never send. The departures `drifted`
+/// made on purpose are recorded too, but the answer is sent as it is, for clients to see:
+/// only a violation no drift accounts for (or a drift that departed from nothing) makes it a
+/// 500.
+fn checked(shared: &Shared, routed: Option<&Routed>, drifted: &Drifted, reply: Reply) -> Reply {
     let Some(body) = &reply.body else {
         return reply;
     };
@@ -552,8 +588,10 @@ fn checked(shared: &Shared, routed: Option<&Routed>, reply: Reply) -> Reply {
     };
     let operation = routed.map(|r| &r.operation);
     let essence = reply.content_type.split(';').next().unwrap_or_default();
+    // A drifted status is checked apart; the body is held to the status the handler gave.
+    let documented_status = drifted.documented_status.unwrap_or(reply.status);
     let documented = operation
-        .and_then(|operation| response_body(operation, reply.status, essence))
+        .and_then(|operation| response_body(operation, documented_status, essence))
         .and_then(|media| media.schema.clone());
     // Errors the mock raises itself (security, validation) may be ones an operation does not
     // list; the API still answers them with problem details.
@@ -566,26 +604,110 @@ fn checked(shared: &Shared, routed: Option<&Routed>, reply: Reply) -> Reply {
         Some(r) => (r.operation.name.as_str(), format!(" (v{})", r.version)),
         None => ("(no operation)", String::new()),
     };
-    let violations: Vec<String> = match &schema {
-        Some(schema) => vbazure_spec::validate(doc, schema, body)
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
-        None => vec![format!(
+    // What the drifts asked for, and what else is wrong.
+    let mut planned: Vec<(Drift, String)> = Vec::new();
+    let mut unexpected: Vec<String> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    if drifted.made(Drift::UndocumentedStatus, "") {
+        let listed = operation.is_some_and(|o| {
+            o.responses
+                .iter()
+                .any(|r| r.status == reply.status.to_string() || r.covers(reply.status))
+        });
+        if listed {
+            unexpected.push(format!(
+                "--drift {} answered {}, which the spec documents",
+                Drift::UndocumentedStatus,
+                reply.status
+            ));
+        } else {
+            planned.push((
+                Drift::UndocumentedStatus,
+                format!("the spec documents no {} answer here", reply.status),
+            ));
+        }
+        seen.push("");
+    }
+    match &schema {
+        Some(schema) => {
+            // Undeclared fields are allowed by OpenAPI and not otherwise checked: asked for
+            // only to see the one a drift added.
+            let options = vbazure_spec::ValidateOptions {
+                undeclared: drifted
+                    .departures
+                    .iter()
+                    .any(|d| d.drift == Drift::UndocumentedField),
+            };
+            for violation in vbazure_spec::validate_with(doc, schema, body, &options) {
+                let at = violation.instance.as_str();
+                let by = if violation.keyword == "undeclared" {
+                    if !drifted.made(Drift::UndocumentedField, at) {
+                        continue;
+                    }
+                    Some(Drift::UndocumentedField)
+                } else {
+                    drifted.at(at)
+                };
+                match by {
+                    Some(drift) => {
+                        if let Some(d) = drifted
+                            .departures
+                            .iter()
+                            .find(|d| d.drift == drift && d.pointer == at)
+                        {
+                            seen.push(&d.pointer);
+                        }
+                        planned.push((drift, violation.to_string()));
+                    }
+                    None => unexpected.push(violation.to_string()),
+                }
+            }
+        }
+        None => unexpected.push(format!(
             "the spec documents no {} body of type {} here",
-            reply.status, reply.content_type
-        )],
-    };
-    if violations.is_empty() {
+            documented_status, reply.content_type
+        )),
+    }
+    // A drift whose change the spec allows is a mock out of step with its document.
+    for departure in &drifted.departures {
+        if !seen.contains(&departure.pointer.as_str()) {
+            unexpected.push(format!(
+                "--drift {} changed {} without departing from the spec",
+                departure.drift,
+                if departure.pointer.is_empty() {
+                    "the status"
+                } else {
+                    &departure.pointer
+                }
+            ));
+        }
+    }
+    if !planned.is_empty() {
+        let mut kinds: Vec<&str> = planned.iter().map(|(d, _)| d.as_str()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let shown: Vec<&str> = planned.iter().map(|(_, v)| v.as_str()).collect();
+        shared.record_violation(
+            format!(
+                "{name} {}{version}: --drift {}: {}",
+                reply.status,
+                kinds.join(", "),
+                shown.join("; ")
+            ),
+            true,
+        );
+    }
+    if unexpected.is_empty() {
         return reply;
     }
-    let message = format!(
-        "{name} {}{version}: {}",
-        reply.status,
-        violations.join("; ")
+    shared.record_violation(
+        format!(
+            "{name} {}{version}: {}",
+            reply.status,
+            unexpected.join("; ")
+        ),
+        false,
     );
-    eprintln!("vbazure-mock: an answer broke the spec: {message}");
-    lock(&shared.violations).push(message);
     Reply::problem(
         500,
         "The mock produced an answer that breaks the spec; see its violations.",

@@ -1,0 +1,371 @@
+//! Drift on demand (`--drift KIND`): answers that depart from the document in known ways, so
+//! that clients' conformance checks can be tested against a server that breaks its document.
+//!
+//! A drift changes the success answers of the flow (tokens, sessions, pages, logs, system
+//! information, protected VMs) after the handler wrote them and before the answer check,
+//! and says where it changed each one; the check records those departures as violations and
+//! sends the answer as it is (any other violation still turns the answer into a 500).
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use serde_json::{json, Value};
+
+use crate::config::ApiVersion;
+use crate::reply::Reply;
+
+/// A way the mock's answers depart from the document on purpose, so that a client's
+/// conformance check can be seen to notice it (`--drift KIND`, [`crate::MockBuilder::drift`]).
+///
+/// Each applies to the success answers of the flow where the document leaves room for it
+/// (`v1`, `v8.1`: the versions whose answers change); the answers of other operations, error
+/// answers and the asynchronous operations of v8.1 never drift.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Drift {
+    /// A field the document does not declare, [`Drift::FIELD`]` : true`, at the top level of
+    /// every answer (tokens, sessions, pages, logs, system information, VMs) and in each
+    /// item of a page (v1, v8.1).
+    UndocumentedField,
+    /// `null` where the document forbids it: a v1 token's `token_type`, a v1 session's `id`,
+    /// a v8.1 session's `status`, a page's `limit` (sessions; v8.1 VMs too), a v1 log's
+    /// `jobSessionId`, the first v8.1 log record's `status`, a v8.1 VM's `subscription.id`.
+    /// Nothing in a v8.1 token or the system information is non-nullable: they do not drift.
+    Null,
+    /// [`Drift::ENUM_VALUE`] where the document lists the values: the `status` of a session,
+    /// of a page's first session and of a log's first record (v1, v8.1). `SessionStatus` is an
+    /// open enumeration (`x-vbazure-open-enum`). No answer of either document holds a closed
+    /// enumeration (`GrantType`, `BackupTier` and `SessionTypeFilter` are only sent), so
+    /// tokens, system information and VMs do not drift.
+    EnumValue,
+    /// A field of another JSON type: a token's `expires_in` as a string (v1, v8.1), a v1
+    /// session's `usn` as a string, a v8.1 session's `executionStartTime` as a number (Unix
+    /// seconds), a page's `totalCount` as a string, the first log record's `logTime` as a
+    /// number, the v8.1 system information's `serverVersion` as a number, a v8.1 VM's
+    /// `totalSizeInGB` as a string.
+    WrongType,
+    /// A status the operation does not document, [`Drift::STATUS`], with the body it would
+    /// have had, for every answer of the flow (v1, v8.1).
+    UndocumentedStatus,
+}
+
+impl Drift {
+    /// Every kind, in the order `--help` lists them.
+    pub const ALL: [Drift; 5] = [
+        Drift::UndocumentedField,
+        Drift::Null,
+        Drift::EnumValue,
+        Drift::WrongType,
+        Drift::UndocumentedStatus,
+    ];
+
+    /// The field [`Drift::UndocumentedField`] adds (its value is `true`).
+    pub const FIELD: &'static str = "x-mock-drift";
+
+    /// The value [`Drift::EnumValue`] writes: no version of the API lists it, and no client
+    /// generated from these documents knows it.
+    pub const ENUM_VALUE: &'static str = "Paused";
+
+    /// The status [`Drift::UndocumentedStatus`] answers with: a success no operation
+    /// documents (no document has a `2XX` range or a `default` answer in the flow).
+    pub const STATUS: u16 = 299;
+
+    /// As `--drift` takes it: `undocumented-field`, `null`, `enum-value`, `wrong-type`,
+    /// `undocumented-status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UndocumentedField => "undocumented-field",
+            Self::Null => "null",
+            Self::EnumValue => "enum-value",
+            Self::WrongType => "wrong-type",
+            Self::UndocumentedStatus => "undocumented-status",
+        }
+    }
+}
+
+impl fmt::Display for Drift {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The names [`Drift::as_str`] gives.
+impl FromStr for Drift {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.as_str() == text.trim())
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|d| d.as_str()).collect();
+                format!("{text:?} is not a drift; use one of {}", names.join(", "))
+            })
+    }
+}
+
+/// One change a drift made to an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Departure {
+    pub drift: Drift,
+    /// Where in the body (a JSON pointer; `""` for the status).
+    pub pointer: String,
+}
+
+/// What the drifts did to one answer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Drifted {
+    pub departures: Vec<Departure>,
+    /// The status the handler answered, when a drift changed it: the body is still checked
+    /// against that status's schema, so that only the drift departs from the document.
+    pub documented_status: Option<u16>,
+}
+
+impl Drifted {
+    /// Whether `drift` changed the answer at `pointer`.
+    pub(crate) fn made(&self, drift: Drift, pointer: &str) -> bool {
+        self.departures
+            .iter()
+            .any(|d| d.drift == drift && d.pointer == pointer)
+    }
+
+    /// The drift that changed the answer at `pointer`, other than an added field.
+    pub(crate) fn at(&self, pointer: &str) -> Option<Drift> {
+        self.departures
+            .iter()
+            .find(|d| d.drift != Drift::UndocumentedField && d.pointer == pointer)
+            .map(|d| d.drift)
+    }
+}
+
+/// The answers of the flow, by what their body is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Token,
+    Session,
+    SessionPage,
+    Log,
+    SystemInfo,
+    Vm,
+    VmPage,
+}
+
+/// What the success answer `status` of `operation_id` in `version` is, if it is one of the
+/// flow's.
+fn shape(version: ApiVersion, operation_id: &str, status: u16) -> Option<Shape> {
+    use ApiVersion::{V1, V8_1};
+    Some(match (version, operation_id, status) {
+        (_, "createToken", 200) => Shape::Token,
+        (V1, "deleteBackups", 200)
+        | (_, "getJobSession", 200)
+        | (V8_1, "deleteVirtualMachineBackups" | "deleteVirtualMachinesBackups", 202) => {
+            Shape::Session
+        }
+        (_, "listJobSessions", 200) => Shape::SessionPage,
+        (_, "getJobSessionLog", 200) => Shape::Log,
+        (V8_1, "getSystemInfo", 200) => Shape::SystemInfo,
+        (V8_1, "getProtectedVirtualMachine", 200) => Shape::Vm,
+        (V8_1, "listProtectedVirtualMachines", 200) => Shape::VmPage,
+        _ => return None,
+    })
+}
+
+/// Applies `drifts` to the answer of `operation_id` (of `version`'s document); what changed.
+pub(crate) fn apply(
+    drifts: &BTreeSet<Drift>,
+    version: ApiVersion,
+    operation_id: Option<&str>,
+    reply: &mut Reply,
+) -> Drifted {
+    let mut drifted = Drifted::default();
+    if drifts.is_empty() {
+        return drifted;
+    }
+    let Some(shape) = operation_id.and_then(|id| shape(version, id, reply.status)) else {
+        return drifted;
+    };
+    let Some(body) = reply.body.as_mut() else {
+        return drifted;
+    };
+    for &drift in drifts {
+        if drift == Drift::UndocumentedStatus {
+            drifted.documented_status = Some(reply.status);
+            reply.status = Drift::STATUS;
+            drifted.departures.push(Departure {
+                drift,
+                pointer: String::new(),
+            });
+            continue;
+        }
+        for pointer in depart(drift, shape, version, body) {
+            drifted.departures.push(Departure { drift, pointer });
+        }
+    }
+    drifted
+}
+
+/// Changes `body` as `drift` does to an answer of `shape`; the pointers of the changes.
+fn depart(drift: Drift, shape: Shape, version: ApiVersion, body: &mut Value) -> Vec<String> {
+    use ApiVersion::{V1, V8_1};
+    use Shape::*;
+    let (pointer, change): (&str, fn(&Value) -> Option<Value>) = match drift {
+        Drift::UndocumentedField => return add_fields(shape, body),
+        Drift::Null => {
+            let pointer = match (shape, version) {
+                (Token, V1) => "/token_type",
+                (Session, V1) => "/id",
+                (Session, V8_1) => "/status",
+                (SessionPage | VmPage, _) => "/limit",
+                (Log, V1) => "/jobSessionId",
+                (Log, V8_1) => "/log/0/status",
+                (Vm, _) => "/subscription/id",
+                (Token | SystemInfo, _) => return Vec::new(),
+            };
+            (pointer, |_| Some(Value::Null))
+        }
+        Drift::EnumValue => {
+            let pointer = match shape {
+                Session => "/status",
+                SessionPage => "/results/0/status",
+                Log => "/log/0/status",
+                Token | SystemInfo | Vm | VmPage => return Vec::new(),
+            };
+            (pointer, |_| Some(json!(Drift::ENUM_VALUE)))
+        }
+        Drift::WrongType => match (shape, version) {
+            (Token, _) => ("/expires_in", as_text),
+            (Session, V1) => ("/usn", as_text),
+            (Session, V8_1) => ("/executionStartTime", as_unix_seconds),
+            (SessionPage | VmPage, _) => ("/totalCount", as_text),
+            (Log, _) => ("/log/0/logTime", as_unix_seconds),
+            (SystemInfo, _) => ("/serverVersion", as_major_number),
+            (Vm, _) => ("/totalSizeInGB", as_text),
+        },
+        // The status is not in the body (see `apply`).
+        Drift::UndocumentedStatus => return Vec::new(),
+    };
+    match body.pointer_mut(pointer) {
+        Some(value) => match change(value) {
+            Some(changed) => {
+                *value = changed;
+                vec![pointer.to_string()]
+            }
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    }
+}
+
+/// [`Drift::FIELD`] at the top level and in each item of a page.
+fn add_fields(shape: Shape, body: &mut Value) -> Vec<String> {
+    let mut objects = vec![String::new()];
+    if matches!(shape, Shape::SessionPage | Shape::VmPage) {
+        let items = body
+            .get("results")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        objects.extend((0..items).map(|i| format!("/results/{i}")));
+    }
+    objects
+        .into_iter()
+        .filter_map(|at| {
+            let object = body.pointer_mut(&at)?.as_object_mut()?;
+            object.insert(Drift::FIELD.to_string(), Value::Bool(true));
+            Some(format!("{at}/{}", Drift::FIELD))
+        })
+        .collect()
+}
+
+/// A number as its text: `3600` becomes `"3600"`.
+fn as_text(value: &Value) -> Option<Value> {
+    value.as_number().map(|n| Value::String(n.to_string()))
+}
+
+/// A timestamp as the Unix seconds some servers write instead.
+fn as_unix_seconds(value: &Value) -> Option<Value> {
+    let time = chrono::DateTime::parse_from_rfc3339(value.as_str()?).ok()?;
+    Some(json!(time.timestamp()))
+}
+
+/// A version text as its major number: `"8.0.1.202"` becomes `8`.
+fn as_major_number(value: &Value) -> Option<Value> {
+    let major: u64 = value.as_str()?.split('.').next()?.parse().ok()?;
+    Some(json!(major))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back_and_others_are_refused() {
+        for drift in Drift::ALL {
+            assert_eq!(drift.as_str().parse::<Drift>(), Ok(drift));
+        }
+        let refused = "nul".parse::<Drift>().unwrap_err();
+        assert!(refused.contains("undocumented-status"), "{refused}");
+    }
+
+    fn drifted(drift: Drift, version: ApiVersion, operation: &str, body: Value) -> (Reply, Drifted) {
+        let mut reply = Reply::json(200, body);
+        let drifted = apply(&BTreeSet::from([drift]), version, Some(operation), &mut reply);
+        (reply, drifted)
+    }
+
+    #[test]
+    fn each_change_is_where_it_says() {
+        let session = json!({"id": "7", "status": "Running", "usn": 3});
+        let (reply, done) = drifted(Drift::WrongType, ApiVersion::V1, "getJobSession", session);
+        assert_eq!(reply.body, Some(json!({"id": "7", "status": "Running", "usn": "3"})));
+        assert!(done.made(Drift::WrongType, "/usn"), "{done:?}");
+
+        let page = json!({"limit": 2, "results": [{"id": "1"}, {"id": "2"}]});
+        let (reply, done) =
+            drifted(Drift::UndocumentedField, ApiVersion::V8_1, "listJobSessions", page);
+        let body = reply.body.unwrap_or_default();
+        assert_eq!(body["x-mock-drift"], true);
+        assert_eq!(body["results"][1]["x-mock-drift"], true);
+        let pointers: Vec<&str> = done.departures.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            ["/x-mock-drift", "/results/0/x-mock-drift", "/results/1/x-mock-drift"]
+        );
+
+        let start = json!({"executionStartTime": "2024-05-01T10:00:00.5Z", "status": "Running"});
+        let (reply, _) = drifted(Drift::WrongType, ApiVersion::V8_1, "getJobSession", start);
+        assert_eq!(reply.body.unwrap_or_default()["executionStartTime"], 1_714_557_600);
+    }
+
+    #[test]
+    fn the_status_changes_and_the_body_stays() {
+        let session = json!({"id": "7", "status": "Running"});
+        let (reply, done) = drifted(
+            Drift::UndocumentedStatus,
+            ApiVersion::V1,
+            "getJobSession",
+            session.clone(),
+        );
+        assert_eq!((reply.status, reply.body), (Drift::STATUS, Some(session)));
+        assert_eq!(done.documented_status, Some(200));
+        assert!(done.made(Drift::UndocumentedStatus, ""));
+    }
+
+    #[test]
+    fn other_answers_do_not_drift() {
+        // An error answer, an operation outside the flow, and a field a drift leaves alone.
+        let mut problem = Reply::problem(404, "gone");
+        let every: BTreeSet<Drift> = Drift::ALL.into_iter().collect();
+        let done = apply(&every, ApiVersion::V1, Some("getJobSession"), &mut problem);
+        assert!(done.departures.is_empty() && problem.status == 404);
+        let (reply, done) = drifted(
+            Drift::Null,
+            ApiVersion::V8_1,
+            "getAsyncOperation",
+            json!({"id": "a"}),
+        );
+        assert!(done.departures.is_empty());
+        assert_eq!(reply.body, Some(json!({"id": "a"})));
+        let (_, done) = drifted(Drift::Null, ApiVersion::V8_1, "getSystemInfo", json!({}));
+        assert!(done.departures.is_empty(), "every system field is nullable");
+    }
+}

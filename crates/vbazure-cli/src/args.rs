@@ -19,6 +19,7 @@ Exit codes:
   3  a waited session ended Warning (and none worse)
   4  a waited session ended Error, Canceled or another unsuccessful final status
   5  --timeout reached while sessions were still running (they go on on the appliance)
+  6  conformance: an answer departs from the document in a way the client cannot read
 With several VMs, the highest code wins. A flag the appliance's API version lacks (the v8.1
 ones on an appliance speaking v1) is a usage error (2), found before anything is deleted.
 
@@ -117,6 +118,29 @@ pub(crate) enum Command {
     /// Protected VMs (v8.1): list
     #[command(subcommand)]
     Vms(Vms),
+    /// Check the appliance's answers against the document of its API version (read-only)
+    Conformance(ConformanceArgs),
+}
+
+const CONFORMANCE_HELP: &str = "\
+Runs the read-only calls of the flow: login, version detection, server information (v8.1), a
+few pages of sessions, some sessions and their logs, the protected VMs (v8.1). Nothing is
+deleted or stopped. Every answer is checked against the document of the version in use: its
+status, content type and body (types, date-time and time-span formats, required fields, nulls,
+enumerations, fields the document does not declare). Each finding is breaking (the client would
+fail on it), drift (undocumented but tolerated) or fine (undocumented by this document but
+known to the client). Exit 6 when any finding is breaking, 1 when a call failed otherwise.";
+
+/// `vbazure conformance`.
+#[derive(Debug, Args)]
+#[command(after_help = CONFORMANCE_HELP)]
+pub(crate) struct ConformanceArgs {
+    /// Pages of sessions to read (50 sessions each)
+    #[arg(long, default_value_t = 3)]
+    pub pages: u32,
+    /// Sessions of those to read one by one, with their logs
+    #[arg(long, default_value_t = 5)]
+    pub sessions: usize,
 }
 
 const DELETE_HELP: &str = "\

@@ -14,15 +14,15 @@ use crate::{error_line, Failure};
 
 /// How much the check reads.
 #[derive(Debug, Clone, Copy)]
-pub struct Reach {
+pub(crate) struct Reach {
     /// Pages of sessions read (50 sessions each).
-    pub pages: u32,
+    pub(crate) pages: u32,
     /// Sessions of those read one by one, with their logs.
-    pub sessions: usize,
+    pub(crate) sessions: usize,
 }
 
 /// Runs the calls; `conformance` is the record the appliance was built with.
-pub async fn run(
+pub(crate) async fn run(
     appliance: &Appliance,
     conformance: &Conformance,
     reach: Reach,
@@ -100,7 +100,9 @@ pub async fn run(
             "failedCalls": failed,
         }));
     } else {
-        printer.text(&format!("API v{version}: answers checked against its document"));
+        printer.text(&format!(
+            "API v{version}: answers checked against its document"
+        ));
         for (operation, r) in &report {
             printer.text(&format!(
                 "  {operation:<32} {:>4} answer(s)  {} breaking  {} drift  {} fine",

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use vbazure::{Appliance, MfaFuture, Secret};
+use vbazure::{Appliance, Conformance, MfaFuture, Secret};
 
 use crate::args::Global;
 use crate::exit::Exit;
@@ -18,13 +18,19 @@ pub(crate) struct Connection {
     pub password_login: bool,
     /// Set when the account asked for a multi-factor code and none could be had.
     pub mfa_missing: Arc<AtomicBool>,
+    /// Where answers are checked against the document (`vbazure conformance`).
+    pub conformance: Option<Conformance>,
     #[cfg(feature = "mock")]
     _mock: Option<vbazure_mock::MockAppliance>,
 }
 
 /// A client for the built-in mock appliance, started on loopback.
 #[cfg(feature = "mock")]
-async fn connect_mock(global: &Global, vm_ids: &[String]) -> Result<Connection, Failure> {
+async fn connect_mock(
+    global: &Global,
+    vm_ids: &[String],
+    conformance: Option<Conformance>,
+) -> Result<Connection, Failure> {
     // The mock's own protected VMs (web-01, db-01, app-03, app-04), and one for every VM id
     // the command names, so that any id can be tried on it.
     let mut builder = vbazure_mock::MockAppliance::builder().generate_vms(4);
@@ -49,6 +55,9 @@ async fn connect_mock(global: &Global, vm_ids: &[String]) -> Result<Connection, 
     if let Some(version) = global.api_version.chosen() {
         builder = builder.api_version(version);
     }
+    if let Some(conformance) = &conformance {
+        builder = builder.conformance(conformance.clone());
+    }
     let appliance = builder
         .build()
         .map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
@@ -56,12 +65,17 @@ async fn connect_mock(global: &Global, vm_ids: &[String]) -> Result<Connection, 
         appliance,
         password_login: true,
         mfa_missing,
+        conformance,
         _mock: Some(mock),
     })
 }
 
 #[cfg(not(feature = "mock"))]
-async fn connect_mock(_global: &Global, _vm_ids: &[String]) -> Result<Connection, Failure> {
+async fn connect_mock(
+    _global: &Global,
+    _vm_ids: &[String],
+    _conformance: Option<Conformance>,
+) -> Result<Connection, Failure> {
     Err(Failure::new(
         Exit::Usage,
         "--mock: this vbazure was built without the built-in mock appliance (cargo feature \
@@ -72,10 +86,14 @@ async fn connect_mock(_global: &Global, _vm_ids: &[String]) -> Result<Connection
 
 /// A client for the appliance the options name (or the built-in mock, which then also holds
 /// the VMs of `vm_ids`). Nothing is sent yet.
-pub(crate) async fn connect(global: &Global, vm_ids: &[String]) -> Result<Connection, Failure> {
+pub(crate) async fn connect(
+    global: &Global,
+    vm_ids: &[String],
+    conformance: Option<Conformance>,
+) -> Result<Connection, Failure> {
     let usage = |message: String| Failure::new(Exit::Usage, message);
     if global.mock {
-        return connect_mock(global, vm_ids).await;
+        return connect_mock(global, vm_ids, conformance).await;
     }
     let url = global.url.as_deref().ok_or_else(|| {
         let mock_hint = if cfg!(feature = "mock") {
@@ -115,11 +133,15 @@ pub(crate) async fn connect(global: &Global, vm_ids: &[String]) -> Result<Connec
         );
         builder = builder.danger_accept_invalid_certificates(true);
     }
+    if let Some(conformance) = &conformance {
+        builder = builder.conformance(conformance.clone());
+    }
     let appliance = builder.build().map_err(|e| usage(e.to_string()))?;
     Ok(Connection {
         appliance,
         password_login,
         mfa_missing,
+        conformance,
         #[cfg(feature = "mock")]
         _mock: None,
     })

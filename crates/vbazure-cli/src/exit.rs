@@ -18,6 +18,8 @@ pub enum Exit {
     Failed = 4,
     /// 5: the wait timed out; sessions still run.
     TimedOut = 5,
+    /// 6: `conformance` found an answer the client cannot read as the document says.
+    Breaking = 6,
 }
 
 impl Exit {

@@ -2,6 +2,7 @@
 //! and follow the job sessions. See `vbazure --help`.
 
 mod args;
+mod conformance;
 mod connect;
 mod delete;
 mod duration;
@@ -144,7 +145,10 @@ async fn run(cli: Cli) -> Exit {
             (Command::DeleteBackups(args), Prepared::Delete(vms)) if !args.by_name => vms,
             _ => &[],
         };
-        let connection = connection.insert(connect::connect(&cli.global, vm_ids).await?);
+        // `conformance` checks every answer; the other commands do not pay for it.
+        let checking =
+            matches!(cli.command, Command::Conformance(_)).then(vbazure::Conformance::new);
+        let connection = connection.insert(connect::connect(&cli.global, vm_ids, checking).await?);
         run_command(connection, &cli, prepared, printer, &mut logged_in).await
     }
     .await;
@@ -179,6 +183,7 @@ async fn run_command(
         Command::DeleteBackups(args) => delete::check(args, version)?,
         Command::Sessions(command) => sessions::check(command, version)?,
         Command::Vms(_) => vms::check(version)?,
+        Command::Conformance(_) => {}
     }
     if connection.password_login {
         appliance.login().await.map_err(|e| {
@@ -204,6 +209,19 @@ async fn run_command(
             sessions::run(appliance, command, printer, verbose).await
         }
         (Command::Vms(command), _) => vms::run(appliance, command, printer).await,
+        (Command::Conformance(args), _) => {
+            let Some(checking) = &connection.conformance else {
+                return Err(Failure::new(
+                    Exit::Api,
+                    "internal error: conformance is not on".to_string(),
+                ));
+            };
+            let reach = conformance::Reach {
+                pages: args.pages,
+                sessions: args.sessions,
+            };
+            conformance::run(appliance, checking, reach, printer).await
+        }
     }
 }
 

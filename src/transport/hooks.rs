@@ -254,11 +254,7 @@ where
                 let Some(delay) = state.retry.delay(retries, None) else {
                     return result;
                 };
-                tracing::debug!(
-                    operation = name,
-                    ?delay,
-                    "connection failed; retrying"
-                );
+                tracing::debug!(operation = name, ?delay, "connection failed; retrying");
                 retries += 1;
                 tokio::time::sleep(delay).await;
             }

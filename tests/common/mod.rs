@@ -144,3 +144,27 @@ pub(crate) fn started(outcome: Result<vbazure::DeleteOutcome, vbazure::Error>) -
         other => panic!("no session was started: {other:?}"),
     }
 }
+
+/// An access token of `mock`, read from its token answer whatever else that answer holds: a
+/// mock started with a `Drift` may send one the client refuses to log in with.
+pub(crate) async fn mock_access_token(mock: &vbazure_mock::MockAppliance) -> String {
+    vbazure::ensure_crypto_provider();
+    let config = mock.config();
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/api/oauth2/token", mock.url()))
+        .form(&[
+            ("grant_type", "Password"),
+            ("Username", config.username.as_str()),
+            ("Password", config.password.as_str()),
+        ])
+        .send()
+        .await
+        .expect("the mock answers")
+        .json()
+        .await
+        .expect("a JSON token answer");
+    answer["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_string()
+}

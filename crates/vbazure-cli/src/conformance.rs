@@ -31,16 +31,42 @@ pub(crate) async fn run(
     let api = |context: &str, e: vbazure::Error| {
         Failure::new(Exit::of_error(&e), error_line(context, &e))
     };
-    // Without a login or a version nothing else can be checked: those end the run.
-    appliance.login().await.map_err(|e| api("login", e))?;
+    // Without a version nothing can be checked.
     let version = appliance
         .api_version()
         .await
         .map_err(|e| api("version detection", e))?;
-    // From here on, a call that fails is reported and the others still run: a failure is
+    // From here on, a call that fails is reported and the report still printed: a failure is
     // often the very departure the check is looking for (an answer that does not decode).
     let mut failed: Vec<String> = Vec::new();
     let mut note = |context: &str, e: vbazure::Error| failed.push(error_line(context, &e));
+    let logged_in = match appliance.login().await {
+        Ok(()) => true,
+        Err(e) => {
+            note("login", e);
+            false
+        }
+    };
+    if logged_in {
+        read(appliance, version, reach, &mut note).await;
+    }
+    report(conformance, version, &failed, printer);
+    Ok(if conformance.has_breaking() {
+        Exit::Breaking
+    } else if !failed.is_empty() {
+        Exit::Api
+    } else {
+        Exit::Ok
+    })
+}
+
+/// The read-only calls; a call that fails is noted and the next one made.
+async fn read(
+    appliance: &Appliance,
+    version: ApiVersion,
+    reach: Reach,
+    note: &mut impl FnMut(&str, vbazure::Error),
+) {
     if version == ApiVersion::V8_1 {
         if let Err(e) = appliance.system_info().await {
             note("server information", e);
@@ -87,6 +113,10 @@ pub(crate) async fn run(
             }
         }
     }
+}
+
+/// Per operation the answers checked and the findings by kind, then each finding.
+fn report(conformance: &Conformance, version: ApiVersion, failed: &[String], printer: Printer) {
     let findings = conformance.findings();
     let report = conformance.report();
     if printer.json() {
@@ -99,6 +129,7 @@ pub(crate) async fn run(
             "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
             "failedCalls": failed,
         }));
+        return;
     } else {
         printer.text(&format!(
             "API v{version}: answers checked against its document"
@@ -112,7 +143,7 @@ pub(crate) async fn run(
         for finding in &findings {
             printer.text(&finding.to_string());
         }
-        for line in &failed {
+        for line in failed {
             printer.text(&format!("call failed: {line}"));
         }
         let count = |kind| findings.iter().filter(|f| f.kind == kind).count();
@@ -124,13 +155,6 @@ pub(crate) async fn run(
             failed.len()
         ));
     }
-    Ok(if conformance.has_breaking() {
-        Exit::Breaking
-    } else if !failed.is_empty() {
-        Exit::Api
-    } else {
-        Exit::Ok
-    })
 }
 
 fn report_json(report: &OperationReport) -> serde_json::Value {

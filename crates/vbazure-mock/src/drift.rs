@@ -306,9 +306,19 @@ mod tests {
         assert!(refused.contains("undocumented-status"), "{refused}");
     }
 
-    fn drifted(drift: Drift, version: ApiVersion, operation: &str, body: Value) -> (Reply, Drifted) {
+    fn drifted(
+        drift: Drift,
+        version: ApiVersion,
+        operation: &str,
+        body: Value,
+    ) -> (Reply, Drifted) {
         let mut reply = Reply::json(200, body);
-        let drifted = apply(&BTreeSet::from([drift]), version, Some(operation), &mut reply);
+        let drifted = apply(
+            &BTreeSet::from([drift]),
+            version,
+            Some(operation),
+            &mut reply,
+        );
         (reply, drifted)
     }
 
@@ -316,24 +326,38 @@ mod tests {
     fn each_change_is_where_it_says() {
         let session = json!({"id": "7", "status": "Running", "usn": 3});
         let (reply, done) = drifted(Drift::WrongType, ApiVersion::V1, "getJobSession", session);
-        assert_eq!(reply.body, Some(json!({"id": "7", "status": "Running", "usn": "3"})));
+        assert_eq!(
+            reply.body,
+            Some(json!({"id": "7", "status": "Running", "usn": "3"}))
+        );
         assert!(done.made(Drift::WrongType, "/usn"), "{done:?}");
 
         let page = json!({"limit": 2, "results": [{"id": "1"}, {"id": "2"}]});
-        let (reply, done) =
-            drifted(Drift::UndocumentedField, ApiVersion::V8_1, "listJobSessions", page);
+        let (reply, done) = drifted(
+            Drift::UndocumentedField,
+            ApiVersion::V8_1,
+            "listJobSessions",
+            page,
+        );
         let body = reply.body.unwrap_or_default();
         assert_eq!(body["x-mock-drift"], true);
         assert_eq!(body["results"][1]["x-mock-drift"], true);
         let pointers: Vec<&str> = done.departures.iter().map(|d| d.pointer.as_str()).collect();
         assert_eq!(
             pointers,
-            ["/x-mock-drift", "/results/0/x-mock-drift", "/results/1/x-mock-drift"]
+            [
+                "/x-mock-drift",
+                "/results/0/x-mock-drift",
+                "/results/1/x-mock-drift"
+            ]
         );
 
         let start = json!({"executionStartTime": "2024-05-01T10:00:00.5Z", "status": "Running"});
         let (reply, _) = drifted(Drift::WrongType, ApiVersion::V8_1, "getJobSession", start);
-        assert_eq!(reply.body.unwrap_or_default()["executionStartTime"], 1_714_557_600);
+        assert_eq!(
+            reply.body.unwrap_or_default()["executionStartTime"],
+            1_714_557_600
+        );
     }
 
     #[test]

@@ -190,12 +190,17 @@ fn expected(doc: &Document, violation: &Violation) -> String {
             .unwrap_or_default();
         return excerpt(&format!("only the properties {}", declared.join(", ")));
     }
-    let shown = doc
-        .get(&violation.schema)
-        .map_or_else(String::new, |v| match v {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        });
+    let Some(value) = doc.get(&violation.schema) else {
+        // The keyword is not written: `nullable` then means never null.
+        return match violation.keyword.as_str() {
+            "nullable" => "never null".to_string(),
+            keyword => format!("{keyword} (not written)"),
+        };
+    };
+    let shown = match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
     excerpt(&format!("{}: {shown}", violation.keyword))
 }
 

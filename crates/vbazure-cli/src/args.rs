@@ -184,6 +184,16 @@ pub(crate) struct DeleteBackups {
     #[arg(long, value_name = "N", value_parser = parse_rate,
           default_value_t = FollowOptions::default().requests_per_second)]
     pub max_requests_per_second: f64,
+    /// Resolve every VM and print what would be deleted; send no deletion
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (needed when there is no terminal to ask on)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Append every step to this file (JSON lines, each fsynced before the next step); run
+    /// the same command with the same journal to resume: see below
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
 }
 
 /// Which backups of a VM to delete (v8.1 `BackupTier`).

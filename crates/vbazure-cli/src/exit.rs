@@ -20,6 +20,8 @@ pub enum Exit {
     TimedOut = 5,
     /// 6: `conformance` found an answer the client cannot read as the document says.
     Breaking = 6,
+    /// 130: interrupted (Ctrl-C); the run can be resumed with its journal.
+    Interrupted = 130,
 }
 
 impl Exit {

@@ -20,6 +20,7 @@ Exit codes:
   4  a waited session ended Error, Canceled or another unsuccessful final status
   5  --timeout reached while sessions were still running (they go on on the appliance)
   6  conformance: an answer departs from the document in a way the client cannot read
+  130  delete-backups interrupted (Ctrl-C): resume with the same command and --journal
 With several VMs, the highest code wins. A flag the appliance's API version lacks (the v8.1
 ones on an appliance speaking v1) is a usage error (2), found before anything is deleted.
 
@@ -144,9 +145,33 @@ pub(crate) struct ConformanceArgs {
 }
 
 const DELETE_HELP: &str = "\
-Deleting backups cannot be undone. With --by-name every name is looked up before the first
+Deleting backups cannot be undone. On a terminal delete-backups says how many VMs (and the
+first few) and asks for `yes`; --yes skips the question, and without a terminal it is needed:
+else nothing is sent (exit 2). --dry-run resolves every VM and prints what would be deleted
+(v8.1: name, id, region, last backup; v1: the ids as given) and sends no deletion (exit 1 when
+a VM is not a protected VM). With --by-name every name is looked up before the first
 deletion: a name that matches no protected VM exactly, or several, stops the run with exit 1,
 naming the candidates, and nothing is deleted.
+
+--journal FILE appends one JSON line per step (planned, sending, accepted, nothing-to-delete,
+refused, no-answer, ended), each flushed and fsynced before the next step; `sending` is on
+disk before the request leaves. Running the same command with the same journal skips every VM
+whose deletion was accepted (with --wait it follows its session to its end). A VM with a
+`sending` line and no answer (the run was killed, or no answer came) is looked for first:
+  v8.1: sessions with ResourceId=<VM id>, Types=BackupDeletion, FromUtc=<that time - 5 min>;
+        one found is recorded and followed, not sent again; none found: sent again. For a
+        batch, a session found for one of its ids covers the batch.
+  v1:   sessions do not say which VM they concern: if any BackupDeletion session started
+        since then that the journal does not account for, the VM is reported `unknown: a
+        deletion may have been sent`, is not sent again, and the run exits 1 (check with
+        `vbazure sessions list --all --type BackupDeletion --since TIME`); else sent again.
+So with the journal no VM is deleted twice by vbazure, as far as the appliance lists its
+sessions (v8.1), and on v1 never resent when a deletion it cannot rule out exists.
+
+The first Ctrl-C starts no more deletions, lets the requests in flight finish (their answers
+are journaled), prints the sessions still running (they go on on the appliance) and the
+command that resumes, and exits 130; a second Ctrl-C exits at once (the journal stays
+consistent: at most the line being written is cut, and a resumed run leaves it out).
 
 With --wait, the deletions (at most --concurrency requests at once) and the following of the
 sessions are apart: each session is followed from the moment it starts, by one poller for all

@@ -129,7 +129,6 @@ fn report(conformance: &Conformance, version: ApiVersion, failed: &[String], pri
             "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
             "failedCalls": failed,
         }));
-        return;
     } else {
         printer.text(&format!(
             "API v{version}: answers checked against its document"

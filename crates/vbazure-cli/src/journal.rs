@@ -114,7 +114,7 @@ impl Read {
                     self.states.insert(
                         vm.clone(),
                         State::Uncertain {
-                            at: at.clone(),
+                            at,
                             group: vms.clone(),
                         },
                     );

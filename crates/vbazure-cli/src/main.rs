@@ -9,6 +9,7 @@ mod duration;
 mod exit;
 mod filters;
 mod ids;
+mod journal;
 mod output;
 mod progress;
 mod sessions;
@@ -137,7 +138,12 @@ async fn run(cli: Cli) -> Exit {
     let result = async {
         // What needs no appliance is checked first: a usage error sends nothing.
         let prepared = match &cli.command {
-            Command::DeleteBackups(args) => Prepared::Delete(delete::prepare(args)?),
+            Command::DeleteBackups(args) => {
+                let vms = delete::prepare(args)?;
+                // Deleting cannot be undone: with no terminal to ask on, `--yes` is needed.
+                delete::refuse_without_terminal(args, cli.global.mock)?;
+                Prepared::Delete(vms)
+            }
             _ => Prepared::Nothing,
         };
         // The built-in mock holds a protected VM for each id given.
@@ -204,7 +210,13 @@ async fn run_command(
     let verbose = cli.global.verbose > 0;
     match (&cli.command, prepared) {
         (Command::DeleteBackups(args), Prepared::Delete(vms)) => {
-            delete::run(appliance, args, vms, printer, verbose).await
+            let cx = delete::Context {
+                printer,
+                verbose,
+                version,
+                mock: cli.global.mock,
+            };
+            delete::run(appliance, args, vms, cx).await
         }
         (Command::DeleteBackups(_), Prepared::Nothing) => Err(Failure::new(
             Exit::Api,

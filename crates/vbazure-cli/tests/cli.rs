@@ -19,7 +19,7 @@ struct Run {
 /// Runs `vbazure` with `args` against `url` (logging in with the mock's credentials).
 async fn vbazure(url: &str, args: &[&str], stdin: Option<String>) -> Run {
     let url = url.to_string();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let args: Vec<String> = confirmed(args);
     // The mock serves on the runtime's threads while this one waits for the process.
     tokio::task::spawn_blocking(move || {
         let mut command = Command::cargo_bin("vbazure").expect("the binary is built");
@@ -707,4 +707,17 @@ fn fastrand_suffix() -> u128 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0)
+}
+
+/// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
+/// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
+fn confirmed(args: &[&str]) -> Vec<String> {
+    let mut all = Vec::new();
+    for arg in args {
+        all.push(arg.to_string());
+        if *arg == "delete-backups" {
+            all.push("--yes".to_string());
+        }
+    }
+    all
 }

@@ -18,7 +18,7 @@ struct Run {
 /// `env` added.
 async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let url = url.to_string();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let args: Vec<String> = confirmed(args);
     let env: Vec<(String, String)> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -498,4 +498,17 @@ async fn a_hundred_vms_in_one_batch_take_a_handful_of_requests() {
     let requests = mock.requests();
     assert!(requests <= 8, "{requests} requests for 100 VMs");
     assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}
+
+/// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
+/// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
+fn confirmed(args: &[&str]) -> Vec<String> {
+    let mut all = Vec::new();
+    for arg in args {
+        all.push(arg.to_string());
+        if *arg == "delete-backups" {
+            all.push("--yes".to_string());
+        }
+    }
+    all
 }

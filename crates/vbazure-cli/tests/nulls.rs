@@ -45,7 +45,7 @@ struct Run {
 /// the environment.
 async fn vbazure(url: &str, args: &[&str]) -> Run {
     let mut all = vec!["--url".to_string(), url.to_string()];
-    all.extend(args.iter().map(|s| s.to_string()));
+    all.extend(confirmed(args));
     // The server answers on its own thread; the wait for the process is kept off this one.
     tokio::task::spawn_blocking(move || {
         let output = Command::cargo_bin("vbazure")
@@ -234,4 +234,17 @@ async fn a_v8_1_session_of_nulls_is_written_as_json() {
         .collect();
     assert_eq!(documents.len(), 1, "{}", run.stdout);
     assert_eq!(documents[0]["status"], "Running");
+}
+
+/// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
+/// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
+fn confirmed(args: &[&str]) -> Vec<String> {
+    let mut all = Vec::new();
+    for arg in args {
+        all.push(arg.to_string());
+        if *arg == "delete-backups" {
+            all.push("--yes".to_string());
+        }
+    }
+    all
 }

@@ -26,7 +26,7 @@ struct Run {
 /// `env` added to an otherwise empty environment.
 async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let url = url.to_string();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let args: Vec<String> = confirmed(args);
     let env: Vec<(String, String)> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -709,4 +709,17 @@ async fn vms_list_shows_id_name_region_and_last_backup() {
         .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["regionName"], "westeurope");
+}
+
+/// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
+/// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
+fn confirmed(args: &[&str]) -> Vec<String> {
+    let mut all = Vec::new();
+    for arg in args {
+        all.push(arg.to_string());
+        if *arg == "delete-backups" {
+            all.push("--yes".to_string());
+        }
+    }
+    all
 }

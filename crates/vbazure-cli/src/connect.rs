@@ -48,6 +48,11 @@ async fn connect_mock(
         mock.url()
     );
     let config = mock.config();
+    if conformance.is_some() {
+        // A fresh mock has no sessions: give `conformance` some to read (a finished deletion
+        // on two of the mock's own VMs, through a client of its own, before the check starts).
+        seed_sessions(&mock, global).await?;
+    }
     let mfa_missing = Arc::new(AtomicBool::new(false));
     let mut builder = Appliance::builder(mock.url())
         .credentials(config.username, config.password)
@@ -68,6 +73,41 @@ async fn connect_mock(
         conformance,
         _mock: Some(mock),
     })
+}
+
+/// Two finished deletion sessions on the mock, in the version the command will speak.
+#[cfg(feature = "mock")]
+async fn seed_sessions(mock: &vbazure_mock::MockAppliance, global: &Global) -> Result<(), Failure> {
+    let failed = |e: vbazure::Error| {
+        Failure::new(
+            Exit::Api,
+            format!("cannot prepare the built-in mock's sessions: {e}"),
+        )
+    };
+    let config = mock.config();
+    let mut builder = Appliance::builder(mock.url()).credentials(config.username, config.password);
+    if let Some(version) = global.api_version.chosen() {
+        builder = builder.api_version(version);
+    }
+    let seeding = builder
+        .build()
+        .map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
+    let quick = vbazure::WaitOptions {
+        timeout: Some(std::time::Duration::from_secs(30)),
+        initial_interval: std::time::Duration::from_millis(5),
+        max_interval: std::time::Duration::from_millis(20),
+    };
+    for (_, id) in mock.vms().into_iter().take(2) {
+        if let vbazure::DeleteOutcome::Started(session) =
+            seeding.delete_backups(&id).await.map_err(failed)?
+        {
+            seeding
+                .wait_session(session, &quick, |_| {})
+                .await
+                .map_err(failed)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "mock"))]

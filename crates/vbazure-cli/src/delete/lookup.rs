@@ -1,0 +1,126 @@
+//! A deletion that may have been sent but whose answer was not recorded: its session,
+//! looked for on the appliance before anything is sent again.
+
+// The parent's imports and its run-time types (units, tallies).
+use super::*;
+
+/// How far before an unanswered deletion's `sending` line its session is looked for (the
+/// appliance's clock may differ from this machine's).
+pub(super) const LOOKUP_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// On v1, at most this many sessions are read looking for a deletion; more: unknown.
+pub(super) const V1_SCAN_LIMIT: usize = 10_000;
+
+/// What the appliance says of a deletion that may have been sent.
+pub(super) enum Lookup {
+    /// Its session.
+    Found(Session),
+    /// No deletion session for it: it did not reach the appliance.
+    None,
+    /// Cannot tell (why).
+    Unknown(String),
+}
+
+/// Looks on the appliance for the session of a deletion of `ids` sent at `at` whose answer
+/// was not recorded. v8.1: sessions filtered by `ResourceId` (each id until one is found: a
+/// session found for one id of a batch covers the batch), `Types=BackupDeletion` and
+/// `FromUtc`. v1 cannot filter and its sessions do not say which VM they concern: any
+/// deletion session since then that the journal does not account for makes it unknown.
+pub(super) async fn look_for_session(
+    appliance: &Appliance,
+    version: ApiVersion,
+    ids: &[String],
+    at: &Timestamp,
+    known: &HashSet<String>,
+) -> Result<Lookup, Failure> {
+    let from = Timestamp::from(at.as_datetime() - LOOKUP_MARGIN);
+    let context = "looking for the deletion an earlier run may have sent";
+    if version == ApiVersion::V8_1 {
+        for id in ids {
+            let filter = SessionFilter {
+                types: vec![SessionTypeFilter::BackupDeletion],
+                from: Some(from),
+                resource_id: Some(id.clone()),
+                ..SessionFilter::default()
+            };
+            let page = appliance
+                .job_sessions_page_filtered(0, 50, &filter)
+                .await
+                .map_err(|e| Failure::api(context, &e))?;
+            for item in page.sessions {
+                match item {
+                    // Newest first: the first is the latest deletion of this VM.
+                    Ok(session) if !known.contains(&session.id) => {
+                        return Ok(Lookup::Found(session))
+                    }
+                    Ok(_) => {}
+                    Err(item) => {
+                        return Ok(Lookup::Unknown(format!(
+                            "the appliance lists a session vbazure cannot read ({})",
+                            item.id().unwrap_or_else(|| "no id".to_string())
+                        )))
+                    }
+                }
+            }
+        }
+        return Ok(Lookup::None);
+    }
+    let sessions = appliance.job_sessions(LISTING_PAGE);
+    futures_util::pin_mut!(sessions);
+    let mut read = 0;
+    while let Some(item) = sessions.next().await {
+        read += 1;
+        if read > V1_SCAN_LIMIT {
+            return Ok(Lookup::Unknown(format!(
+                "the appliance holds more than {V1_SCAN_LIMIT} sessions to look through"
+            )));
+        }
+        match item {
+            Ok(session) => {
+                let deletion = session
+                    .session_type
+                    .as_ref()
+                    .is_none_or(|t| *t == vbazure::SessionType::BackupDeletion || !t.is_known());
+                let since = session
+                    .execution_start_time
+                    .as_ref()
+                    .is_none_or(|t| t.as_datetime() >= from.as_datetime());
+                if deletion && since && !known.contains(&session.id) {
+                    return Ok(Lookup::Unknown(format!(
+                        "the appliance (API v1) has deletion session {} since then, and v1 \
+                         sessions do not say which VM they concern",
+                        session.id
+                    )));
+                }
+            }
+            Err(e) => match e.kind() {
+                ErrorKind::UndecodableItem { .. } => {
+                    return Ok(Lookup::Unknown(
+                        "the appliance lists a session vbazure cannot read".to_string(),
+                    ))
+                }
+                _ => return Err(Failure::api(context, &e)),
+            },
+        }
+    }
+    Ok(Lookup::None)
+}
+
+/// Whether a failed deletion may have reached the appliance and started a session: no answer
+/// came, or an answer that is not a refusal (5xx, or a success the client could not read).
+pub(super) fn may_have_started(error: &vbazure::Error) -> bool {
+    match error.kind() {
+        // No connection (or no TLS session) was made, or nothing was sent.
+        ErrorKind::Connect { .. }
+        | ErrorKind::Tls { .. }
+        | ErrorKind::InvalidRequest { .. }
+        | ErrorKind::NotInVersion { .. } => false,
+        ErrorKind::Unauthorized(_)
+        | ErrorKind::Forbidden(_)
+        | ErrorKind::NotFound(_)
+        | ErrorKind::Conflict(_)
+        | ErrorKind::Throttled { .. } => false,
+        ErrorKind::Api(response) => !(400..500).contains(&response.status),
+        _ => true,
+    }
+}

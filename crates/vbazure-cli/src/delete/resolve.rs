@@ -1,0 +1,195 @@
+//! `--by-name`: every name resolved to one protected VM before anything is deleted.
+
+// The parent's imports and its run-time types (units, tallies).
+use super::*;
+
+/// Up to this many names are looked up one search each; more are matched against one listing
+/// of every protected VM.
+pub(super) const SEARCH_EACH_UP_TO: usize = 3;
+
+/// The page size of that listing.
+pub(super) const LISTING_PAGE: u32 = 1000;
+
+/// At most this many candidates are named for a name that does not resolve.
+pub(super) const CANDIDATES_SHOWN: usize = 10;
+
+/// Each name's VM: `(name, id)` in the order given. Any name that matches no protected VM, or
+/// several, stops the run here, before anything is deleted, each such name on a line of its
+/// own with the candidates.
+pub(super) async fn resolve(
+    appliance: &Appliance,
+    names: Vec<String>,
+) -> Result<Vec<(String, String)>, Failure> {
+    let mut problems = Vec::new();
+    let mut resolved = Vec::with_capacity(names.len());
+    if names.len() <= SEARCH_EACH_UP_TO {
+        for name in names {
+            match appliance.find_vm_by_name(&name).await {
+                Ok(vm) => match vm.id {
+                    Some(id) if !id.is_empty() => resolved.push((name, id)),
+                    _ => problems.push(format!(
+                        "VM name {name:?}: the appliance lists the VM without an id"
+                    )),
+                },
+                Err(e) => match e.kind() {
+                    ErrorKind::VmName { candidates, .. } => {
+                        problems.push(name_problem(&name, candidates))
+                    }
+                    _ => return Err(Failure::api("looking up the VM names", &e)),
+                },
+            }
+        }
+    } else {
+        // One listing of every protected VM, matched here. A VM the client cannot read could
+        // be one of those asked for: it stops the run too.
+        let listed: Vec<ProtectedVm> = appliance
+            .protected_vms(LISTING_PAGE, None)
+            .try_collect()
+            .await
+            .map_err(|e| Failure::api("looking up the VM names", &e))?;
+        let mut by_name: HashMap<&str, Vec<&ProtectedVm>> = HashMap::new();
+        for vm in &listed {
+            if let Some(name) = vm.name.as_deref() {
+                by_name.entry(name).or_default().push(vm);
+            }
+        }
+        tracing::debug!(
+            vms = listed.len(),
+            names = names.len(),
+            "matching the names against the protected VMs"
+        );
+        for name in names {
+            match by_name.get(name.as_str()).map(Vec::as_slice) {
+                Some([vm]) => match vm.id.as_deref() {
+                    Some(id) if !id.is_empty() => resolved.push((name.clone(), id.to_string())),
+                    _ => problems.push(format!(
+                        "VM name {name:?}: the appliance lists the VM without an id"
+                    )),
+                },
+                Some(several) if several.len() > 1 => {
+                    let candidates: Vec<String> = several.iter().map(|vm| shown_vm(vm)).collect();
+                    problems.push(name_problem(&name, &candidates))
+                }
+                _ => {
+                    let lower = name.to_lowercase();
+                    let similar: Vec<String> = listed
+                        .iter()
+                        .filter(|vm| {
+                            vm.name
+                                .as_deref()
+                                .is_some_and(|n| n.to_lowercase().contains(&lower))
+                        })
+                        .map(shown_vm)
+                        .collect();
+                    problems.push(name_problem(&name, &similar))
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        let count = problems.len();
+        for problem in problems {
+            eprintln!("error: {problem}");
+        }
+        return Err(Failure::new(
+            Exit::Api,
+            format!(
+                "{count} VM name(s) did not resolve to exactly one protected VM; nothing was deleted"
+            ),
+        ));
+    }
+    for (name, id) in &resolved {
+        tracing::debug!(name = name.as_str(), id = id.as_str(), "VM name resolved");
+    }
+    Ok(resolved)
+}
+
+/// Why `name` names no one VM: `candidates` (as `name (id)`) are the VMs named exactly so
+/// when there are several, else those whose names contain it.
+pub(super) fn name_problem(name: &str, candidates: &[String]) -> String {
+    let exact = format!("{name} (");
+    let ambiguous = candidates.len() > 1 && candidates.iter().all(|c| c.starts_with(&exact));
+    let mut list = candidates
+        .iter()
+        .take(CANDIDATES_SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if candidates.len() > CANDIDATES_SHOWN {
+        list.push_str(&format!(
+            " and {} more",
+            candidates.len() - CANDIDATES_SHOWN
+        ));
+    }
+    if ambiguous {
+        format!(
+            "VM name {name:?}: {} protected VMs are named {name:?}: {list}; give the VM's id \
+             instead (without --by-name)",
+            candidates.len()
+        )
+    } else if candidates.is_empty() {
+        format!("VM name {name:?}: no protected VM is named {name:?}")
+    } else {
+        format!(
+            "VM name {name:?}: no protected VM is named exactly {name:?}; names that contain it: \
+             {list}"
+        )
+    }
+}
+
+/// `name (id)`.
+pub(super) fn shown_vm(vm: &ProtectedVm) -> String {
+    format!(
+        "{} ({})",
+        vm.name.as_deref().unwrap_or("?"),
+        vm.id.as_deref().unwrap_or("no id")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets(n: usize) -> Vec<(String, String)> {
+        (0..n)
+            .map(|i| (format!("vm-{i}"), format!("vm-{i}")))
+            .collect()
+    }
+
+    #[test]
+    fn batches_hold_at_most_the_limit_in_the_order_given() {
+        let batches = units(targets(2500), true);
+        let sizes: Vec<usize> = batches.iter().map(|u| u.ids.len()).collect();
+        assert_eq!(sizes, [1000, 1000, 500]);
+        assert_eq!(batches[0].label, "batch 1/3 (1000 VMs)");
+        assert_eq!(batches[2].ids[0], "vm-2000");
+        assert_eq!(batches[2].ids[499], "vm-2499");
+        assert!(batches.iter().all(|u| u.batch));
+        assert_eq!(units(targets(3), false).len(), 3);
+        assert_eq!(units(targets(1), true)[0].label, "batch 1/1 (1 VM)");
+    }
+
+    #[test]
+    fn the_summary_counts_vms_and_with_batches_sessions() {
+        let tally = Tally {
+            succeeded: 1500,
+            failed: 1000,
+            sessions: 3,
+            ..Tally::default()
+        };
+        assert_eq!(
+            summary(2500, &tally, true, Some(3)),
+            "summary: 2500 VM(s) in 3 batch request(s), 3 session(s): 1500 succeeded, 0 ended \
+             with warnings, 1000 failed"
+        );
+        let tally = Tally {
+            started: 2,
+            nothing: 1,
+            ..Tally::default()
+        };
+        assert_eq!(
+            summary(3, &tally, false, None),
+            "summary: 3 VM(s): 2 deletion session(s) started, 0 failed, 1 with no backups to delete"
+        );
+    }
+}

@@ -1863,3 +1863,28 @@ async fn each_v8_1_extra_fails_on_v1_and_sends_nothing() {
     }
     assert!(requests(&server).await.is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_vm_list_that_ignores_the_offset_ends_instead_of_looping() {
+    // The same page whatever the offset, and no totalCount: without the repeated-page guard
+    // the stream would ask for ever.
+    let mut page = example_v8_1("listProtectedVirtualMachines.200");
+    page["totalCount"] = Value::Null;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v8.1/protectedItem/virtualMachines"))
+        .respond_with(json(200, &page))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let appliance = with_token(&server.uri());
+    let items: Vec<Result<vbazure::ProtectedVm, vbazure::Error>> =
+        appliance.protected_vms(2, None).collect().await;
+    assert_eq!(items.len(), 3, "two VMs, then the error: {items:?}");
+    assert!(items[..2].iter().all(Result::is_ok));
+    let error = items[2].as_ref().expect_err("the repeat");
+    assert!(
+        matches!(error.kind(), ErrorKind::RepeatedPage { offset: 2 }),
+        "{error:?}"
+    );
+}

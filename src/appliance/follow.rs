@@ -211,9 +211,13 @@ async fn poll(shared: Arc<Shared>) {
     let mut polls = FuturesUnordered::new();
     loop {
         let now = Instant::now();
+        let full = polls.len() >= options.in_flight.max(1);
+        // When to look again without an answer or a new session to wake for: never while the
+        // in-flight bound is reached (only an answer frees a place), at the next send the rate
+        // allows, or when the next idle session is due.
+        let mut wake_at: Option<Instant> = (!full && next_send > now).then_some(next_send);
         // Start every due poll the bounds allow, the longest-waiting first.
-        let mut wake_at: Option<Instant> = None;
-        if polls.len() < options.in_flight.max(1) && next_send <= now {
+        if !full && next_send <= now {
             let mut followed = lock(&shared.followed);
             if followed.entries.is_empty() && polls.is_empty() {
                 followed.running = false;
@@ -253,20 +257,28 @@ async fn poll(shared: Arc<Shared>) {
                 .entries
                 .values()
                 .filter(|e| !e.polling && e.done.is_some())
-                .map(|e| e.next_poll.min(e.deadline.unwrap_or(e.next_poll)))
+                .map(|e| {
+                    e.next_poll
+                        .min(e.deadline.unwrap_or(e.next_poll))
+                        .max(next_send)
+                })
                 .min();
         }
-        let wake_at = match wake_at {
-            Some(at) => at.max(next_send),
-            None => next_send.max(now + Duration::from_millis(1)),
-        };
         tokio::select! {
             Some((key, result)) = polls.next(), if !polls.is_empty() => {
                 settle(&shared, key, result);
             }
-            _ = tokio::time::sleep_until(wake_at) => {}
+            _ = sleep_until_some(wake_at) => {}
             _ = shared.added.notified() => {}
         }
+    }
+}
+
+/// Sleeps until `at`, or for ever without one (the other branches of the poller wake it).
+async fn sleep_until_some(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -2,11 +2,10 @@
 //! server information, logout and asynchronous operations. On an appliance speaking v1 each
 //! fails before anything is sent, with [`ErrorKind::NotInVersion`].
 
-use std::collections::HashSet;
-
 use futures_util::Stream;
 use tokio::time::Instant;
 
+use super::paging::{pages, Fetched};
 use super::{not_in_v1, DeleteOutcome, Speaking};
 use crate::error::send;
 use crate::operations::v8_1 as ops;
@@ -270,67 +269,29 @@ impl Appliance {
         })
     }
 
-    /// Every protected VM whose name contains `search`, `page_size` at a time (v8.1). A VM that
-    /// does not decode comes as an [`ErrorKind::UndecodableItem`] error, and the stream goes
-    /// on; any other error ends it.
+    /// Every protected VM whose name contains `search`, `page_size` at a time (v8.1), paged as
+    /// [`job_sessions`](Self::job_sessions) is: each VM once, a VM that does not decode as an
+    /// [`ErrorKind::UndecodableItem`] error and the stream goes on, a page of VMs already given
+    /// ends it with [`ErrorKind::RepeatedPage`]; any other error ends it.
     pub fn protected_vms<'a>(
         &'a self,
         page_size: u32,
         search: Option<&'a str>,
     ) -> impl Stream<Item = Result<ProtectedVm, Error>> + Send + 'a {
-        struct Pages {
-            offset: u64,
-            seen: HashSet<String>,
-            ready: std::collections::VecDeque<Result<ProtectedVm, Error>>,
-            done: bool,
-        }
-        let start = Pages {
-            offset: 0,
-            seen: HashSet::new(),
-            ready: Default::default(),
-            done: false,
+        let fetch = move |offset| async move {
+            let page = self
+                .protected_vms_page(offset, page_size, search, false)
+                .await?;
+            Ok(Fetched {
+                items: page.vms,
+                total: page.total_count,
+            })
         };
-        futures_util::stream::unfold(start, move |mut pages| async move {
-            loop {
-                if let Some(item) = pages.ready.pop_front() {
-                    return Some((item, pages));
-                }
-                if pages.done {
-                    return None;
-                }
-                let offset = u32::try_from(pages.offset).unwrap_or(u32::MAX);
-                let page = match self
-                    .protected_vms_page(offset, page_size, search, false)
-                    .await
-                {
-                    Ok(page) => page,
-                    Err(e) => {
-                        pages.done = true;
-                        return Some((Err(e), pages));
-                    }
-                };
-                let count = page.vms.len() as u64;
-                pages.offset += count;
-                pages.done =
-                    count == 0 || page.total_count.is_some_and(|total| pages.offset >= total);
-                for vm in page.vms {
-                    match vm {
-                        Ok(vm) => {
-                            let fresh = vm
-                                .id
-                                .as_ref()
-                                .is_none_or(|id| pages.seen.insert(id.clone()));
-                            if fresh {
-                                pages.ready.push_back(Ok(vm));
-                            }
-                        }
-                        Err(bad) => pages
-                            .ready
-                            .push_back(Err(undecodable(ops::LIST_PROTECTED_VIRTUAL_MACHINES, bad))),
-                    }
-                }
-            }
-        })
+        pages(
+            ops::LIST_PROTECTED_VIRTUAL_MACHINES,
+            fetch,
+            |vm: &ProtectedVm| vm.id.clone(),
+        )
     }
 
     /// One protected VM by the appliance's id of it (v8.1).
@@ -470,9 +431,4 @@ impl Appliance {
         serde_json::from_value(serde_json::Value::Object(result))
             .map_err(|e| failed(Some(format!("its result does not match the document: {e}"))))
     }
-}
-
-/// An item of a list the client could not read, as the error the stream gives for it.
-pub(crate) fn undecodable(operation: &'static str, item: UndecodableItem) -> Error {
-    Error::undecodable_item(operation, item)
 }

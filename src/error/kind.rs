@@ -94,7 +94,7 @@ pub enum ErrorKind {
         /// How long the wait lasted.
         waited: Duration,
     },
-    /// Paging stopped because the appliance sent a page of sessions already seen.
+    /// Paging stopped because the appliance sent a page of items already given.
     RepeatedPage {
         /// The offset asked for.
         offset: u64,
@@ -227,7 +227,7 @@ impl fmt::Display for ErrorKind {
             ),
             Self::RepeatedPage { offset } => write!(
                 f,
-                "the appliance answered the page at offset {offset} with sessions already seen; \
+                "the appliance answered the page at offset {offset} with items already given; \
                  paging stopped"
             ),
             Self::NotInVersion { feature, version } => write!(

@@ -166,7 +166,8 @@ whose deletion was accepted (with --wait it follows its session to its end). A V
         deletion may have been sent`, is not sent again, and the run exits 1 (check with
         `vbazure sessions list --all --type BackupDeletion --since TIME`); else sent again.
 So with the journal no VM is deleted twice by vbazure, as far as the appliance lists its
-sessions (v8.1), and on v1 never resent when a deletion it cannot rule out exists.
+sessions (v8.1), and on v1 never resent when a deletion it cannot rule out exists. A run with
+another --backup-tier than the journal records is refused (exit 2) before anything is sent.
 
 The first Ctrl-C starts no more deletions, lets the requests in flight finish (their answers
 are journaled), prints the sessions still running (they go on on the appliance) and the

@@ -5,7 +5,8 @@
 //! Events, each with the time it was written (`at`, UTC) and the VM ids it concerns (`vms`,
 //! several for a batch):
 //!
-//! - `planned`: the run is about to delete these VMs (with `names` when given by name);
+//! - `planned`: the run is about to delete these VMs (with `names` when given by name, and the
+//!   `backupTier` it asks for: a resume must ask for the same);
 //! - `sending`: the deletion request is about to leave (written before it does);
 //! - `accepted`: the appliance started `session` (`found: true` when a resumed run found it on
 //!   the appliance rather than in an answer);
@@ -36,6 +37,14 @@ pub(crate) enum Event {
         vms: Vec<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         names: Vec<String>,
+        /// `--backup-tier` as given (`all`, `archive`, `non-archive`), or `unset`. Journals
+        /// written before it was recorded have none: nothing to compare.
+        #[serde(
+            default,
+            rename = "backupTier",
+            skip_serializing_if = "Option::is_none"
+        )]
+        backup_tier: Option<String>,
     },
     Sending {
         at: String,
@@ -70,6 +79,9 @@ pub(crate) enum Event {
     },
 }
 
+/// What [`Event::Planned`] records when no `--backup-tier` was given.
+pub(crate) const TIER_UNSET: &str = "unset";
+
 /// Where a VM stands after the events read.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum State {
@@ -95,6 +107,8 @@ pub(crate) struct Read {
     valid_len: u64,
     /// Whether the file ended in an incomplete line.
     pub truncated_line: Option<usize>,
+    /// The `backupTier` of the first `planned` event that records one, and its line.
+    pub backup_tier: Option<(String, usize)>,
 }
 
 impl Read {
@@ -103,9 +117,39 @@ impl Read {
         self.states.get(vm).cloned().unwrap_or(State::Pending)
     }
 
+    /// Refuses a run that asks for another `--backup-tier` (`tier`, as [`Event::Planned`]
+    /// records it) than the run that wrote the journal: skipping the VMs it deleted would
+    /// silently give them the other run's tier.
+    pub(crate) fn check_backup_tier(&self, path: &Path, tier: &str) -> Result<(), Failure> {
+        let Some((recorded, line)) = &self.backup_tier else {
+            return Ok(());
+        };
+        if recorded == tier {
+            return Ok(());
+        }
+        let shown = |tier: &str| match tier {
+            TIER_UNSET => "no --backup-tier".to_string(),
+            tier => format!("--backup-tier {tier}"),
+        };
+        Err(Failure::new(
+            Exit::Usage,
+            format!(
+                "journal {}, line {line}: written by a run with {}, and this run asks for {}; \
+                 nothing was sent. Resume with the options of that run, or use another journal",
+                path.display(),
+                shown(recorded),
+                shown(tier),
+            ),
+        ))
+    }
+
     fn apply(&mut self, event: Event, shown: &str, number: usize) -> Result<(), Failure> {
         match event {
-            Event::Planned { .. } => {}
+            Event::Planned { backup_tier, .. } => {
+                if let (None, Some(tier)) = (&self.backup_tier, backup_tier) {
+                    self.backup_tier = Some((tier, number));
+                }
+            }
             Event::Sending { at, vms } => {
                 let at: Timestamp = at
                     .parse()
@@ -330,6 +374,7 @@ mod tests {
                 at: at.clone(),
                 vms: vms(&["a", "b", "c", "d", "e"]),
                 names: vec![],
+                backup_tier: Some("archive".into()),
             },
             Event::Sending {
                 at: at.clone(),
@@ -390,6 +435,38 @@ mod tests {
         assert_eq!(read.state("e"), State::Nothing);
         assert_eq!(read.state("zzz"), State::Pending);
         assert!(read.sessions.contains("s1"));
+    }
+
+    #[test]
+    fn the_backup_tier_of_the_first_planned_event_is_the_one_a_resume_must_ask_for() {
+        let path = temp(
+            "tier",
+            "{\"event\":\"planned\",\"at\":\"2026-05-01T10:00:00Z\",\"vms\":[\"a\"]}\n\
+             {\"event\":\"planned\",\"at\":\"2026-05-01T10:00:00Z\",\"vms\":[\"b\"],\"backupTier\":\"unset\"}\n",
+        );
+        let read = read(&path).unwrap();
+        // The first line comes from a journal that did not record tiers: the second counts.
+        assert_eq!(read.backup_tier, Some((TIER_UNSET.to_string(), 2)));
+        assert!(read.check_backup_tier(&path, TIER_UNSET).is_ok());
+        let refused = read.check_backup_tier(&path, "archive").unwrap_err();
+        assert_eq!(refused.exit, Exit::Usage);
+        assert!(
+            refused.message.contains(
+                "line 2: written by a run with no --backup-tier, and this run asks for \
+                 --backup-tier archive"
+            ),
+            "{}",
+            refused.message
+        );
+        // A journal that records no tier at all has nothing to compare.
+        let old = temp(
+            "tier-old",
+            "{\"event\":\"planned\",\"at\":\"2026-05-01T10:00:00Z\",\"vms\":[\"a\"]}\n",
+        );
+        assert!(super::read(&old)
+            .unwrap()
+            .check_backup_tier(&old, "all")
+            .is_ok());
     }
 
     #[test]

@@ -536,3 +536,145 @@ async fn a_journal_that_is_not_one_stops_the_run_naming_the_file_and_line() {
     assert!(!bad.stderr.contains("panicked"), "{}", bad.stderr);
     assert!(deletions(&record).is_empty());
 }
+
+/// Waits (at most 60 s) until `file` holds `text`.
+async fn until_written(file: &Path, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .contains(text)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "{text:?} not written within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+fn interrupt(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_second_ctrl_c_exits_at_once_and_the_resume_finds_the_deletions_left_unanswered() {
+    let dir = dir("sigint-twice");
+    let record = dir.join("record.jsonl");
+    let journal = dir.join("journal.jsonl");
+    // Slow answers: after the first Ctrl-C, eight deletions are still in flight for a while.
+    let (mock, ids) = many_vms(40, &record, 1500).await;
+    let ids_file = dir.join("ids.txt");
+    std::fs::write(&ids_file, ids.join("\n")).unwrap();
+    let args = delete_args(&ids_file, &journal);
+    let mut child = spawn(mock.url(), &args, &dir, "twice");
+    until_sending(&journal, 16, &mut child).await;
+    interrupt(&child);
+    until_written(&dir.join("twice.err"), "no more deletions are started").await;
+    interrupt(&child);
+    let twice = finish(child, &dir, "twice").await;
+    assert_eq!(twice.code, Some(130), "{}", twice.stderr);
+    assert!(
+        twice.stderr.contains("interrupted again: exiting now"),
+        "{}",
+        twice.stderr
+    );
+    // It did not wait for the answers: deletions were sent and their answers never recorded.
+    let answered = ["accepted", "nothing-to-delete", "refused", "no-answer"]
+        .iter()
+        .map(|e| count(&journal, e))
+        .sum::<usize>();
+    let sending = count(&journal, "sending");
+    assert!(
+        answered < sending,
+        "every deletion was answered ({answered} of {sending}): the exit was not at once"
+    );
+
+    // The appliance carries out what reached it; once it has answered everything, the resume
+    // must find those deletions instead of sending them again.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let recorded = std::fs::read_to_string(&record)
+            .unwrap_or_default()
+            .lines()
+            .count() as u64;
+        if recorded == mock.requests() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the mock did not finish its requests"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    mock.configure(|c| c.latency = Duration::ZERO);
+    let done = run(mock.url(), &args, &dir, "resumed").await;
+    assert_eq!(done.code, Some(0), "{}", done.stderr);
+    assert!(
+        done.stdout.contains("found on the appliance"),
+        "{}",
+        done.stdout
+    );
+    let per_vm = deletions(&record);
+    assert_eq!(per_vm.len(), ids.len());
+    assert!(per_vm.values().all(|n| *n == 1), "{per_vm:?}");
+    accounted_for(&mock, &journal, &ids).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resume_that_asks_for_another_backup_tier_is_refused_before_anything_is_sent() {
+    let dir = dir("tier");
+    let record = dir.join("record.jsonl");
+    let journal = dir.join("journal.jsonl");
+    let mock = MockAppliance::builder()
+        .vm("a", "vm-a")
+        .vm("b", "vm-b")
+        .record(&record)
+        .start()
+        .await
+        .unwrap();
+    let with_tier = |tier: Option<&str>| {
+        let mut args = strings(&[
+            "delete-backups",
+            "vm-a",
+            "vm-b",
+            "--yes",
+            "--journal",
+            journal.to_str().unwrap(),
+        ]);
+        if let Some(tier) = tier {
+            args.extend(strings(&["--backup-tier", tier]));
+        }
+        args
+    };
+    let archive = run(mock.url(), &with_tier(Some("archive")), &dir, "archive").await;
+    assert_eq!(archive.code, Some(0), "{}", archive.stderr);
+    assert_eq!(deletions(&record).len(), 2);
+    let planned = events(&journal);
+    assert_eq!(planned[0]["backupTier"], "archive");
+
+    for (tier, shown) in [
+        (Some("all"), "--backup-tier all"),
+        (None, "no --backup-tier"),
+    ] {
+        let other = run(mock.url(), &with_tier(tier), &dir, "other").await;
+        assert_eq!(other.code, Some(2), "{}", other.stderr);
+        assert!(
+            other.stderr.contains(&format!(
+                "journal {}, line 1: written by a run with --backup-tier archive, and this run \
+                 asks for {shown}; nothing was sent",
+                journal.display()
+            )),
+            "{}",
+            other.stderr
+        );
+    }
+    assert_eq!(deletions(&record).values().sum::<usize>(), 2);
+    // The same tier resumes (here: everything ended, nothing is sent).
+    let same = run(mock.url(), &with_tier(Some("archive")), &dir, "same").await;
+    assert_eq!(same.code, Some(0), "{}", same.stderr);
+    assert_eq!(deletions(&record).values().sum::<usize>(), 2);
+}

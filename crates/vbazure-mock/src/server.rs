@@ -743,9 +743,20 @@ async fn serve_request(
         Ok(collected) => Ok(collected.to_bytes()),
         Err(_) => Err(413),
     };
-    let (method, path, query) = (parts.method.as_str(), parts.uri.path(), parts.uri.query());
-    let reply = answer(&shared, method, path, query, &parts.headers, body).await;
-    shared.record(method, path, query, reply.status);
+    // A request that has arrived is carried out and recorded even if its client goes away
+    // before the answer (killed, timed out), as a server does: hyper drops this future when the
+    // connection closes, and a deletion must not then be left half-done or out of the record.
+    let carried_out = tokio::spawn(async move {
+        let (method, path, query) = (parts.method.as_str(), parts.uri.path(), parts.uri.query());
+        let reply = answer(&shared, method, path, query, &parts.headers, body).await;
+        shared.record(method, path, query, reply.status);
+        reply
+    });
+    let reply = match carried_out.await {
+        Ok(reply) => reply,
+        // `answer` does not panic; were it to, the client still gets an answer.
+        Err(_) => Reply::problem(500, "The mock failed while answering this request."),
+    };
     Ok(to_http(reply))
 }
 

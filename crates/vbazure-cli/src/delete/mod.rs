@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::io::{IsTerminal, Write};
 
+use clap::ValueEnum;
 use futures_util::stream::FuturesUnordered;
 use futures_util::{StreamExt, TryStreamExt};
 use vbazure::v8_1::types::{BackupTier, SessionTypeFilter};
@@ -173,6 +174,7 @@ pub(crate) async fn run(
                     path.display()
                 );
             }
+            read.check_backup_tier(path, &tier_recorded(args))?;
             read
         }
         None => journal::Read::default(),
@@ -315,6 +317,7 @@ pub(crate) async fn run(
             at: journal::now(),
             vms,
             names,
+            backup_tier: Some(tier_recorded(args)),
         })?;
     }
 
@@ -486,6 +489,14 @@ pub(crate) async fn run(
     let batches = args.batch.then_some(requests);
     printer.summary(&summary(total, &tally, args.wait, batches));
     Ok(tally.exit.unwrap_or(Exit::Ok))
+}
+
+/// `--backup-tier` as the journal records it.
+fn tier_recorded(args: &DeleteBackups) -> String {
+    match args.backup_tier.and_then(|t| t.to_possible_value()) {
+        Some(value) => value.get_name().to_string(),
+        None => journal::TIER_UNSET.to_string(),
+    }
 }
 
 /// The summary line: VMs by outcome, and with `--batch` the requests and sessions.

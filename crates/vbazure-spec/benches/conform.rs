@@ -2,7 +2,7 @@
 //! it: 400 generated operations and 600 schemas beside a document grown from the project's own
 //! `openapi-v8.1.yaml`) and checking the v8.1 document against it.
 
-#[path = "../tests/support/provider.rs"]
+#[path = "../tests/checks/provider.rs"]
 mod provider;
 
 use std::hint::black_box;

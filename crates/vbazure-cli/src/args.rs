@@ -65,6 +65,10 @@ pub(crate) struct Global {
     /// The appliance's API version: auto finds out which one it serves (newest first)
     #[arg(long, env = "VBAZURE_API_VERSION", value_enum, default_value_t = ApiVersionArg::Auto, global = true)]
     pub api_version: ApiVersionArg,
+    /// The longest one request may take, answer included (30s, 2m). A deletion a killed run
+    /// sent is looked for on resume only once this long has passed since it was sent
+    #[arg(long, value_name = "DURATION", env = "VBAZURE_REQUEST_TIMEOUT", value_parser = parse_duration, default_value = "30s", global = true)]
+    pub request_timeout: Duration,
     /// Log what the client does on stderr: the API version detected and chosen, each
     /// request's operation, status and time, retries, token renewals (-vv: more). Never a
     /// password or token
@@ -157,7 +161,8 @@ naming the candidates, and nothing is deleted.
 refused, no-answer, ended), each flushed and fsynced before the next step; `sending` is on
 disk before the request leaves. Running the same command with the same journal skips every VM
 whose deletion was accepted (with --wait it follows its session to its end). A VM with a
-`sending` line and no answer (the run was killed, or no answer came) is looked for first:
+`sending` line and no answer (the run was killed, or no answer came) is looked for first,
+once its request timeout (--request-timeout, recorded as `answerBy`) has passed:
   v8.1: sessions with ResourceId=<VM id>, Types=BackupDeletion, FromUtc=<that time - 5 min>;
         one found is recorded and followed, not sent again; none found: sent again. For a
         batch, a session found for one of its ids covers the batch.

@@ -56,7 +56,8 @@ async fn connect_mock(
     let mfa_missing = Arc::new(AtomicBool::new(false));
     let mut builder = Appliance::builder(mock.url())
         .credentials(config.username, config.password)
-        .mfa_code(mfa_code(mfa_missing.clone()));
+        .mfa_code(mfa_code(mfa_missing.clone()))
+        .request_timeout(global.request_timeout);
     if let Some(version) = global.api_version.chosen() {
         builder = builder.api_version(version);
     }
@@ -145,7 +146,7 @@ pub(crate) async fn connect(
             "no appliance URL: pass --url or set VBAZURE_URL{mock_hint}"
         ))
     })?;
-    let mut builder = Appliance::builder(url);
+    let mut builder = Appliance::builder(url).request_timeout(global.request_timeout);
     if let Some(version) = global.api_version.chosen() {
         builder = builder.api_version(version);
     }

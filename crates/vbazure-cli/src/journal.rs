@@ -7,7 +7,8 @@
 //!
 //! - `planned`: the run is about to delete these VMs (with `names` when given by name, and the
 //!   `backupTier` it asks for: a resume must ask for the same);
-//! - `sending`: the deletion request is about to leave (written before it does);
+//! - `sending`: the deletion request is about to leave (written before it does), with
+//!   `answerBy`: when the client gives up waiting for its answer (its request timeout);
 //! - `accepted`: the appliance started `session` (`found: true` when a resumed run found it on
 //!   the appliance rather than in an answer);
 //! - `nothing-to-delete`: the appliance had no backups to delete (v8.1's 204);
@@ -49,6 +50,9 @@ pub(crate) enum Event {
     Sending {
         at: String,
         vms: Vec<String>,
+        /// `at` plus the request timeout: by then the request was answered or given up on.
+        #[serde(default, rename = "answerBy", skip_serializing_if = "Option::is_none")]
+        answer_by: Option<String>,
     },
     Accepted {
         at: String,
@@ -89,7 +93,12 @@ pub(crate) enum State {
     Pending,
     /// A deletion was about to be sent at `at`, for the ids of `group`, and no answer was
     /// recorded: it may have reached the appliance.
-    Uncertain { at: Timestamp, group: Vec<String> },
+    Uncertain {
+        at: Timestamp,
+        /// When the request was answered or given up on at the latest (none recorded: `at`).
+        answer_by: Timestamp,
+        group: Vec<String>,
+    },
     /// The appliance started `session`.
     Accepted { session: String },
     /// The appliance had nothing to delete.
@@ -150,15 +159,22 @@ impl Read {
                     self.backup_tier = Some((tier, number));
                 }
             }
-            Event::Sending { at, vms } => {
+            Event::Sending { at, vms, answer_by } => {
                 let at: Timestamp = at
                     .parse()
                     .map_err(|e| bad(shown, number, &format!("`at` is not a time ({e})")))?;
+                let answer_by: Timestamp = match answer_by {
+                    Some(time) => time.parse().map_err(|e| {
+                        bad(shown, number, &format!("`answerBy` is not a time ({e})"))
+                    })?,
+                    None => at,
+                };
                 for vm in &vms {
                     self.states.insert(
                         vm.clone(),
                         State::Uncertain {
                             at,
+                            answer_by,
                             group: vms.clone(),
                         },
                     );
@@ -351,6 +367,15 @@ pub(crate) fn now() -> String {
     Timestamp::from(chrono::Utc::now()).to_string()
 }
 
+/// `after` from now, as journal lines write it.
+pub(crate) fn from_now(after: std::time::Duration) -> String {
+    let after = chrono::TimeDelta::from_std(after).unwrap_or(chrono::TimeDelta::MAX);
+    let at = chrono::Utc::now()
+        .checked_add_signed(after)
+        .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC);
+    Timestamp::from(at).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +404,7 @@ mod tests {
             Event::Sending {
                 at: at.clone(),
                 vms: vms(&["a"]),
+                answer_by: Some(at.clone()),
             },
             Event::Accepted {
                 at: at.clone(),
@@ -389,10 +415,12 @@ mod tests {
             Event::Sending {
                 at: at.clone(),
                 vms: vms(&["b", "c"]),
+                answer_by: Some(at.clone()),
             },
             Event::Sending {
                 at: at.clone(),
                 vms: vms(&["d"]),
+                answer_by: Some(at.clone()),
             },
             Event::Refused {
                 at: at.clone(),
@@ -402,6 +430,7 @@ mod tests {
             Event::Sending {
                 at: at.clone(),
                 vms: vms(&["e"]),
+                answer_by: Some(at.clone()),
             },
             Event::NothingToDelete {
                 at: at.clone(),

@@ -215,6 +215,7 @@ async fn run_command(
                 verbose,
                 version,
                 mock: cli.global.mock,
+                request_timeout: cli.global.request_timeout,
             };
             delete::run(appliance, args, vms, cx).await
         }

@@ -11,6 +11,37 @@ pub(super) const LOOKUP_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(5
 /// On v1, at most this many sessions are read looking for a deletion; more: unknown.
 pub(super) const V1_SCAN_LIMIT: usize = 10_000;
 
+/// The longest wait [`settle`] accepts: a later `answerBy` means a clock or a journal is wrong.
+const LONGEST_SETTLE: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
+/// Waits until `settled_by`: the time by which an earlier run's unanswered deletion requests
+/// were answered or given up on (the `answerBy` of their `sending` lines). Until then a
+/// request of a run that was just killed may still be on its way to the appliance, and a
+/// lookup would not find its session yet and send the deletion again.
+pub(super) async fn settle(settled_by: &Timestamp) -> Result<(), Failure> {
+    let left = settled_by.as_datetime() - chrono::Utc::now();
+    if left <= chrono::TimeDelta::zero() {
+        return Ok(());
+    }
+    if left > LONGEST_SETTLE {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!(
+                "the journal says an earlier run's deletion may be answered until {settled_by}, \
+                 more than a day from now: is this machine's clock right? Nothing was sent"
+            ),
+        ));
+    }
+    eprintln!(
+        "vbazure: an earlier run sent deletions whose answers it did not record, and they may \
+         still be on their way: waiting {}s (until {settled_by}, the request timeout of that \
+         run) before looking for them on the appliance",
+        (left.num_milliseconds() + 999) / 1000
+    );
+    tokio::time::sleep(left.to_std().unwrap_or_default()).await;
+    Ok(())
+}
+
 /// What the appliance says of a deletion that may have been sent.
 pub(super) enum Lookup {
     /// Its session.

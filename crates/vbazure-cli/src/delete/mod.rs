@@ -34,7 +34,7 @@ use confirm::confirm;
 pub(crate) use confirm::refuse_without_terminal;
 use dry_run::dry_run;
 use interrupt::{report_stopped, watch_interrupts};
-use lookup::{look_for_session, may_have_started, Lookup, LOOKUP_MARGIN};
+use lookup::{look_for_session, may_have_started, settle, Lookup, LOOKUP_MARGIN};
 use resolve::{resolve, LISTING_PAGE, SEARCH_EACH_UP_TO};
 
 /// The VMs as given (ids, or names with `--by-name`), each once. Nothing is sent.
@@ -130,6 +130,8 @@ pub(crate) struct Context {
     pub version: ApiVersion,
     /// `--mock`: a made-up appliance, so no confirmation is asked.
     pub mock: bool,
+    /// `--request-timeout`: how long a deletion request may go unanswered (journaled).
+    pub request_timeout: std::time::Duration,
 }
 
 /// Why no more deletions are started.
@@ -188,6 +190,8 @@ pub(crate) async fn run(
     let mut to_send: Vec<(String, String)> = Vec::new();
     let mut resumed: Vec<(Unit, String)> = Vec::new();
     let mut uncertain: Vec<(Vec<(String, String)>, Timestamp)> = Vec::new();
+    // The latest time an earlier run's unanswered request could still have been answered.
+    let mut settled_by: Option<Timestamp> = None;
     for (label, id) in targets {
         match earlier.state(&id) {
             State::Pending => to_send.push((label, id)),
@@ -223,7 +227,14 @@ pub(crate) async fn run(
                     session,
                 )),
             },
-            State::Uncertain { at, group } => {
+            State::Uncertain {
+                at,
+                answer_by,
+                group,
+            } => {
+                if settled_by.is_none_or(|t| t.as_datetime() < answer_by.as_datetime()) {
+                    settled_by = Some(answer_by);
+                }
                 match uncertain
                     .iter_mut()
                     .find(|(members, _)| group.contains(&members[0].1))
@@ -256,7 +267,11 @@ pub(crate) async fn run(
     };
 
     // A deletion an earlier run was sending when it was cut off may have reached the
-    // appliance: it is looked for there before anything is sent again.
+    // appliance: it is looked for there before anything is sent again, once its answer would
+    // have come (a request killed with its run can still be on its way, or being carried out).
+    if let Some(settled_by) = settled_by {
+        settle(&settled_by).await?;
+    }
     let mut found: Vec<(Unit, Session)> = Vec::new();
     for (members, at) in uncertain {
         let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
@@ -370,7 +385,13 @@ pub(crate) async fn run(
     loop {
         while stop.is_none() && deletions.len() < args.concurrency as usize {
             match queue.pop_front() {
-                Some(unit) => deletions.push(delete(appliance, unit, tier, journal.as_ref())),
+                Some(unit) => deletions.push(delete(
+                    appliance,
+                    unit,
+                    tier,
+                    journal.as_ref(),
+                    cx.request_timeout,
+                )),
                 None => break,
             }
         }
@@ -576,6 +597,7 @@ async fn delete(
     unit: Unit,
     tier: Option<BackupTier>,
     journal: Option<&Journal>,
+    request_timeout: std::time::Duration,
 ) -> (Unit, Deleted, Option<Failure>) {
     let context = match unit.ids.as_slice() {
         [_] => unit.label.clone(),
@@ -586,6 +608,7 @@ async fn delete(
         let sending = Event::Sending {
             at: journal::now(),
             vms: unit.ids.clone(),
+            answer_by: Some(journal::from_now(request_timeout)),
         };
         if let Err(failure) = journal.record(&sending) {
             let not_sent = Failure::new(

@@ -1,0 +1,213 @@
+//! The sessions of each version, kept apart: v1's numbered, v8.1's by UUID and oldest first.
+//! Started, found by the id the mock wrote, and moved on; a v8.1 deletion that finishes
+//! removes the backups of its VMs from the inventory.
+
+use crate::config::{FinalStatus, Progress};
+use crate::inventory::Tier;
+
+use super::session::{Session, Target};
+use super::status::Status;
+use super::State;
+
+/// The number a session id names: only the text the mock wrote (`"11"`), not another spelling
+/// of the same number (`"011"`, `"+11"`), which the appliance would not know either.
+fn session_number(id: &str) -> Option<u64> {
+    let number: u64 = id.parse().ok()?;
+    (number.to_string() == id).then_some(number)
+}
+
+impl State {
+    /// A v1 deletion session for one VM; its id.
+    pub(crate) fn start_v1_deletion(&mut self, vm_id: &str) -> String {
+        let number = self.next_v1_session;
+        self.next_v1_session += 1;
+        let session = Session::v1_deletion(number, vm_id);
+        let id = session.id.clone();
+        self.v1_sessions.insert(number, session);
+        id
+    }
+
+    /// A v8.1 deletion session for `targets` (one, or a batch); its index.
+    pub(crate) fn start_v8_1_deletion(
+        &mut self,
+        targets: Vec<Target>,
+        tier: Option<Tier>,
+    ) -> usize {
+        let session = Session::v8_1_deletion(targets, tier);
+        let index = self.sessions.len();
+        self.session_index.insert(session.id.clone(), index);
+        self.sessions.push(session);
+        index
+    }
+
+    pub(crate) fn v1_session_mut(&mut self, id: &str) -> Option<&mut Session> {
+        self.v1_sessions.get_mut(&session_number(id)?)
+    }
+
+    pub(crate) fn v1_sessions_mut(&mut self) -> impl Iterator<Item = &mut Session> {
+        self.v1_sessions.values_mut()
+    }
+
+    pub(crate) fn v1_session_count(&self) -> usize {
+        self.v1_sessions.len()
+    }
+
+    pub(crate) fn v8_1_index(&self, id: &str) -> Option<usize> {
+        self.session_index.get(id).copied()
+    }
+
+    pub(crate) fn v8_1_session(&self, index: usize) -> Option<&Session> {
+        self.sessions.get(index)
+    }
+
+    pub(crate) fn v8_1_session_mut(&mut self, index: usize) -> Option<&mut Session> {
+        self.sessions.get_mut(index)
+    }
+
+    pub(crate) fn v8_1_sessions(&self) -> &[Session] {
+        &self.sessions
+    }
+
+    /// Moves a v8.1 session on, and applies its end to the VMs: a deletion that ended
+    /// `Success` or `Warning` removed their backups.
+    pub(crate) fn advance_v8_1(
+        &mut self,
+        index: usize,
+        progression: (Progress, FinalStatus),
+        polled: bool,
+    ) {
+        let Some(session) = self.sessions.get_mut(index) else {
+            return;
+        };
+        let Some(status) = session.step(progression, polled) else {
+            return;
+        };
+        let mut removed = 0;
+        if matches!(status, Status::Success | Status::Warning) {
+            for target in session.targets.iter().filter(|t| t.has_backups) {
+                if let Some(vm) = self.inventory.get_mut(&target.id) {
+                    removed += vm.remove(session.tier);
+                }
+            }
+        }
+        session.finish_v8_1(status, removed);
+    }
+
+    /// Moves every running v8.1 session on by time (no poll counted).
+    pub(crate) fn advance_all_v8_1(&mut self, progression: (Progress, FinalStatus)) {
+        for index in 0..self.sessions.len() {
+            if self
+                .sessions
+                .get(index)
+                .is_some_and(|s| !s.status.is_final())
+            {
+                self.advance_v8_1(index, progression, false);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::super::test_state;
+    use super::*;
+
+    fn one(id: &str) -> Vec<Target> {
+        vec![Target {
+            id: id.to_string(),
+            name: id.to_string(),
+            has_backups: true,
+        }]
+    }
+
+    #[test]
+    fn v1_sessions_are_found_by_the_id_the_mock_wrote_only() {
+        let mut state = test_state();
+        let id = state.start_v1_deletion("vm-1");
+        assert_eq!(id, "1");
+        assert!(state.v1_session_mut("1").is_some());
+        for other in [
+            "01",
+            "+1",
+            " 1",
+            "1.0",
+            "2",
+            "",
+            "-1",
+            "18446744073709551616",
+        ] {
+            assert!(state.v1_session_mut(other).is_none(), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn each_version_keeps_its_own_sessions() {
+        let mut state = test_state();
+        let v1 = state.start_v1_deletion("vm-1");
+        let index = state.start_v8_1_deletion(one("vm-1"), None);
+        let v8 = state.v8_1_session(index).expect("started").id.clone();
+        assert_eq!(v8.len(), 36, "a UUID: {v8}");
+        assert!(state.v8_1_index(&v1).is_none());
+        assert!(state.v1_session_mut(&v8).is_none());
+        assert_eq!(state.v8_1_index(&v8), Some(index));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_session_finishes_after_its_time_on_tokios_clock() {
+        let progression = (
+            Progress::Time(Duration::from_secs(60)),
+            FinalStatus::Warning,
+        );
+        let mut state = test_state();
+        let id = state.start_v1_deletion("vm-1");
+        let session = state.v1_session_mut(&id).expect("the session");
+        session.advance_v1(progression, false);
+        assert_eq!(session.status, Status::Running);
+        tokio::time::advance(Duration::from_secs(59)).await;
+        session.advance_v1(progression, false);
+        assert_eq!(session.status, Status::Running);
+        tokio::time::advance(Duration::from_secs(1)).await;
+        session.advance_v1(progression, false);
+        assert_eq!(session.status, Status::Warning);
+        assert_eq!(session.to_json("http://mock", true)["status"], "Warning");
+    }
+
+    #[test]
+    fn a_finished_v8_1_deletion_empties_its_vms_and_an_error_does_not() {
+        let polls = (Progress::Polls(1), FinalStatus::Error);
+        let mut state = test_state();
+        let failed = state.start_v8_1_deletion(one("vm-1"), None);
+        state.advance_v8_1(failed, polls, true);
+        assert_eq!(state.sessions[failed].status, Status::Error);
+        assert!(state.inventory.get("vm-1").expect("listed").holds(None));
+
+        let polls = (Progress::Polls(1), FinalStatus::Success);
+        let archive = state.start_v8_1_deletion(one("vm-1"), Some(Tier::Archive));
+        state.advance_v8_1(archive, polls, true);
+        let vm = state.inventory.get("vm-1").expect("listed");
+        assert!(!vm.holds(Some(Tier::Archive)) && vm.holds(None));
+        let body = state.sessions[archive].to_json("http://mock", true);
+        assert_eq!(body["retentionJobInfo"]["deletedRestorePointsCount"], 3);
+        let log = state.sessions[archive].log_json(Some("vm-1"));
+        let messages: Vec<&str> = log["log"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i["message"].as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "Virtual machine vm-1 is queued for backup deletion",
+                "Backups of vm-1 have been removed"
+            ]
+        );
+        assert!(log["log"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["resourceHashId"] == "vm-1"));
+    }
+}

@@ -3,8 +3,6 @@
 //! is sent as it is, any other violation still becomes a 500, and without drift nothing
 //! departs.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 
@@ -151,7 +149,7 @@ async fn mock(version: ApiVersion, drifts: &[Drift]) -> MockAppliance {
 /// Reads the flow of `version` with plain requests, whatever the answers hold: each answer
 /// by operation. The ids it needs come from fields no drift touches.
 async fn flow(mock: &MockAppliance, version: ApiVersion) -> BTreeMap<&'static str, Answer> {
-    let http = common::http();
+    let http = crate::support::http();
     let url = mock.url();
     let mut answers = BTreeMap::new();
     let token = read(http.post(format!("{url}/api/oauth2/token")).form(&[
@@ -361,9 +359,9 @@ async fn a_drifted_answer_broken_elsewhere_is_still_replaced_by_a_500() {
         .start()
         .await
         .expect("starts");
-    let token = common::access_token(mock.url()).await;
+    let token = crate::support::access_token(mock.url()).await;
     let answer = read(
-        common::http()
+        crate::support::http()
             .post(format!(
                 "{}/api/v1/virtualMachines/vm-1/deleteBackups",
                 mock.url()
@@ -407,9 +405,9 @@ async fn a_drift_the_document_allows_is_an_unexpected_violation() {
         .start()
         .await
         .expect("starts");
-    let token = common::access_token(mock.url()).await;
+    let token = crate::support::access_token(mock.url()).await;
     let answer = read(
-        common::http()
+        crate::support::http()
             .get(format!("{}/api/v1/jobSessions", mock.url()))
             .bearer_auth(&token),
     )
@@ -462,7 +460,7 @@ async fn the_binary_drifts_and_a_drift_is_no_failure() {
         .read_line(&mut url)
         .expect("the base URL first");
     // No assertion before the child is stopped, so that a failing test leaves no server.
-    let token = match common::http()
+    let token = match crate::support::http()
         .post(format!("{}/api/oauth2/token", url.trim()))
         .form(&[
             ("grant_type", "Password"),

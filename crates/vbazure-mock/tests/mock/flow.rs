@@ -3,8 +3,6 @@
 //! Tests where time must pass run on paused tokio time and advance it: the mock decides
 //! expiry and progress on tokio's clock, so no test sleeps on the wall clock.
 
-mod common;
-
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
@@ -26,12 +24,12 @@ async fn delete_then_follow_the_session_to_success() {
         .start()
         .await
         .expect("starts");
-    let appliance = common::logged_in(&mock).await;
-    let session = common::delete(&appliance, "vm-1").await;
+    let appliance = crate::support::logged_in(&mock).await;
+    let session = crate::support::delete(&appliance, "vm-1").await;
     assert_eq!(session.session_type, Some(SessionType::BackupDeletion));
     assert_eq!(session.status, SessionStatus::Running);
     assert_eq!(
-        common::v1(&session).links.as_ref().expect("links")["self"].href,
+        crate::support::v1(&session).links.as_ref().expect("links")["self"].href,
         format!("{}/api/v1/jobSessions/{}", mock.url(), session.id)
     );
 
@@ -75,8 +73,8 @@ async fn the_final_status_is_the_scenarios() {
             .start()
             .await
             .expect("starts");
-        let appliance = common::logged_in(&mock).await;
-        let session = common::delete(&appliance, "vm-1").await;
+        let appliance = crate::support::logged_in(&mock).await;
+        let session = crate::support::delete(&appliance, "vm-1").await;
         let done = appliance
             .wait_session(session, &quick(), |_| {})
             .await
@@ -93,8 +91,8 @@ async fn sessions_can_finish_after_a_time() {
         .start()
         .await
         .expect("starts");
-    let appliance = common::logged_in(&mock).await;
-    let session = common::delete(&appliance, "vm-1").await;
+    let appliance = crate::support::logged_in(&mock).await;
+    let session = crate::support::delete(&appliance, "vm-1").await;
     tokio::time::advance(Duration::from_secs(599)).await;
     assert!(!appliance
         .job_session(&session.id)
@@ -115,8 +113,8 @@ async fn stop_goes_through_canceling_to_canceled() {
         .start()
         .await
         .expect("starts");
-    let appliance = common::logged_in(&mock).await;
-    let session = common::delete(&appliance, "vm-1").await;
+    let appliance = crate::support::logged_in(&mock).await;
+    let session = crate::support::delete(&appliance, "vm-1").await;
     appliance
         .stop_job_session(&session.id)
         .await
@@ -146,7 +144,7 @@ async fn stop_goes_through_canceling_to_canceled() {
 #[tokio::test]
 async fn listing_pages_with_offset_limit_total_and_links() {
     let mock = MockAppliance::start().await.expect("starts");
-    let appliance = common::logged_in(&mock).await;
+    let appliance = crate::support::logged_in(&mock).await;
     for i in 0..7 {
         appliance
             .delete_backups(&format!("vm-{i}"))
@@ -220,7 +218,7 @@ async fn unknown_vms_can_be_answered_with_404() {
         .start()
         .await
         .expect("starts");
-    let appliance = common::logged_in(&mock).await;
+    let appliance = crate::support::logged_in(&mock).await;
     appliance.delete_backups("vm-a").await.expect("a known VM");
     let error = appliance.delete_backups("vm-b").await.expect_err("unknown");
     assert!(matches!(error.kind(), ErrorKind::NotFound(_)), "{error:?}");
@@ -235,14 +233,14 @@ async fn unknown_vms_can_be_answered_with_404() {
 #[tokio::test]
 async fn injected_failures_hit_the_next_requests() {
     let mock = MockAppliance::start().await.expect("starts");
-    let appliance = common::logged_in(&mock).await;
+    let appliance = crate::support::logged_in(&mock).await;
     mock.fail_next(1, 500);
     let error = appliance
         .delete_backups("vm-1")
         .await
         .expect_err("fails once");
     assert_eq!(error.status(), Some(500));
-    let session = common::delete(&appliance, "vm-1").await;
+    let session = crate::support::delete(&appliance, "vm-1").await;
     // GETs are retried through a transient failure.
     mock.fail_next(1, 503);
     let requests = mock.requests();
@@ -257,7 +255,7 @@ async fn latency_is_added_to_every_answer() {
         .start()
         .await
         .expect("starts");
-    let appliance = common::logged_in(&mock).await;
+    let appliance = crate::support::logged_in(&mock).await;
     let started = tokio::time::Instant::now();
     appliance.delete_backups("vm-1").await.expect("starts");
     let took = started.elapsed();
@@ -275,11 +273,11 @@ async fn expired_tokens_are_refused_and_the_client_renews_them() {
         .start()
         .await
         .expect("starts");
-    let appliance = common::logged_in(&mock).await;
-    let session = common::delete(&appliance, "vm-1").await;
-    let token = common::access_token(mock.url()).await;
+    let appliance = crate::support::logged_in(&mock).await;
+    let session = crate::support::delete(&appliance, "vm-1").await;
+    let token = crate::support::access_token(mock.url()).await;
     let read = |token: String| {
-        common::http()
+        crate::support::http()
             .get(format!("{}/api/v1/jobSessions/{}", mock.url(), session.id))
             .bearer_auth(token)
             .send()
@@ -350,8 +348,8 @@ async fn sixty_four_clients_delete_and_wait_at_once() {
     let clients = futures_util::future::join_all((0..64).map(|i| {
         let mock = &mock;
         async move {
-            let appliance = common::logged_in(mock).await;
-            let session = common::delete(&appliance, &format!("vm-{i}")).await;
+            let appliance = crate::support::logged_in(mock).await;
+            let session = crate::support::delete(&appliance, &format!("vm-{i}")).await;
             appliance
                 .wait_session(session, &quick(), |_| {})
                 .await

@@ -1,7 +1,5 @@
 //! Which API versions the mock serves, as clients detect them, and the record of requests.
 
-mod common;
-
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -9,7 +7,7 @@ use vbazure_mock::{ApiVersion, MockAppliance};
 
 /// The status of an anonymous GET of `path`.
 async fn anonymous(url: &str, path: &str) -> (u16, Value) {
-    let response = common::http()
+    let response = crate::support::http()
         .get(format!("{url}{path}"))
         .send()
         .await
@@ -66,7 +64,7 @@ async fn with_v1_alone_the_token_path_is_v1s() {
         .start()
         .await
         .expect("starts");
-    let answer = common::login(mock.url()).await;
+    let answer = crate::support::login(mock.url()).await;
     let mut fields: Vec<&str> = answer
         .as_object()
         .expect("an object")
@@ -86,7 +84,7 @@ async fn with_v1_alone_the_token_path_is_v1s() {
         ],
         "v1's fields only"
     );
-    let logout = common::http()
+    let logout = crate::support::http()
         .delete(format!("{}/api/oauth2/token", mock.url()))
         .bearer_auth(answer["access_token"].as_str().expect("a token"))
         .send()
@@ -99,7 +97,7 @@ async fn with_v1_alone_the_token_path_is_v1s() {
     );
     // With both served, the token answer is v8.1's, which a v1 client reads too.
     let both = MockAppliance::start().await.expect("starts");
-    let answer = common::login(both.url()).await;
+    let answer = crate::support::login(both.url()).await;
     assert!(
         answer["userId"].is_string() && answer["expires_in"] == 3600,
         "{answer}"
@@ -174,8 +172,8 @@ async fn the_record_has_one_line_per_request_and_no_secrets() {
         .start()
         .await
         .expect("starts");
-    let token = common::access_token(mock.url()).await;
-    let http = common::http();
+    let token = crate::support::access_token(mock.url()).await;
+    let http = crate::support::http();
     let list = http
         .get(format!(
             "{}/api/v8.1/jobSessions?Status=Running&Status=Success",

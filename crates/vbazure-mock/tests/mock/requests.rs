@@ -1,9 +1,7 @@
 //! The mock checks requests against the spec and answers with problem details, as the real API
 //! does; no request, however malformed, stops it serving.
 
-mod common;
-
-use common::{access_token, http, login};
+use crate::support::{access_token, http, login};
 use serde_json::Value;
 use vbazure_mock::MockAppliance;
 
@@ -269,7 +267,7 @@ async fn malformed_requests_never_stop_the_mock() {
     .await;
     assert_eq!(status, 413);
     // Still serving.
-    let appliance = common::logged_in(&mock).await;
+    let appliance = crate::support::logged_in(&mock).await;
     appliance.delete_backups("vm-1").await.expect("serves");
     assert!(mock.violations().is_empty(), "{:?}", mock.violations());
 }

@@ -4,8 +4,6 @@
 //!
 //! Where time must pass, tests run on paused tokio time and advance it.
 
-mod common;
-
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -57,7 +55,7 @@ impl Api {
     }
 
     async fn get(&self, path: &str, query: &[(&str, &str)]) -> Answer {
-        let request = common::http()
+        let request = crate::support::http()
             .get(self.at(path))
             .query(query)
             .bearer_auth(&self.token);
@@ -65,7 +63,7 @@ impl Api {
     }
 
     async fn post(&self, path: &str, query: &[(&str, &str)], body: Option<Value>) -> Answer {
-        let mut request = common::http()
+        let mut request = crate::support::http()
             .post(self.at(path))
             .query(query)
             .bearer_auth(&self.token);
@@ -111,7 +109,7 @@ impl Api {
 /// A password login with the fields spelled `user_field` and `password_field`.
 async fn token(url: &str, user_field: &str, password_field: &str) -> Value {
     let answer = read(
-        common::http()
+        crate::support::http()
             .post(format!("{url}/api/oauth2/token"))
             .form(&[
                 ("grant_type", "Password"),
@@ -199,7 +197,7 @@ async fn the_token_takes_lower_case_fields_and_answers_in_v8_1s_form() {
     }
     // A flag of the v8.1 form arrives as text and is read as the boolean it is.
     let answer = read(
-        common::http()
+        crate::support::http()
             .post(format!("{}/api/oauth2/token", mock.url()))
             .form(&[
                 ("grant_type", "Password"),
@@ -217,7 +215,7 @@ async fn the_token_takes_lower_case_fields_and_answers_in_v8_1s_form() {
         (200, &json!(true))
     );
     let answer = read(
-        common::http()
+        crate::support::http()
             .post(format!("{}/api/oauth2/token", mock.url()))
             .form(&[("grant_type", "Saml")])
             .send()
@@ -249,7 +247,7 @@ async fn mfa_takes_a_token_and_the_right_code() {
         let url = format!("{}/api/oauth2/token", mock.url());
         async move {
             read(
-                common::http()
+                crate::support::http()
                     .post(url)
                     .form(&[
                         ("grant_type", "Mfa"),
@@ -271,7 +269,7 @@ async fn mfa_takes_a_token_and_the_right_code() {
         .as_str()
         .expect("an access token");
     assert_eq!(right.body["mfa_enabled"], true);
-    let about = common::http()
+    let about = crate::support::http()
         .get(format!("{}/api/v8.1/system/about", mock.url()))
         .bearer_auth(access)
         .send()
@@ -303,7 +301,7 @@ async fn logout_revokes_the_token_and_its_refresh_token() {
     let login = token(mock.url(), "username", "password").await;
     let access = login["access_token"].as_str().expect("a token");
     let about = || {
-        common::http()
+        crate::support::http()
             .get(format!("{}/api/v8.1/system/about", mock.url()))
             .bearer_auth(access)
             .send()
@@ -311,7 +309,7 @@ async fn logout_revokes_the_token_and_its_refresh_token() {
     let answer = read(about().await.expect("answers")).await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.body["serverVersion"], "8.0.1.202");
-    let logout = common::http()
+    let logout = crate::support::http()
         .delete(format!("{}/api/oauth2/token", mock.url()))
         .bearer_auth(access)
         .send()
@@ -319,7 +317,7 @@ async fn logout_revokes_the_token_and_its_refresh_token() {
         .expect("answers");
     assert_eq!(logout.status(), 204);
     assert_eq!(about().await.expect("answers").status(), 401, "revoked");
-    let refresh = common::http()
+    let refresh = crate::support::http()
         .post(format!("{}/api/oauth2/token", mock.url()))
         .form(&[
             ("grant_type", "Refresh_token"),
@@ -844,7 +842,7 @@ async fn the_vbazure_client_detects_v8_1_and_runs_the_flow() {
         appliance.api_version().await.expect("detects"),
         vbazure::ApiVersion::V8_1
     );
-    let session = common::delete(&appliance, DB_1).await;
+    let session = crate::support::delete(&appliance, DB_1).await;
     let options = vbazure::WaitOptions {
         timeout: Some(Duration::from_secs(10)),
         initial_interval: Duration::from_millis(5),

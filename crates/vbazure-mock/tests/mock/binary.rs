@@ -1,7 +1,5 @@
 //! The `vbazure-mock` binary, started as a separate process, driven through the whole flow.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -71,7 +69,7 @@ async fn the_binary_serves_the_flow_and_exits_on_sigterm() {
         .build()
         .expect("builds");
     appliance.login().await.expect("token");
-    let session = common::delete(
+    let session = crate::support::delete(
         &appliance,
         "ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy",
     )
@@ -131,7 +129,7 @@ async fn the_binary_serves_the_versions_vms_and_record_it_is_given() {
         "--record",
         &record_arg,
     ]);
-    let http = common::http();
+    let http = crate::support::http();
     let anonymous = |path: &str| http.get(format!("{url}{path}")).send();
     assert_eq!(
         anonymous("/api/v8.1/system/about")
@@ -148,7 +146,7 @@ async fn the_binary_serves_the_versions_vms_and_record_it_is_given() {
         404,
         "v1 is not served"
     );
-    let token = common::access_token(&url).await;
+    let token = crate::support::access_token(&url).await;
     let vms: serde_json::Value = http
         .get(format!("{url}/api/v8.1/protectedItem/virtualMachines"))
         .bearer_auth(&token)

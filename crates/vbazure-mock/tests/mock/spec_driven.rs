@@ -1,8 +1,6 @@
 //! The mock serves what the spec documents: one more operation with an example in the spec is
 //! served with no code change.
 
-mod common;
-
 use serde_json::json;
 use vbazure_mock::{MockAppliance, SPEC};
 
@@ -46,8 +44,8 @@ async fn an_operation_added_to_the_spec_is_served_from_its_example() {
         .start()
         .await
         .expect("starts");
-    let appliance = common::logged_in(&mock).await;
-    let http = common::http();
+    let appliance = crate::support::logged_in(&mock).await;
+    let http = crate::support::http();
     let url = format!("{}/api/v1/virtualMachines/vm-1/deleteSnapshots", mock.url());
 
     let unauthenticated = http.post(&url).send().await.expect("answers");
@@ -57,7 +55,7 @@ async fn an_operation_added_to_the_spec_is_served_from_its_example() {
         "the spec's global security applies to it"
     );
 
-    let token = common::access_token(mock.url()).await;
+    let token = crate::support::access_token(mock.url()).await;
     let response = http
         .post(&url)
         .bearer_auth(token)
@@ -103,8 +101,8 @@ async fn an_answer_that_breaks_the_spec_is_caught_not_sent() {
         .start()
         .await
         .expect("starts");
-    let http = common::http();
-    let token = common::access_token(mock.url()).await;
+    let http = crate::support::http();
+    let token = crate::support::access_token(mock.url()).await;
     let response = http
         .post(format!(
             "{}/api/v1/virtualMachines/vm-1/deleteSnapshots",

@@ -16,6 +16,10 @@
 //!   a GET.
 //! - **Secret bodies.** An operation whose request or success body holds a `format: password`
 //!   string (a token, a password) has no body quoted in its errors.
+//!
+//! Each module also has `open_enum_knows(schema, value)`: for every component schema its
+//! document marks `x-vbazure-open-enum` (generated as the hand-written type of that name),
+//! whether the type knows `value`; `None` for any other schema.
 
 /// What the hooks and the error mapping know about one operation of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,5 +102,18 @@ mod tests {
             "keys are progenitor's names"
         );
         assert_eq!(all().len(), 6);
+    }
+
+    #[test]
+    fn the_open_enums_are_the_ones_the_document_marks() {
+        assert_eq!(open_enum_knows("SessionStatus", "Running"), Some(true));
+        assert_eq!(open_enum_knows("SessionStatus", "Paused"), Some(false));
+        assert_eq!(open_enum_knows("SessionType", "BackupDeletion"), Some(true));
+        // A schema the document does not mark (here an object) is no open enum.
+        assert_eq!(open_enum_knows("JobSession", "Running"), None);
+        assert_eq!(
+            super::v8_1::open_enum_knows("SessionStatus", "Canceled"),
+            Some(true)
+        );
     }
 }

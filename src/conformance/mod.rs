@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
-pub(crate) use check::check_answer;
+pub(crate) use check::{check_answer, Contract};
 pub(crate) use documents::{v1_document, v8_1_document};
 
 /// What a departure from the document does to a client generated from it.

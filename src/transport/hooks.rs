@@ -38,7 +38,7 @@ impl<'a> Plan<'a> {
 /// The hooks of one version's generated client: `$client`, whose operations' facts `$facts`
 /// looks up by progenitor's key.
 macro_rules! hooks_for {
-    ($client:ty, $facts:path, $document:path) => {
+    ($client:ty, $facts:path, $open_enum_knows:path, $document:path) => {
         impl ClientHooks<ClientState> for $client {
             async fn pre<E>(
                 &self,
@@ -66,7 +66,11 @@ macro_rules! hooks_for {
                 let result = exec(self, request, info, facts).await;
                 match (&self.inner().conformance, facts) {
                     (Some(conformance), Some(facts)) => {
-                        checked(result, conformance, $document(), facts).await
+                        let contract = $document().map(|document| crate::conformance::Contract {
+                            document,
+                            open_enum_knows: $open_enum_knows,
+                        });
+                        checked(result, conformance, contract, facts).await
                     }
                     _ => result,
                 }
@@ -78,11 +82,13 @@ macro_rules! hooks_for {
 hooks_for!(
     crate::v1::Client,
     crate::operations::v1::by_key,
+    crate::operations::v1::open_enum_knows,
     crate::conformance::v1_document
 );
 hooks_for!(
     crate::v8_1::Client,
     crate::operations::v8_1::by_key,
+    crate::operations::v8_1::open_enum_knows,
     crate::conformance::v8_1_document
 );
 
@@ -92,12 +98,12 @@ hooks_for!(
 async fn checked(
     result: reqwest::Result<Response>,
     conformance: &crate::Conformance,
-    document: Option<&'static vbazure_spec::Document>,
+    contract: Option<crate::conformance::Contract>,
     facts: &OperationFacts,
 ) -> reqwest::Result<Response> {
     let operation = facts.id;
-    let (response, document) = match (result, document) {
-        (Ok(response), Some(document)) => (response, document),
+    let (response, contract) = match (result, contract) {
+        (Ok(response), Some(contract)) => (response, contract),
         // No answer to check (the transport failed), or no document to check against.
         (result, _) => return result,
     };
@@ -107,7 +113,7 @@ async fn checked(
     let body = response.bytes().await?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let mut findings =
-        crate::conformance::check_answer(document, operation, status.as_u16(), content_type, &body);
+        crate::conformance::check_answer(&contract, operation, status.as_u16(), content_type, &body);
     if facts.secret_bodies {
         // The token's answer holds tokens: a finding says where and what rule, never the value.
         for finding in &mut findings {

@@ -153,9 +153,7 @@ fn classify(contract: &Contract, violation: &Violation, value: &Value) -> Findin
             let component = pointer::parent(&violation.schema)
                 .and_then(|schema| schema.strip_prefix("/components/schemas/"))
                 .filter(|name| !name.contains('/'));
-            let came = value
-                .pointer(&violation.instance)
-                .and_then(Value::as_str);
+            let came = value.pointer(&violation.instance).and_then(Value::as_str);
             match (component, came) {
                 (Some(name), Some(came)) => match (contract.open_enum_knows)(name, came) {
                     Some(true) => FindingKind::Fine,

@@ -112,8 +112,13 @@ async fn checked(
     let headers = response.headers().clone();
     let body = response.bytes().await?;
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    let mut findings =
-        crate::conformance::check_answer(&contract, operation, status.as_u16(), content_type, &body);
+    let mut findings = crate::conformance::check_answer(
+        &contract,
+        operation,
+        status.as_u16(),
+        content_type,
+        &body,
+    );
     if facts.secret_bodies {
         // The token's answer holds tokens: a finding says where and what rule, never the value.
         for finding in &mut findings {

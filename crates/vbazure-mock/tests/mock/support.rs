@@ -1,7 +1,6 @@
 //! What the mock's tests share: a plain HTTP client, logging in by hand, and a `vbazure`
 //! client logged in to a mock.
 
-
 use serde_json::Value;
 use vbazure_mock::MockAppliance;
 

@@ -15,7 +15,7 @@ Exit codes:
   0  done; when waiting, every session ended Success
   1  an error talking to the API (connection, authentication, not found, bad response), or a
      VM name (--by-name) that matches no protected VM or several: then nothing is deleted
-  2  usage error (arguments, settings, files)
+  2  usage error (arguments, settings, files), or a deletion not confirmed at the question
   3  a waited session ended Warning (and none worse)
   4  a waited session ended Error, Canceled or another unsuccessful final status
   5  --timeout reached while sessions were still running (they go on on the appliance)

@@ -68,6 +68,13 @@ pub fn needs_v8_1(what: &[&str], version: ApiVersion) -> Failure {
 /// `context: error — what to try`.
 pub fn error_line(context: &str, error: &vbazure::Error) -> String {
     let hint = match error.kind() {
+        // The same operationId in both versions.
+        ErrorKind::Unauthorized(_)
+            if error.operation() == vbazure::operations::v8_1::CREATE_TOKEN =>
+        {
+            " (the appliance refused the login: check the user name and password, and the \
+             multi-factor code if the account has one)"
+        }
         ErrorKind::Unauthorized(_) => {
             " (the token was rejected: check VBAZURE_TOKEN or the credentials)"
         }

@@ -428,6 +428,12 @@ fn any_other_answer_or_the_end_of_input_deletes_nothing() {
                 .contains("error: not confirmed (the answer was not `yes`): nothing was deleted\n"),
             "{answer:?}: a message says nothing was deleted:\n{transcript}"
         );
+        assert!(
+            transcript
+                .lines()
+                .any(|l| l.starts_with("error: not confirmed")),
+            "{answer:?}: the error is on a line of its own:\n{transcript}"
+        );
         if let Some(line) = answer {
             assert!(
                 transcript.contains(&format!("{CONFIRM_PROMPT}{line}\n")),
@@ -528,7 +534,7 @@ fn the_password_is_asked_for_on_the_terminal_without_echo() {
         .unwrap_or_else(|| panic!("no error line:\n{transcript}"));
     assert!(
         error.starts_with("error: login: ")
-            && error.contains("check VBAZURE_TOKEN or the credentials"),
+            && error.contains("the appliance refused the login: check the user name and password"),
         "a clear login error:\n{transcript}"
     );
     assert!(

@@ -29,9 +29,13 @@ pub(super) fn confirm(labels: &[&str], args: &DeleteBackups) -> Result<(), Failu
     eprint!("Type yes to go on: ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    std::io::stdin()
+    let read = std::io::stdin()
         .read_line(&mut answer)
         .map_err(|e| Failure::new(Exit::Usage, format!("cannot read the answer: {e}")))?;
+    if read == 0 {
+        // The input ended (Ctrl-D) on the prompt's line: the error goes on a line of its own.
+        eprintln!();
+    }
     if answer.trim() == "yes" {
         Ok(())
     } else {

@@ -1,37 +1,22 @@
 //! `vbazure conformance` against the mock appliance: nothing to report on the mock as it is,
 //! and each kind of drift the mock can be asked for reported with its pointer and kind.
 
-use std::time::Duration;
-
-use assert_cmd::Command;
 use serde_json::Value;
 use vbazure_mock::{Drift, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
+use crate::support::vbazure_with;
+
 /// Runs `vbazure conformance --output json` against `url`; its exit code and its report.
 async fn conformance(url: &str, version: &str) -> (i32, Value, String) {
-    let url = url.to_string();
-    let version = version.to_string();
-    tokio::task::spawn_blocking(move || {
-        let output = Command::cargo_bin("vbazure")
-            .expect("the binary is built")
-            .env_clear()
-            .env("VBAZURE_URL", &url)
-            .env("VBAZURE_USERNAME", DEFAULT_USERNAME)
-            .env("VBAZURE_PASSWORD", DEFAULT_PASSWORD)
-            .args(["--api-version", &version, "--output", "json", "conformance"])
-            .timeout(Duration::from_secs(120))
-            .output()
-            .expect("runs");
-        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-        let report = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
-        (
-            output.status.code().unwrap_or(-1),
-            report,
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    })
-    .await
-    .expect("the run completes")
+    let env = [
+        ("VBAZURE_URL", url),
+        ("VBAZURE_USERNAME", DEFAULT_USERNAME),
+        ("VBAZURE_PASSWORD", DEFAULT_PASSWORD),
+    ];
+    let args = ["--api-version", version, "--output", "json", "conformance"];
+    let run = vbazure_with(&env, args.map(String::from).to_vec(), None).await;
+    let report = serde_json::from_str(run.stdout.trim()).unwrap_or(Value::Null);
+    (run.code, report, run.stderr)
 }
 
 /// A mock with `drift`, holding two finished deletion sessions to read, on `version`.

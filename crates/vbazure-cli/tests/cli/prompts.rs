@@ -30,8 +30,6 @@
 //! side after the start would race the CLI's first prompt): typed text that shows up is then
 //! the terminal's echo, and a secret that does not show up was really hidden.
 
-#![cfg(all(unix, feature = "mock"))]
-
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{ErrorKind, Read, Write};

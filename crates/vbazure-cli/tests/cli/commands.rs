@@ -9,39 +9,16 @@ use vbazure_mock::{
     ApiVersion, FinalStatus, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME,
 };
 
-/// What a run of the binary left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use crate::support::{confirmed, json_lines, vbazure_with, Run};
 
 /// Runs `vbazure` with `args` against `url` (logging in with the mock's credentials).
 async fn vbazure(url: &str, args: &[&str], stdin: Option<String>) -> Run {
-    let url = url.to_string();
-    let args: Vec<String> = confirmed(args);
-    // The mock serves on the runtime's threads while this one waits for the process.
-    tokio::task::spawn_blocking(move || {
-        let mut command = Command::cargo_bin("vbazure").expect("the binary is built");
-        command
-            .env_clear()
-            .env("VBAZURE_URL", &url)
-            .env("VBAZURE_USERNAME", DEFAULT_USERNAME)
-            .env("VBAZURE_PASSWORD", DEFAULT_PASSWORD)
-            .args(&args)
-            .timeout(Duration::from_secs(120));
-        if let Some(input) = stdin {
-            command.write_stdin(input);
-        }
-        let output = command.output().expect("runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    })
-    .await
-    .expect("the run completes")
+    let env = [
+        ("VBAZURE_URL", url),
+        ("VBAZURE_USERNAME", DEFAULT_USERNAME),
+        ("VBAZURE_PASSWORD", DEFAULT_PASSWORD),
+    ];
+    vbazure_with(&env, confirmed(args), stdin).await
 }
 
 /// A mock serving API v1 only, which these tests were written for (by default it also serves
@@ -82,16 +59,6 @@ fn stable() -> insta::Settings {
     settings.add_filter(r"127\.0\.0\.1:\d+", "[MOCK]");
     settings.set_omit_expression(true);
     settings
-}
-
-fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
-    stdout
-        .lines()
-        .map(|line| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("stdout holds a line that is not JSON ({e}): {line}"))
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -707,17 +674,4 @@ fn fastrand_suffix() -> u128 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0)
-}
-
-/// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
-/// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
-fn confirmed(args: &[&str]) -> Vec<String> {
-    let mut all = Vec::new();
-    for arg in args {
-        all.push(arg.to_string());
-        if *arg == "delete-backups" {
-            all.push("--yes".to_string());
-        }
-    }
-    all
 }

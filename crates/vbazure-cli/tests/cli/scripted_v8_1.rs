@@ -3,53 +3,27 @@
 //! the end, and `-v` without secrets. Each scripted answer says how often it must be asked for,
 //! so a request sent too often, or one that should not have been sent at all, fails the test.
 
-use std::time::Duration;
-
-use assert_cmd::Command;
 use serde_json::{json, Value};
 use wiremock::matchers::{body_json, body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::support::{confirmed, vbazure_with, Run};
 
 const PASSWORD: &str = "pw-SECRET-5f2a";
 const TOKEN: &str = "tok-SECRET-9c1e";
 const REFRESH: &str = "refresh-SECRET-77d0";
 const SESSION: &str = "6a0d4c1e-2b3f-4e5a-8c7d-9e0f1a2b3c4d";
 
-/// What a run of the binary left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `vbazure ARGS...` against `url`, logging in as `operator` with [`PASSWORD`], with
 /// `env` added to an otherwise empty environment.
 async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let url = url.to_string();
-    let args: Vec<String> = confirmed(args);
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        let mut command = Command::cargo_bin("vbazure").expect("the binary is built");
-        command
-            .env_clear()
-            .env("VBAZURE_URL", &url)
-            .env("VBAZURE_USERNAME", "operator")
-            .env("VBAZURE_PASSWORD", PASSWORD)
-            .envs(env)
-            .args(&args)
-            .timeout(Duration::from_secs(60));
-        let output = command.output().expect("runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    })
-    .await
-    .expect("the run completes")
+    let mut all = vec![
+        ("VBAZURE_URL", url),
+        ("VBAZURE_USERNAME", "operator"),
+        ("VBAZURE_PASSWORD", PASSWORD),
+    ];
+    all.extend_from_slice(env);
+    vbazure_with(&all, confirmed(args), None).await
 }
 
 fn json_answer(status: u16, body: &Value) -> ResponseTemplate {
@@ -709,17 +683,4 @@ async fn vms_list_shows_id_name_region_and_last_backup() {
         .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["regionName"], "westeurope");
-}
-
-/// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
-/// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
-fn confirmed(args: &[&str]) -> Vec<String> {
-    let mut all = Vec::new();
-    for arg in args {
-        all.push(arg.to_string());
-        if *arg == "delete-backups" {
-            all.push("--yes".to_string());
-        }
-    }
-    all
 }

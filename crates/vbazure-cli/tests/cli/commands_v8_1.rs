@@ -4,45 +4,20 @@
 
 use std::time::Duration;
 
-use assert_cmd::Command;
 use vbazure_mock::{ApiVersion, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
-/// What a run of the binary left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use crate::support::{confirmed, json_lines, vbazure_with, Run};
 
 /// Runs `vbazure` with `args` against `url`, logging in with the mock's credentials, with
 /// `env` added.
 async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let url = url.to_string();
-    let args: Vec<String> = confirmed(args);
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        let output = Command::cargo_bin("vbazure")
-            .expect("the binary is built")
-            .env_clear()
-            .env("VBAZURE_URL", &url)
-            .env("VBAZURE_USERNAME", DEFAULT_USERNAME)
-            .env("VBAZURE_PASSWORD", DEFAULT_PASSWORD)
-            .envs(env)
-            .args(&args)
-            .timeout(Duration::from_secs(120))
-            .output()
-            .expect("runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    })
-    .await
-    .expect("the run completes")
+    let mut all = vec![
+        ("VBAZURE_URL", url),
+        ("VBAZURE_USERNAME", DEFAULT_USERNAME),
+        ("VBAZURE_PASSWORD", DEFAULT_PASSWORD),
+    ];
+    all.extend_from_slice(env);
+    vbazure_with(&all, confirmed(args), None).await
 }
 
 /// A mock serving v8.1 only, with five protected VMs; `vm-cache-05` has no backups. Sessions
@@ -83,16 +58,6 @@ fn stable() -> insta::Settings {
     settings.add_filter(r"(?m)^ID +TYPE", "ID TYPE");
     settings.set_omit_expression(true);
     settings
-}
-
-fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
-    stdout
-        .lines()
-        .map(|line| {
-            serde_json::from_str(line)
-                .unwrap_or_else(|e| panic!("stdout holds a line that is not JSON ({e}): {line}"))
-        })
-        .collect()
 }
 
 /// The session id of a `VM  session ID  STATUS` line.
@@ -498,17 +463,4 @@ async fn a_hundred_vms_in_one_batch_take_a_handful_of_requests() {
     let requests = mock.requests();
     assert!(requests <= 8, "{requests} requests for 100 VMs");
     assert!(mock.violations().is_empty(), "{:?}", mock.violations());
-}
-
-/// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
-/// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
-fn confirmed(args: &[&str]) -> Vec<String> {
-    let mut all = Vec::new();
-    for arg in args {
-        all.push(arg.to_string());
-        if *arg == "delete-backups" {
-            all.push("--yes".to_string());
-        }
-    }
-    all
 }

@@ -6,12 +6,12 @@
 //! each test is about; every mock says how often it must be called.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{confirmed, vbazure_with, Run};
 
 const TOKEN: &str = "cli-null-test-token";
 
@@ -34,36 +34,12 @@ fn json_answer(body: &Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json; charset=utf-8")
 }
 
-/// What a run of the binary left behind.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs `vbazure --url URL ARGS...` with the token in `VBAZURE_TOKEN` and nothing else from
 /// the environment.
 async fn vbazure(url: &str, args: &[&str]) -> Run {
     let mut all = vec!["--url".to_string(), url.to_string()];
     all.extend(confirmed(args));
-    // The server answers on its own thread; the wait for the process is kept off this one.
-    tokio::task::spawn_blocking(move || {
-        let output = Command::cargo_bin("vbazure")
-            .expect("the binary is built")
-            .env_clear()
-            .env("VBAZURE_TOKEN", TOKEN)
-            .args(&all)
-            .timeout(Duration::from_secs(60))
-            .output()
-            .expect("runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    })
-    .await
-    .expect("the run completes")
+    vbazure_with(&[("VBAZURE_TOKEN", TOKEN)], all, None).await
 }
 
 /// Serves `body` once at `GET session_path`, to the CLI's token only.
@@ -234,17 +210,4 @@ async fn a_v8_1_session_of_nulls_is_written_as_json() {
         .collect();
     assert_eq!(documents.len(), 1, "{}", run.stdout);
     assert_eq!(documents[0]["status"], "Running");
-}
-
-/// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
-/// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
-fn confirmed(args: &[&str]) -> Vec<String> {
-    let mut all = Vec::new();
-    for arg in args {
-        all.push(arg.to_string());
-        if *arg == "delete-backups" {
-            all.push("--yes".to_string());
-        }
-    }
-    all
 }

@@ -1,0 +1,19 @@
+//! The real `vbazure` binary, run as a user runs it, in one test binary. The modules that
+//! start the mock appliance in this process need the `mock` feature (on by default); the
+//! others script the appliance with wiremock.
+
+mod support;
+
+#[cfg(feature = "mock")]
+mod commands;
+#[cfg(feature = "mock")]
+mod commands_v8_1;
+#[cfg(feature = "mock")]
+mod conformance;
+#[cfg(feature = "mock")]
+mod journal;
+mod nulls;
+// A pseudo-terminal: Unix only.
+#[cfg(all(unix, feature = "mock"))]
+mod prompts;
+mod scripted_v8_1;

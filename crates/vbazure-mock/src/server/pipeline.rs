@@ -13,7 +13,7 @@ use crate::handlers;
 use crate::reply::Reply;
 
 use super::answer_check::checked;
-use super::request_check::prepare;
+use super::request_check::{prepare, Incoming};
 use super::routing::route;
 use super::shared::Shared;
 
@@ -47,7 +47,14 @@ pub(super) async fn answer(
         return Reply::problem(500, "The operation's document is not loaded.");
     };
     let mut drifted = Drifted::default();
-    let reply = match prepare(shared, doc, routed, path, path_params, query, headers, body) {
+    let request = Incoming {
+        path,
+        path_params,
+        query,
+        headers,
+        body,
+    };
+    let reply = match prepare(shared, doc, routed, request) {
         Ok(call) => match handlers::handle(shared, &call) {
             Some(mut reply) => {
                 let drifts = shared.with_config(|c| c.drift.clone());

@@ -301,3 +301,66 @@ fn an_unreadable_or_malformed_document_exits_2_naming_the_place() {
         "{stderr}"
     );
 }
+
+#[path = "../../../tests/support/readme.rs"]
+mod readme;
+
+/// Runs `vbazure-spec` from the repository's root with `args` as the README writes them.
+fn run_in_root(args: &[&str]) -> (i32, String) {
+    let output = Command::cargo_bin("vbazure-spec")
+        .expect("built")
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn the_readme_shows_what_diff_and_conform_print() {
+    let diff = "crates/vbazure-spec/tests/fixtures/diff";
+    let conform = "crates/vbazure-spec/tests/fixtures/conform/field_missing";
+    let shown: [(Vec<String>, &str); 4] = [
+        (
+            vec![
+                "diff".into(),
+                format!("{diff}/v8_1_move/old.yaml"),
+                format!("{diff}/v8_1_move/new.yaml"),
+            ],
+            "3 breaking, 1 compatible change(s) from",
+        ),
+        (
+            vec![
+                "diff".into(),
+                format!("{diff}/component_in_both/old.yaml"),
+                format!("{diff}/component_in_both/new.yaml"),
+            ],
+            "BREAKING    wire       both      the field `description` became nullable",
+        ),
+        (
+            vec![
+                "conform".into(),
+                format!("{conform}/ours.yaml"),
+                format!("{conform}/theirs.yaml"),
+            ],
+            "1 breaking, 1 drift, 0 note(s):",
+        ),
+        (
+            vec![
+                "conform".into(),
+                "openapi.yaml".into(),
+                "openapi-v8.1.yaml".into(),
+            ],
+            "BREAKING  listJobSessions: THEIRS has no GET /api/v1/jobSessions",
+        ),
+    ];
+    for (args, marker) in shown {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, stdout) = run_in_root(&args);
+        assert!(code == 0 || code == 1, "{args:?}: exit {code}\n{stdout}");
+        readme::assert_shows(&readme::readme_block(&root(), marker), &stdout);
+    }
+}

@@ -153,3 +153,29 @@ async fn v1_drift_is_reported_against_the_v1_document() {
     );
     assert_eq!(code, 6, "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_shows_what_conformance_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // The built-in mock, as the README runs it.
+    let run = vbazure_with(&[], vec!["--mock".into(), "conformance".into()], None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = crate::readme::readme_block(&root, "$ vbazure --mock conformance");
+    crate::readme::assert_shows(&shown, &run.stdout);
+
+    // A mock started with `--drift null`, exit 6.
+    let mock = MockAppliance::builder()
+        .drift(Drift::Null)
+        .start()
+        .await
+        .unwrap();
+    let env = [
+        ("VBAZURE_URL", mock.url()),
+        ("VBAZURE_USERNAME", DEFAULT_USERNAME),
+        ("VBAZURE_PASSWORD", DEFAULT_PASSWORD),
+    ];
+    let run = vbazure_with(&env, vec!["conformance".into()], None).await;
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    let shown = crate::readme::readme_block(&root, "conformance: 2 breaking, 0 drift");
+    crate::readme::assert_shows(&shown, &run.stdout);
+}

@@ -3,6 +3,10 @@
 //! others script the appliance with wiremock.
 
 mod support;
+// The README's example outputs (shared with the other crates' tests).
+#[path = "../../../../tests/support/readme.rs"]
+#[cfg(feature = "mock")]
+mod readme;
 
 #[cfg(feature = "mock")]
 mod commands;

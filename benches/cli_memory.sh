@@ -53,7 +53,8 @@ measure() {
 }
 
 # The sessions are followed at once: the rate bound, not --concurrency, paces the polls.
-follow=(--wait --concurrency 32 --poll-interval 10ms --max-requests-per-second 2000)
+# --yes: there is no terminal to confirm on (without it the CLI refuses, exit 2).
+follow=(--yes --wait --concurrency 32 --poll-interval 10ms --max-requests-per-second 2000)
 
 start_mock --api-versions 1
 seq -f "vm-%05g" 1 "$count" > "$work/ids.txt"

@@ -563,8 +563,10 @@ async fn a_list_answered_500_falls_back_to_each_sessions_own_get_and_every_sessi
         .and(path(LIST))
         .respond_with(crate::support::problem(500, "Internal error", "boom"))
         .named("the failing session list")
-        // Tried again at the second round.
-        .expect(2)
+        // Once at the first round, and again at the second when the three sessions fall due
+        // together again: whether they do is not for this test (virtual time moves on while
+        // the poller waits for wiremock's real answers, so their next polls may drift apart).
+        .expect(1..=2)
         .mount(&server)
         .await;
     for id in &ids {

@@ -3,8 +3,10 @@
 //! bound, and each session costs a few polls (v1), or a share of a few session lists (v8.1).
 //! Against wiremock servers (one per test, every mock counted): on v8.1 the sessions due
 //! together are read with the filtered session list, with the query the module documents, and
-//! a session the list does not show, a list that fails, a server that ignores `Offset` and a
-//! list that lags each end in the sessions' own `GET`s; on v1 every poll is its own `GET`.
+//! a session the list does not show (or shows in an item that does not decode), a list that
+//! fails, a server that ignores `Offset` and a list that lags each end in the sessions' own
+//! `GET`s, and a page counts against the request rate and the in-flight bound as a `GET` does;
+//! on v1 every poll is its own `GET`.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -531,28 +533,144 @@ async fn a_session_the_list_does_not_show_is_read_by_its_own_get() {
     assert_eq!(statuses, ["Success", "Warning", "Failed"]);
 }
 
+/// Mounts the page of the session list at `offset` (of `total`) with `items`, expected `times`
+/// times; `requests` records its arrival, as `page {offset}`, and its answer waits `delay`.
+async fn page_at(
+    server: &MockServer,
+    requests: &Arc<Requests>,
+    (offset, total): (usize, usize),
+    items: Vec<Value>,
+    delay: Duration,
+    times: u64,
+) {
+    let answer = json(200, &page(offset, Some(total), items));
+    let (at, label) = (offset.to_string(), format!("page {offset}"));
+    let requests = requests.clone();
+    Mock::given(method("GET"))
+        .and(path(LIST))
+        .and(move |r: &Request| query(r).iter().any(|(k, v)| k == "Offset" && *v == at))
+        .respond_with(move |_: &Request| requests.arrived(&label, delay, answer.clone()))
+        .named(format!("page {offset}"))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+/// Mounts the own `GET` of `id`, answering `status`, expected `times` times; `requests` records
+/// its arrival, as `label`, and its answer waits `delay`.
+async fn own_get_at(
+    server: &MockServer,
+    requests: &Arc<Requests>,
+    label: &str,
+    (id, status): (&str, &str),
+    delay: Duration,
+    times: u64,
+) {
+    let answer = json(200, &body(id, status));
+    let (label, requests) = (label.to_string(), requests.clone());
+    Mock::given(method("GET"))
+        .and(path(format!("{LIST}/{id}")))
+        .respond_with(move |_: &Request| requests.arrived(&label, delay, answer.clone()))
+        .named(format!("the own GET of {id}"))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+/// The requests a server received: each one's label, arrival (by the real clock, the server's)
+/// and how long its answer waits. wiremock starts that wait when the responder returns, so a
+/// request is outstanding from its arrival until at least its arrival plus its wait, and one
+/// that arrives within that time was sent while the other was out. (wiremock cannot see when
+/// the client has read an answer: the counts here are the least the client had out.)
+#[derive(Default)]
+struct Requests {
+    arrived: Mutex<Vec<(String, std::time::Instant, Duration)>>,
+    /// The most outstanding at once, counted at each arrival.
+    most: AtomicUsize,
+}
+
+impl Requests {
+    /// Records that `label` arrived now, and gives `answer` to send after `delay`.
+    fn arrived(&self, label: &str, delay: Duration, answer: ResponseTemplate) -> ResponseTemplate {
+        let now = std::time::Instant::now();
+        let mut arrived = self.arrived.lock().unwrap();
+        let out = 1 + arrived.iter().filter(|(_, at, d)| now < *at + *d).count();
+        self.most.fetch_max(out, Ordering::SeqCst);
+        arrived.push((label.to_string(), now, delay));
+        answer.set_delay(delay)
+    }
+
+    /// The labels, in the order the requests arrived.
+    fn order(&self) -> Vec<String> {
+        let arrived = self.arrived.lock().unwrap();
+        arrived.iter().map(|(label, _, _)| label.clone()).collect()
+    }
+
+    /// The requests outstanding when the first request labelled `label` arrived.
+    fn outstanding_at(&self, label: &str) -> Vec<String> {
+        let order = self.order();
+        let arrived = self.arrived.lock().unwrap();
+        let Some(&(_, when, _)) = arrived.iter().find(|(l, _, _)| l == label) else {
+            panic!("no request {label}: {order:?}");
+        };
+        arrived
+            .iter()
+            .filter(|(_, at, d)| *at < when && when < *at + *d)
+            .map(|(label, _, _)| label.clone())
+            .collect()
+    }
+
+    /// The most requests outstanding at once.
+    fn most(&self) -> usize {
+        self.most.load(Ordering::SeqCst)
+    }
+}
+
+/// How long a slow answer waits, by the server's clock (the real one: only the test's clock is
+/// paused). Meanwhile the test's clock moves on a millisecond per idle turn of the runtime,
+/// seconds of it (about 180 ms of it per real millisecond when these tests were written): a
+/// request the poller sends 20 ms (the default rate's spacing) or 50 ms after another, by the
+/// test's clock, goes out long before the other's answer; and the few slow answers of a test
+/// stay far from the 10 minutes `ticking` allows.
+const SLOW: Duration = Duration::from_millis(50);
+
 #[tokio::test(start_paused = true)]
 async fn a_session_whose_list_item_does_not_decode_is_read_by_its_own_get() {
     let server = MockServer::start().await;
-    let ids = ids(3);
-    let mut bad = body(&ids[2], "Success");
+    let ids = ids(5);
+    let statuses: Vec<&str> = (0..5).map(final_status).collect();
+    // Five sessions due together. The first page shows the first one and the last one, whose
+    // item does not decode; the second page (slow) the second and third; the third page the
+    // fourth. The last one's own GET goes out at once, while the second page is out, and the
+    // round ends after the second page: the fourth, the one left, is read by its own GET. Were
+    // the last one kept waiting for the pages like one not shown yet, the third page would be
+    // read for the fourth, and the last one's GET would only go out after it.
+    let mut bad = body(&ids[4], statuses[4]);
     bad["executionStartTime"] = json!("yesterday");
-    let items = vec![body(&ids[0], "Success"), body(&ids[1], "Success"), bad];
-    Mock::given(method("GET"))
-        .and(path(LIST))
-        .respond_with(json(200, &page(0, Some(3), items)))
-        .named("the session list")
-        .expect(1)
-        .mount(&server)
-        .await;
-    own_gets(&server, &ids[..2], "Success", 0).await;
-    own_gets(&server, &ids[2..], "Success", 1).await;
+    let requests = Arc::new(Requests::default());
+    let item = |i: usize| body(&ids[i], statuses[i]);
+    let none = Duration::ZERO;
+    page_at(&server, &requests, (0, 5), vec![item(0), bad], none, 1).await;
+    page_at(&server, &requests, (2, 5), vec![item(1), item(2)], SLOW, 1).await;
+    page_at(&server, &requests, (4, 5), vec![item(3)], none, 0).await;
+    own_gets(&server, &ids[..3], "Running", 0).await;
+    own_get_at(&server, &requests, "GET 3", (&ids[3], statuses[3]), none, 1).await;
+    own_get_at(&server, &requests, "GET 4", (&ids[4], statuses[4]), none, 1).await;
 
     let appliance = client(&server.uri(), ApiVersion::V8_1);
     let follower = appliance.follower(FollowOptions::default());
     let bodies = ids.iter().map(|id| body(id, "Running")).collect();
     let results = ticking(follow_all(&follower, bodies)).await;
-    assert!(results.iter().all(|(r, _)| r.is_ok()), "{results:?}");
+    for (i, (result, seen)) in results.into_iter().enumerate() {
+        assert_eq!(result.expect("followed").status.as_str(), statuses[i]);
+        assert_eq!(seen, ["Running", statuses[i]]);
+    }
+    assert_eq!(
+        requests.outstanding_at("GET 4"),
+        ["page 2"],
+        "{:?}",
+        requests.order()
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -694,6 +812,48 @@ async fn pages_of_the_list_count_against_the_request_rate() {
         "3 pages at 1 per 5 s took {took:?}"
     );
     assert!(took < Duration::from_secs(15), "{took:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn pages_of_the_list_count_against_the_in_flight_bound() {
+    let server = MockServer::start().await;
+    let ids = ids(6);
+    // One request at a time, each answered after SLOW. The first session is due alone (at
+    // 100 ms) and read by its own GET; the other five, handed over 50 ms later, are due
+    // together while it is out, and their list waits for it. The list's first page shows the
+    // second session and the last one, which does not decode: the last one's own GET waits
+    // while the second page is out. The round ends with the fifth session left, read by its
+    // own GET too.
+    let requests = Arc::new(Requests::default());
+    let mut bad = body(&ids[5], "Success");
+    bad["executionStartTime"] = json!("yesterday");
+    let success = |i: usize| body(&ids[i], "Success");
+    page_at(&server, &requests, (0, 5), vec![success(1), bad], SLOW, 1).await;
+    let second = vec![success(2), success(3)];
+    page_at(&server, &requests, (2, 5), second, SLOW, 1).await;
+    own_gets(&server, &ids[1..4], "Running", 0).await;
+    own_get_at(&server, &requests, "GET 0", (&ids[0], "Success"), SLOW, 1).await;
+    own_get_at(&server, &requests, "GET 4", (&ids[4], "Success"), SLOW, 1).await;
+    own_get_at(&server, &requests, "GET 5", (&ids[5], "Success"), SLOW, 1).await;
+
+    let appliance = client(&server.uri(), ApiVersion::V8_1);
+    let follower = appliance.follower(FollowOptions {
+        in_flight: 1,
+        interval: Duration::from_millis(100),
+        ..FollowOptions::default()
+    });
+    let first = follower.follow(session_of(body(&ids[0], "Running")), |_| {});
+    let others = async {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let bodies = ids[1..].iter().map(|id| body(id, "Running")).collect();
+        follow_all(&follower, bodies).await
+    };
+    let (first, others) = ticking(async { tokio::join!(first, others) }).await;
+    assert!(first.is_ok(), "{first:?}");
+    assert!(others.iter().all(|(r, _)| r.is_ok()), "{others:?}");
+    let order = requests.order();
+    assert_eq!(requests.most(), 1, "{order:?}");
+    assert_eq!(order[..3], ["GET 0", "page 0", "page 2"], "{order:?}");
 }
 
 #[tokio::test(start_paused = true)]

@@ -267,11 +267,7 @@ async fn ctrl_c_lets_requests_in_flight_finish_prints_the_resume_command_and_exi
     let args = delete_args(&ids_file, &journal);
     let mut child = spawn(mock.url(), &args, &dir, "interrupted");
     until_sending(&journal, 30, &mut child).await;
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    interrupt(&child);
     let interrupted = finish(child, &dir, "interrupted").await;
     assert_eq!(interrupted.code, Some(130), "{}", interrupted.stderr);
     assert!(
@@ -556,6 +552,7 @@ async fn until_written(file: &Path, text: &str) {
     }
 }
 
+/// Sends SIGINT to `child`, as Ctrl-C on its terminal does.
 fn interrupt(child: &Child) {
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])

@@ -246,7 +246,8 @@ impl ApplianceBuilder {
             retry: self.retry,
             conformance: self.conformance,
         };
-        let version = tokio::sync::OnceCell::new_with(self.version);
+        let version =
+            tokio::sync::OnceCell::new_with(self.version.map(super::version::Chosen::by_caller));
         Ok(Appliance {
             inner: Arc::new(Inner {
                 v1: v1::Client::new_with_client(&base_url, http.clone(), state.clone()),

@@ -68,8 +68,9 @@ struct Inner {
     /// The generated clients of each version; they share the HTTP client and the tokens.
     v1: v1::Client,
     v8_1: v8_1::Client,
-    /// The version in use: set when built, or on first use by detection.
-    version: tokio::sync::OnceCell<ApiVersion>,
+    /// The version in use, and how it was chosen: set when built, or on first use by
+    /// detection.
+    version: tokio::sync::OnceCell<version::Chosen>,
     /// How long an asynchronous operation (v8.1) is followed.
     operation_wait: WaitOptions,
 }
@@ -104,15 +105,69 @@ impl Appliance {
     }
 
     /// The API version in use: the one chosen when building, or else the newest version this
-    /// client speaks that the appliance serves, found out once by anonymous requests (401, 403
-    /// or a JSON 200 mean served, 404 not) and kept.
+    /// client speaks that the appliance serves, found out once and kept. An anonymous JSON 200
+    /// at the version's read path decides; an anonymous 401 or 403 is confirmed after logging
+    /// in (200 with the token: served; 404: not, and the next version is asked), since some
+    /// appliances refuse every anonymous request before routing it. How it was decided is
+    /// logged (`info`) and named by errors a wrong version would explain.
     pub async fn api_version(&self) -> Result<ApiVersion, Error> {
+        self.chosen().await.map(|chosen| chosen.version)
+    }
+
+    async fn chosen(&self) -> Result<&version::Chosen, Error> {
         let http = progenitor_client::ClientInfo::client(&self.inner.v1);
+        let state = progenitor_client::ClientInfo::inner(&self.inner.v1);
+        // A token for confirming `version`, obtained through that version's client (the token
+        // path is shared, the form is the version's); it is kept for the requests that follow.
+        let token = |version: ApiVersion| async move {
+            let auth = state.auth.as_ref()?;
+            Some(match version {
+                ApiVersion::V1 => auth.access_token(&self.inner.v1).await,
+                ApiVersion::V8_1 => auth.access_token(&self.inner.v8_1).await,
+            })
+        };
         self.inner
             .version
-            .get_or_try_init(|| version::detect(http, self.base_url()))
+            .get_or_try_init(|| version::detect(http, self.base_url(), token))
             .await
-            .copied()
+    }
+
+    /// `error`, or for a 404 without problem details (the server has no such path: no
+    /// resource explains it) an error that names the version in use, how it was chosen, and
+    /// how to choose another.
+    fn explained(&self, error: Error) -> Error {
+        let ErrorKind::NotFound(response) = error.kind() else {
+            return error;
+        };
+        if response.problem.is_some() {
+            return error;
+        }
+        let Some(chosen) = self.inner.version.get() else {
+            return error;
+        };
+        Error::new(
+            error.operation(),
+            ErrorKind::NoSuchPath {
+                response: response.clone(),
+                version: chosen.version,
+                how: chosen.how.clone(),
+            },
+        )
+    }
+
+    /// Sends a generated call of the version in use, as [`send`] does, explaining a 404 that
+    /// a wrong version would cause.
+    async fn send<T>(
+        &self,
+        operation: &'static str,
+        call: impl std::future::Future<
+            Output = Result<
+                progenitor_client::ResponseValue<T>,
+                progenitor_client::Error<progenitor_client::ByteStream>,
+            >,
+        >,
+    ) -> Result<T, Error> {
+        send(operation, call).await.map_err(|e| self.explained(e))
     }
 
     async fn speaking(&self) -> Result<Speaking<'_>, Error> {
@@ -141,11 +196,12 @@ impl Appliance {
         match self.speaking().await? {
             Speaking::V1(client) => {
                 path_segment::check(v1_ops::DELETE_BACKUPS, "VM id", vm_id)?;
-                let session = send(
-                    v1_ops::DELETE_BACKUPS,
-                    client.delete_backups().id(vm_id).send(),
-                )
-                .await?;
+                let session = self
+                    .send(
+                        v1_ops::DELETE_BACKUPS,
+                        client.delete_backups().id(vm_id).send(),
+                    )
+                    .await?;
                 Ok(DeleteOutcome::Started(session.into()))
             }
             Speaking::V8_1(client) => self.delete_backups_v8_1(client, vm_id, None).await,
@@ -164,7 +220,7 @@ impl Appliance {
         if let Some(tier) = tier {
             request = request.backup_tier(tier);
         }
-        Ok(match send(operation, request.send_answer()).await? {
+        Ok(match self.send(operation, request.send_answer()).await? {
             DeleteVirtualMachineBackupsAnswer::Accepted(session) => {
                 DeleteOutcome::Started(session.into())
             }
@@ -176,18 +232,20 @@ impl Appliance {
     pub async fn job_session(&self, session_id: &str) -> Result<Session, Error> {
         path_segment::check(v1_ops::GET_JOB_SESSION, "session id", session_id)?;
         Ok(match self.speaking().await? {
-            Speaking::V1(client) => send(
-                v1_ops::GET_JOB_SESSION,
-                client.get_job_session().session_id(session_id).send(),
-            )
-            .await?
-            .into(),
-            Speaking::V8_1(client) => send(
-                v8_1_ops::GET_JOB_SESSION,
-                client.get_job_session().session_id(session_id).send(),
-            )
-            .await?
-            .into(),
+            Speaking::V1(client) => self
+                .send(
+                    v1_ops::GET_JOB_SESSION,
+                    client.get_job_session().session_id(session_id).send(),
+                )
+                .await?
+                .into(),
+            Speaking::V8_1(client) => self
+                .send(
+                    v8_1_ops::GET_JOB_SESSION,
+                    client.get_job_session().session_id(session_id).send(),
+                )
+                .await?
+                .into(),
         })
     }
 
@@ -215,18 +273,19 @@ impl Appliance {
                     "a log for one resource",
                 ))
             }
-            Speaking::V1(client) => send(
-                v1_ops::GET_JOB_SESSION_LOG,
-                client.get_job_session_log().session_id(session_id).send(),
-            )
-            .await?
-            .into(),
+            Speaking::V1(client) => self
+                .send(
+                    v1_ops::GET_JOB_SESSION_LOG,
+                    client.get_job_session_log().session_id(session_id).send(),
+                )
+                .await?
+                .into(),
             Speaking::V8_1(client) => {
                 let mut request = client.get_job_session_log().session_id(session_id);
                 if let Some(resource) = resource {
                     request = request.instance_id(resource);
                 }
-                send(v8_1_ops::GET_JOB_SESSION_LOG, request.send())
+                self.send(v8_1_ops::GET_JOB_SESSION_LOG, request.send())
                     .await?
                     .into()
             }
@@ -238,14 +297,14 @@ impl Appliance {
         path_segment::check(v1_ops::STOP_JOB_SESSION, "session id", session_id)?;
         match self.speaking().await? {
             Speaking::V1(client) => {
-                send(
+                self.send(
                     v1_ops::STOP_JOB_SESSION,
                     client.stop_job_session().session_id(session_id).send(),
                 )
                 .await
             }
             Speaking::V8_1(client) => {
-                send(
+                self.send(
                     v8_1_ops::STOP_JOB_SESSION,
                     client.stop_job_session().session_id(session_id).send(),
                 )
@@ -279,16 +338,17 @@ impl Appliance {
             Speaking::V1(_) if filter.is_some_and(|f| !f.is_empty()) => {
                 Err(not_in_v1(v1_ops::LIST_JOB_SESSIONS, "session filters"))
             }
-            Speaking::V1(client) => Ok(send(
-                v1_ops::LIST_JOB_SESSIONS,
-                client
-                    .list_job_sessions()
-                    .offset(offset)
-                    .limit(limit)
-                    .send(),
-            )
-            .await?
-            .into()),
+            Speaking::V1(client) => Ok(self
+                .send(
+                    v1_ops::LIST_JOB_SESSIONS,
+                    client
+                        .list_job_sessions()
+                        .offset(offset)
+                        .limit(limit)
+                        .send(),
+                )
+                .await?
+                .into()),
             Speaking::V8_1(client) => {
                 let limit = i32::try_from(limit.get())
                     .map_err(|_| invalid(format!("limit {limit} is larger than the API allows")))?;
@@ -297,7 +357,8 @@ impl Appliance {
                     Some(filter) => filter.apply(request),
                     None => request,
                 };
-                Ok(send(v8_1_ops::LIST_JOB_SESSIONS, request.send())
+                Ok(self
+                    .send(v8_1_ops::LIST_JOB_SESSIONS, request.send())
                     .await?
                     .into())
             }

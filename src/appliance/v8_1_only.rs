@@ -7,7 +7,6 @@ use tokio::time::Instant;
 
 use super::paging::{pages, Fetched};
 use super::{not_in_v1, DeleteOutcome, Speaking};
-use crate::error::send;
 use crate::operations::v8_1 as ops;
 use crate::transport::path_segment;
 use crate::v8_1::types::{
@@ -162,20 +161,21 @@ impl Appliance {
                 ids: chunk.clone(),
                 backup_tier: tier,
             };
-            let outcome = send(
-                operation,
-                client
-                    .delete_virtual_machines_backups()
-                    .body(body)
-                    .send_answer(),
-            )
-            .await
-            .map(|answer| match answer {
-                DeleteVirtualMachinesBackupsAnswer::Accepted(session) => {
-                    DeleteOutcome::Started(session.into())
-                }
-                DeleteVirtualMachinesBackupsAnswer::NoContent => DeleteOutcome::NothingToDelete,
-            });
+            let outcome = self
+                .send(
+                    operation,
+                    client
+                        .delete_virtual_machines_backups()
+                        .body(body)
+                        .send_answer(),
+                )
+                .await
+                .map(|answer| match answer {
+                    DeleteVirtualMachinesBackupsAnswer::Accepted(session) => {
+                        DeleteOutcome::Started(session.into())
+                    }
+                    DeleteVirtualMachinesBackupsAnswer::NoContent => DeleteOutcome::NothingToDelete,
+                });
             done.push(BatchDeletion {
                 vm_ids: chunk,
                 outcome,
@@ -200,7 +200,8 @@ impl Appliance {
         let client = self
             .v8_1_only(ops::GET_SYSTEM_INFO, "server information")
             .await?;
-        send(ops::GET_SYSTEM_INFO, client.get_system_info().send()).await
+        self.send(ops::GET_SYSTEM_INFO, client.get_system_info().send())
+            .await
     }
 
     /// Logs out: revokes the access token (v8.1). Later requests log in again.
@@ -213,7 +214,9 @@ impl Appliance {
         if !auth.has_token() {
             return Ok(());
         }
-        let result = send(ops::REVOKE_TOKEN, client.revoke_token().send()).await;
+        let result = self
+            .send(ops::REVOKE_TOKEN, client.revoke_token().send())
+            .await;
         // Whatever the appliance said, this client no longer uses the token.
         auth.forget();
         result
@@ -250,7 +253,7 @@ impl Appliance {
         if sync {
             request = request.sync(true);
         }
-        let page = match send(operation, request.send_answer()).await? {
+        let page = match self.send(operation, request.send_answer()).await? {
             ListProtectedVirtualMachinesAnswer::Ok(page) => page,
             ListProtectedVirtualMachinesAnswer::Accepted(started) => {
                 self.operation_result::<ProtectedVirtualMachinePage>(operation, started)
@@ -299,14 +302,15 @@ impl Appliance {
         let operation = ops::GET_PROTECTED_VIRTUAL_MACHINE;
         let client = self.v8_1_only(operation, "protected VMs").await?;
         path_segment::check(operation, "VM id", vm_id)?;
-        match send(
-            operation,
-            client
-                .get_protected_virtual_machine()
-                .id(vm_id)
-                .send_answer(),
-        )
-        .await?
+        match self
+            .send(
+                operation,
+                client
+                    .get_protected_virtual_machine()
+                    .id(vm_id)
+                    .send_answer(),
+            )
+            .await?
         {
             GetProtectedVirtualMachineAnswer::Ok(vm) => Ok(vm),
             GetProtectedVirtualMachineAnswer::Accepted(started) => {
@@ -392,11 +396,12 @@ impl Appliance {
             }
             tokio::time::sleep(interval).await;
             interval = (interval + interval / 2).min(options.max_interval);
-            current = send(
-                ops::GET_ASYNC_OPERATION,
-                client.get_async_operation().operation_id(id).send(),
-            )
-            .await?;
+            current = self
+                .send(
+                    ops::GET_ASYNC_OPERATION,
+                    client.get_async_operation().operation_id(id).send(),
+                )
+                .await?;
         }
     }
 

@@ -1,9 +1,13 @@
-//! Which API version an appliance speaks: chosen, or found out by asking without a token.
+//! Which API version an appliance speaks: chosen, or found out by asking.
 //!
 //! Nothing lists the versions an appliance serves. A version's path answers an anonymous
 //! request with 401 (or 403, or 200 where it is not gated) when the version is served and 404
-//! when it is not, so the client asks each version it speaks, newest first, at an operation
-//! of that version's document, and takes the first that is served.
+//! when it is not; but an appliance that authenticates before it routes (ASP.NET Core with a
+//! fallback authorization policy) answers 401 on every path, served or not. So an anonymous
+//! 401/403 is only a lead: it is confirmed with a token (the version's own read call answers
+//! 200, or 404 when the version is not served), and the next version is asked when it is not.
+//! Only a JSON 200 to an anonymous request decides on its own. The decision, and how it was
+//! reached, is kept for the run.
 
 use std::fmt;
 use std::str::FromStr;
@@ -72,29 +76,108 @@ impl FromStr for ApiVersion {
     }
 }
 
-/// What one anonymous probe found.
+/// The version in use, and how it came to be chosen (for `-v` output and for errors that a
+/// wrong version would explain).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Chosen {
+    pub(crate) version: ApiVersion,
+    pub(crate) how: String,
+}
+
+impl Chosen {
+    /// A version the caller chose when building.
+    pub(crate) fn by_caller(version: ApiVersion) -> Self {
+        Self {
+            version,
+            how: "chosen when connecting".to_string(),
+        }
+    }
+}
+
+/// What a request to a version's probe path found.
 enum Probe {
+    /// A JSON 200: the version is served (and this path not gated).
     Served,
+    /// 401 or 403: something gates the path, which alone does not show the version is served.
+    Gated(u16),
+    /// Anything else: a 404, a page that is not the API, another status.
     NotServed(String),
 }
 
-/// Asks each version, newest first, and gives the first that is served.
-pub(crate) async fn detect(http: &reqwest::Client, base_url: &str) -> Result<ApiVersion, Error> {
+/// Asks each version, newest first, and gives the first that is served: a JSON 200 to an
+/// anonymous request decides, a 401/403 is confirmed with the token `token` gives for that
+/// version (`None`: no way to log in, so no confirmation). When no version is confirmed,
+/// the newest one whose path was gated is taken, and the log says so.
+pub(crate) async fn detect<F, Fut>(
+    http: &reqwest::Client,
+    base_url: &str,
+    token: F,
+) -> Result<Chosen, Error>
+where
+    F: Fn(ApiVersion) -> Fut,
+    Fut: std::future::Future<Output = Option<Result<crate::Secret, Error>>>,
+{
     let mut probes = Vec::new();
+    let mut unconfirmed: Option<Chosen> = None;
     for version in ApiVersion::NEWEST_FIRST {
-        match probe(http, base_url, version).await? {
-            Probe::Served => {
-                tracing::info!(
-                    version = version.as_str(),
-                    "the appliance serves API v{version}"
-                );
-                return Ok(version);
-            }
+        let path = version.probe().path;
+        let how = match probe(http, base_url, version, None).await? {
+            Probe::Served => format!("an anonymous GET {path} answered JSON 200"),
             Probe::NotServed(why) => {
                 tracing::debug!(version = version.as_str(), "not served: {why}");
                 probes.push(format!("v{version}: {why}"));
+                continue;
             }
-        }
+            Probe::Gated(status) => {
+                let anonymous = format!("an anonymous GET {path} answered {status}");
+                let Some(token) = token(version).await else {
+                    tracing::debug!(
+                        version = version.as_str(),
+                        "{anonymous}; no credentials to confirm it with"
+                    );
+                    probes.push(format!("v{version}: {anonymous}, not confirmed"));
+                    unconfirmed.get_or_insert(Chosen {
+                        version,
+                        how: format!("{anonymous} (not confirmed: no credentials)"),
+                    });
+                    continue;
+                };
+                let token = token?;
+                match probe(http, base_url, version, Some(&token)).await? {
+                    Probe::Served => format!("{anonymous}, and 200 with a token"),
+                    Probe::NotServed(why) => {
+                        let why = format!("{anonymous}, but with a token {why}");
+                        tracing::debug!(version = version.as_str(), "not served: {why}");
+                        probes.push(format!("v{version}: {why}"));
+                        continue;
+                    }
+                    Probe::Gated(again) => {
+                        let why = format!("{anonymous}, and {again} with a token");
+                        tracing::debug!(version = version.as_str(), "not confirmed: {why}");
+                        probes.push(format!("v{version}: {why}"));
+                        unconfirmed.get_or_insert(Chosen {
+                            version,
+                            how: format!("{why} (not confirmed)"),
+                        });
+                        continue;
+                    }
+                }
+            }
+        };
+        tracing::info!(
+            version = version.as_str(),
+            "the appliance serves API v{version}: {how}"
+        );
+        return Ok(Chosen { version, how });
+    }
+    if let Some(chosen) = unconfirmed {
+        tracing::warn!(
+            version = chosen.version.as_str(),
+            "taking API v{}, which nothing confirmed: {}",
+            chosen.version,
+            chosen.how
+        );
+        return Ok(chosen);
     }
     Err(Error::new(
         ApiVersion::V8_1.probe().id,
@@ -102,16 +185,22 @@ pub(crate) async fn detect(http: &reqwest::Client, base_url: &str) -> Result<Api
     ))
 }
 
+/// One GET of `version`'s probe path, anonymous or with `token`.
 async fn probe(
     http: &reqwest::Client,
     base_url: &str,
     version: ApiVersion,
+    token: Option<&crate::Secret>,
 ) -> Result<Probe, Error> {
     let facts = version.probe();
     let url = format!("{base_url}{}", facts.path);
-    let response = http
+    let mut request = http
         .get(&url)
-        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::ACCEPT, "application/json");
+    if let Some(token) = token {
+        request = request.bearer_auth(token.expose_secret());
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| Error::new(facts.id, crate::error::transport_kind(e)))?;
@@ -125,8 +214,8 @@ async fn probe(
             essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
         });
     Ok(match status {
-        // Gated, as it should be: the path exists.
-        401 | 403 => Probe::Served,
+        // Gated: the path may exist, or the server refuses every anonymous request.
+        401 | 403 => Probe::Gated(status),
         // An ungated appliance answers JSON; a proxy or web server that answers 200 to
         // everything answers a page.
         200 if json => Probe::Served,

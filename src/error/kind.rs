@@ -106,6 +106,19 @@ pub enum ErrorKind {
         /// The version in use.
         version: crate::ApiVersion,
     },
+    /// 404 without problem details from a call of the version in use: the server has no such
+    /// path, which a wrong API version explains (an appliance that refuses anonymous requests
+    /// can be taken for another version). Not a missing VM or session: those come with
+    /// problem details and are [`ErrorKind::NotFound`].
+    NoSuchPath {
+        /// The answer.
+        response: ErrorResponse,
+        /// The version in use.
+        version: crate::ApiVersion,
+        /// How that version was chosen (detected from which answers, or chosen when
+        /// connecting).
+        how: String,
+    },
     /// No API version this client speaks is served at the URL.
     NoApiVersion {
         /// What each probe found, for a person to read.
@@ -146,6 +159,7 @@ impl ErrorKind {
             Self::Unauthorized(r)
             | Self::Forbidden(r)
             | Self::NotFound(r)
+            | Self::NoSuchPath { response: r, .. }
             | Self::Conflict(r)
             | Self::Api(r)
             | Self::Throttled { response: r, .. }
@@ -234,6 +248,23 @@ impl fmt::Display for ErrorKind {
                 f,
                 "{feature} is not in API v{version}, which this appliance speaks; nothing was sent"
             ),
+            Self::NoSuchPath {
+                response,
+                version,
+                how,
+            } => {
+                let other = match version {
+                    crate::ApiVersion::V1 => crate::ApiVersion::V8_1,
+                    crate::ApiVersion::V8_1 => crate::ApiVersion::V1,
+                };
+                write!(
+                    f,
+                    "no such path{response}: the appliance may not serve API v{version}, which \
+                     is in use ({how}); to speak another version, choose it when connecting \
+                     (`--api-version {other}` on the command line, \
+                     `ApplianceBuilder::api_version` in code)"
+                )
+            }
             Self::NoApiVersion { probes } => write!(
                 f,
                 "the appliance serves no API version this client speaks ({})",

@@ -15,8 +15,11 @@ const TICKS_PER_DAY: i64 = 24 * TICKS_PER_HOUR;
 /// format `[-][d.]hh:mm:ss[.fffffff]`: `00:00:00.0837798`, `00:02:33.8496840`,
 /// `1.02:03:04`. This is how the appliance writes `executionDuration`.
 ///
-/// `Display` writes the constant format (so a value the server wrote comes back unchanged);
-/// the alternate form `{:#}` is for people: `2m 33.84s` (seconds cut, not rounded, to two
+/// `Display` writes the constant format. A parsed value is written back exactly as it was
+/// read (v8.1 appliances write `00:00:01.0000000`, with a fraction of zeros, where .NET's own
+/// constant format would write `00:00:01`); one made from ticks or a `Duration` is written
+/// as .NET writes it. Equality, order and hashing look at the length of time only.
+/// The alternate form `{:#}` is for people: `2m 33.84s` (seconds cut, not rounded, to two
 /// decimals).
 ///
 /// ```
@@ -25,10 +28,53 @@ const TICKS_PER_DAY: i64 = 24 * TICKS_PER_HOUR;
 /// assert_eq!(d.to_string(), "00:02:33.8496840");
 /// assert_eq!(format!("{d:#}"), "2m 33.84s");
 /// assert_eq!(d.to_std(), Some(std::time::Duration::from_nanos(153_849_684_000)));
+/// let one: TimeSpan = "00:00:01.0000000".parse().unwrap();
+/// assert_eq!(one.to_string(), "00:00:01.0000000");
+/// assert_eq!(one, TimeSpan::from_ticks(10_000_000));
+/// assert_eq!(TimeSpan::from_ticks(10_000_000).to_string(), "00:00:01");
 /// ```
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Default)]
 pub struct TimeSpan {
     ticks: i64,
+    /// How the text it was parsed from spelled it; `None` for the constant format.
+    written: Option<Written>,
+}
+
+/// The parts of a duration's text that its length of time does not fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Written {
+    /// Digits of the days (`0` when the text had no day part; `01.` has two).
+    day_digits: u8,
+    /// Digits of the fraction of a second (`0` when the text had none).
+    fraction_digits: u8,
+    /// Whether the text began with `-` (also `-00:00:00`).
+    minus: bool,
+}
+
+impl PartialEq for TimeSpan {
+    fn eq(&self, other: &Self) -> bool {
+        self.ticks == other.ticks
+    }
+}
+
+impl Eq for TimeSpan {}
+
+impl PartialOrd for TimeSpan {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TimeSpan {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.ticks.cmp(&other.ticks)
+    }
+}
+
+impl std::hash::Hash for TimeSpan {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.ticks.hash(state);
+    }
 }
 
 /// Why a string is not a [`TimeSpan`].
@@ -46,11 +92,14 @@ pub struct TimeSpanOverflow;
 
 impl TimeSpan {
     /// The zero duration.
-    pub const ZERO: Self = Self { ticks: 0 };
+    pub const ZERO: Self = Self::from_ticks(0);
 
     /// A duration of `ticks` hundred-nanosecond ticks (negative for a negative duration).
     pub const fn from_ticks(ticks: i64) -> Self {
-        Self { ticks }
+        Self {
+            ticks,
+            written: None,
+        }
     }
 
     /// The number of 100-nanosecond ticks.
@@ -102,14 +151,30 @@ impl fmt::Display for TimeSpan {
         let ticks = self.ticks.unsigned_abs();
         let (day, hour, minute, second) = split(ticks);
         let fraction = ticks % TICKS_PER_SECOND.unsigned_abs();
-        if self.ticks < 0 {
+        // The constant format: days only when there are some, seven digits of fraction only
+        // when it is not zero.
+        let written = self.written.unwrap_or(Written {
+            day_digits: u8::from(day > 0),
+            fraction_digits: if fraction > 0 { 7 } else { 0 },
+            minus: self.ticks < 0,
+        });
+        if written.minus || self.ticks < 0 {
             f.write_str("-")?;
         }
-        if day > 0 {
-            write!(f, "{day}.")?;
+        if written.day_digits > 0 || day > 0 {
+            write!(f, "{day:0width$}.", width = usize::from(written.day_digits))?;
         }
         write!(f, "{hour:02}:{minute:02}:{second:02}")?;
-        if fraction > 0 {
+        if written.fraction_digits > 0 {
+            // A parsed fraction has no digits beyond those it was written with.
+            let digits = u32::from(written.fraction_digits.min(7));
+            write!(
+                f,
+                ".{:0width$}",
+                fraction / 10u64.pow(7 - digits),
+                width = digits as usize
+            )?;
+        } else if fraction > 0 {
             write!(f, ".{fraction:07}")?;
         }
         Ok(())
@@ -176,13 +241,13 @@ impl FromStr for TimeSpan {
         let (first, first_digits) = cursor
             .number(8)
             .ok_or_else(|| fail("expected the days or the hours"))?;
-        let (days, hours) = if cursor.expect(b'.').is_some() {
+        let (days, hours, day_digits) = if cursor.expect(b'.').is_some() {
             let hours = cursor
                 .digits(2)
                 .ok_or_else(|| fail("the hours must have two digits"))?;
-            (first, u64::from(hours))
+            (first, u64::from(hours), first_digits)
         } else if first_digits == 2 {
-            (0, first)
+            (0, first, 0)
         } else {
             return Err(fail("the hours must have two digits"));
         };
@@ -199,12 +264,14 @@ impl FromStr for TimeSpan {
             .digits(2)
             .ok_or_else(|| fail("the seconds must have two digits"))?;
         let mut fraction_ticks = 0u64;
+        let mut fraction_digits = 0;
         if cursor.expect(b'.').is_some() {
             let (value, count) = cursor.fraction();
             if count == 0 || count > 7 {
                 return Err(fail("the fraction of a second must have 1 to 7 digits"));
             }
             fraction_ticks = u64::from(value) * 10u64.pow(7 - count);
+            fraction_digits = count;
         }
         if !cursor.0.is_empty() {
             return Err(fail("unexpected text after the duration"));
@@ -225,8 +292,16 @@ impl FromStr for TimeSpan {
         } else {
             i64::try_from(magnitude).ok()
         };
+        let written = Written {
+            day_digits: u8::try_from(day_digits).unwrap_or(u8::MAX),
+            fraction_digits: u8::try_from(fraction_digits).unwrap_or(7),
+            minus: negative,
+        };
         ticks
-            .map(Self::from_ticks)
+            .map(|ticks| Self {
+                ticks,
+                written: Some(written),
+            })
             .ok_or_else(|| fail("longer than a TimeSpan can hold"))
     }
 }
@@ -255,6 +330,13 @@ mod tests {
             "-00:00:01",
             "10675199.02:48:05.4775807",
             "-10675199.02:48:05.4775808",
+            // Spellings the constant format would not choose: kept as written.
+            "00:00:01.0000000",
+            "00:00:00.0000000",
+            "00:00:01.50",
+            "0.00:00:01",
+            "01.00:00:01.1",
+            "-00:00:00",
         ] {
             assert_eq!(round_trip(text), text);
         }
@@ -265,7 +347,14 @@ mod tests {
         let d: TimeSpan = "00:00:00.0837798".parse().unwrap();
         assert_eq!(d.ticks(), 837_798);
         assert_eq!(d.to_std(), Some(Duration::from_nanos(83_779_800)));
-        assert_eq!(round_trip("00:00:08.25"), "00:00:08.2500000");
+        // Written back as it was read; the constant format only for a value made from ticks.
+        assert_eq!(round_trip("00:00:08.25"), "00:00:08.25");
+        let ticks = "00:00:08.25".parse::<TimeSpan>().unwrap().ticks();
+        assert_eq!(TimeSpan::from_ticks(ticks).to_string(), "00:00:08.2500000");
+        assert_eq!(
+            "00:00:01.0000000".parse::<TimeSpan>().unwrap(),
+            "00:00:01".parse::<TimeSpan>().unwrap()
+        );
         assert_eq!(TimeSpan::from_ticks(-1).to_std(), None);
         assert_eq!(
             Duration::try_from(TimeSpan::from_ticks(-5)),

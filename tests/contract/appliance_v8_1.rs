@@ -1598,13 +1598,32 @@ async fn probe(server: &MockServer, probe_path: &str, answer: ResponseTemplate, 
         .await;
 }
 
+/// The read of `probe_path` with the token, which confirms an anonymous 401/403.
+async fn confirmation(server: &MockServer, probe_path: &str, body: Value, times: u64) {
+    Mock::given(method("GET"))
+        .and(path(probe_path))
+        .and(bearer(crate::support::TOKEN))
+        .respond_with(json(200, &body))
+        .named(format!("confirming read of {probe_path} with the token"))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
-async fn a_v8_1_appliance_is_found_once_by_an_anonymous_probe() {
+async fn a_v8_1_appliance_is_found_once_by_an_anonymous_probe_and_a_confirmation() {
     let server = MockServer::start().await;
     probe(
         &server,
         "/api/v8.1/system/about",
         problem(401, "Unauthorized", "No token."),
+        1,
+    )
+    .await;
+    confirmation(
+        &server,
+        "/api/v8.1/system/about",
+        example_v8_1("getSystemInfo.200"),
         1,
     )
     .await;
@@ -1642,6 +1661,13 @@ async fn concurrent_first_requests_probe_once() {
         1,
     )
     .await;
+    confirmation(
+        &server,
+        "/api/v8.1/system/about",
+        example_v8_1("getSystemInfo.200"),
+        1,
+    )
+    .await;
     Mock::given(method("GET"))
         .and(path(format!("/api/v8.1/jobSessions/{SESSION_ID}")))
         .and(bearer(crate::support::TOKEN))
@@ -1653,7 +1679,7 @@ async fn concurrent_first_requests_probe_once() {
     let appliance = detecting(&server.uri());
     let reads = (0..4).map(|_| appliance.job_session(SESSION_ID));
     for read in futures_util::future::join_all(reads).await {
-        read.expect("a 403 probe means v8.1 is served");
+        read.expect("a 403 probe, confirmed with the token, means v8.1 is served");
     }
 }
 
@@ -1686,6 +1712,13 @@ async fn a_v1_appliance_is_found_when_v8_1_is_not_served() {
         &server,
         "/api/v1/jobSessions",
         ResponseTemplate::new(401),
+        1,
+    )
+    .await;
+    confirmation(
+        &server,
+        "/api/v1/jobSessions",
+        crate::support::example("listJobSessions.200"),
         1,
     )
     .await;

@@ -8,6 +8,7 @@ mod support;
 mod appliance_v8_1;
 mod auth;
 mod conformance;
+mod detection;
 mod drift;
 mod example_program;
 mod faults;

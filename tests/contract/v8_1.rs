@@ -347,7 +347,7 @@ async fn list_protected_virtual_machines_sends_every_documented_query_name() {
             ("FlrSession", "true"),
             // An array: the key once per value (form, explode: OpenAPI's default).
             ("DataRetrievalStatuses", "Retrieved"),
-            ("DataRetrievalStatuses", "InProgress"),
+            ("DataRetrievalStatuses", "Retrieving"),
         ]))
         .respond_with(answer(200, "listProtectedVirtualMachines.200"))
         .expect(1)
@@ -360,7 +360,10 @@ async fn list_protected_virtual_machines_sends_every_documented_query_name() {
         .search_pattern("web 01&x")
         .sync(false)
         .flr_session(true)
-        .data_retrieval_statuses(vec!["Retrieved".to_string(), "InProgress".to_string()])
+        .data_retrieval_statuses(vec![
+            types::DataRetrievalStatus::Retrieved,
+            types::DataRetrievalStatus::Retrieving,
+        ])
         .send_answer()
         .await
         .expect("decodes");

@@ -178,6 +178,15 @@ async fn run(cli: Cli) -> Exit {
     exit
 }
 
+/// A refused login: exit 2 (usage) when it was refused for want of the multi-factor code.
+fn login_failure(connection: &Connection, error: &vbazure::Error) -> Failure {
+    let mut failure = Failure::api("login", error);
+    if connection.mfa_missing.load(Ordering::Relaxed) {
+        failure.exit = Exit::Usage;
+    }
+    failure
+}
+
 /// The version, the checks that need it, the login, then the command.
 async fn run_command(
     connection: &Connection,
@@ -187,10 +196,15 @@ async fn run_command(
     logged_in: &mut bool,
 ) -> Result<Exit, Failure> {
     let appliance = &connection.appliance;
-    let version = appliance
-        .api_version()
-        .await
-        .map_err(|e| Failure::api("the appliance", &e))?;
+    // Detection may log in (to confirm what an anonymous 401/403 suggests): a refused login
+    // there is a login error like any other.
+    let version = appliance.api_version().await.map_err(|e| {
+        if e.operation() == vbazure::operations::v8_1::CREATE_TOKEN {
+            login_failure(connection, &e)
+        } else {
+            Failure::api("the appliance", &e)
+        }
+    })?;
     tracing::info!(version = version.as_str(), "speaking API v{version}");
     match &cli.command {
         Command::DeleteBackups(args) => delete::check(args, version)?,
@@ -204,13 +218,10 @@ async fn run_command(
     if connection.password_login && checking {
         *logged_in = version == ApiVersion::V8_1;
     } else if connection.password_login {
-        appliance.login().await.map_err(|e| {
-            let mut failure = Failure::api("login", &e);
-            if connection.mfa_missing.load(Ordering::Relaxed) {
-                failure.exit = Exit::Usage;
-            }
-            failure
-        })?;
+        appliance
+            .login()
+            .await
+            .map_err(|e| login_failure(connection, &e))?;
         // v1 has no logout: its tokens simply expire.
         *logged_in = version == ApiVersion::V8_1;
     }

@@ -47,16 +47,25 @@ pub enum Drift {
     /// A status the operation does not document, [`Drift::STATUS`], with the body it would
     /// have had, for every answer of the flow (v1, v8.1).
     UndocumentedStatus,
+    /// Every member without a value written as `null` in v8.1 answers (every answer, not only
+    /// the flow's), as a .NET serializer does unless told to skip nulls. By default the mock
+    /// leaves such members out: the vendor's document declares several of them non-nullable
+    /// (a VM's `lastBackup`, an operation's `error` and `result`), and clients generated from
+    /// it reject `null` there and in objects it does declare nullable. openapi-v8.1.yaml
+    /// allows both shapes, so this drift records no violation: it is what a real appliance
+    /// may send, not a departure from the project's document.
+    NullMembers,
 }
 
 impl Drift {
     /// Every kind, in the order `--help` lists them.
-    pub const ALL: [Drift; 5] = [
+    pub const ALL: [Drift; 6] = [
         Drift::UndocumentedField,
         Drift::Null,
         Drift::EnumValue,
         Drift::WrongType,
         Drift::UndocumentedStatus,
+        Drift::NullMembers,
     ];
 
     /// The field [`Drift::UndocumentedField`] adds (its value is `true`).
@@ -71,7 +80,7 @@ impl Drift {
     pub const STATUS: u16 = 299;
 
     /// As `--drift` takes it: `undocumented-field`, `null`, `enum-value`, `wrong-type`,
-    /// `undocumented-status`.
+    /// `undocumented-status`, `null-members`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::UndocumentedField => "undocumented-field",
@@ -79,6 +88,7 @@ impl Drift {
             Self::EnumValue => "enum-value",
             Self::WrongType => "wrong-type",
             Self::UndocumentedStatus => "undocumented-status",
+            Self::NullMembers => "null-members",
         }
     }
 }
@@ -241,8 +251,9 @@ fn depart(drift: Drift, shape: Shape, version: ApiVersion, body: &mut Value) -> 
             (SystemInfo, _) => ("/serverVersion", as_major_number),
             (Vm, _) => ("/totalSizeInGB", as_text),
         },
-        // The status is not in the body (see `apply`).
-        Drift::UndocumentedStatus => return Vec::new(),
+        // The status is not in the body (see `apply`); written nulls are not a departure
+        // (see `written_nulls`).
+        Drift::UndocumentedStatus | Drift::NullMembers => return Vec::new(),
     };
     match body.pointer_mut(pointer) {
         Some(value) => match change(value) {
@@ -293,9 +304,49 @@ fn as_major_number(value: &Value) -> Option<Value> {
     Some(json!(major))
 }
 
+/// Leaves out the members of a v8.1 answer that have no value (`null`), at every depth, unless
+/// [`Drift::NullMembers`] asks for them: the vendor's document allows every such member to be
+/// absent, but not every one to be `null`. v1 answers keep their nulls, as the v1 page shows
+/// them.
+pub(crate) fn written_nulls(drifts: &BTreeSet<Drift>, version: ApiVersion, reply: &mut Reply) {
+    if version != ApiVersion::V8_1 || drifts.contains(&Drift::NullMembers) {
+        return;
+    }
+    if let Some(body) = reply.body.as_mut() {
+        leave_out_nulls(body);
+    }
+}
+
+fn leave_out_nulls(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            members.retain(|_, member| !member.is_null());
+            members.values_mut().for_each(leave_out_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(leave_out_nulls),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn v8_1_answers_leave_out_nulls_unless_null_members_is_asked() {
+        let body = json!({"a": null, "b": {"c": null, "d": 1}, "e": [{"f": null}, null]});
+        let mut reply = Reply::json(200, body.clone());
+        written_nulls(&BTreeSet::new(), ApiVersion::V8_1, &mut reply);
+        assert_eq!(reply.body, Some(json!({"b": {"d": 1}, "e": [{}, null]})));
+        for (drifts, version) in [
+            (BTreeSet::from([Drift::NullMembers]), ApiVersion::V8_1),
+            (BTreeSet::new(), ApiVersion::V1),
+        ] {
+            let mut reply = Reply::json(200, body.clone());
+            written_nulls(&drifts, version, &mut reply);
+            assert_eq!(reply.body, Some(body.clone()), "{version} {drifts:?}");
+        }
+    }
 
     #[test]
     fn names_read_back_and_others_are_refused() {

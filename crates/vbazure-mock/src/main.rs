@@ -103,6 +103,9 @@ enum DriftKind {
     WrongType,
     /// Status 299, which no operation documents, with the answer's body.
     UndocumentedStatus,
+    /// null for every v8.1 member without a value, as a .NET serializer writes it (the
+    /// default leaves them out, as the vendor's document needs); not a violation.
+    NullMembers,
 }
 
 impl From<DriftKind> for Drift {
@@ -113,6 +116,7 @@ impl From<DriftKind> for Drift {
             DriftKind::EnumValue => Drift::EnumValue,
             DriftKind::WrongType => Drift::WrongType,
             DriftKind::UndocumentedStatus => Drift::UndocumentedStatus,
+            DriftKind::NullMembers => Drift::NullMembers,
         }
     }
 }

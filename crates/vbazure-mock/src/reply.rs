@@ -118,8 +118,16 @@ impl Reply {
             "title": title,
             "status": status,
             "detail": detail.into(),
-            "traceId": format!("00-{:032x}-{:016x}-00", fastrand::u128(..), fastrand::u64(..)),
         });
+        // The vendor's v8.1 document gives 401 and 403 problems no `traceId` and allows no
+        // member it does not list; every other status's problem has one.
+        if !matches!(status, 401 | 403) {
+            body["traceId"] = json!(format!(
+                "00-{:032x}-{:016x}-00",
+                fastrand::u128(..),
+                fastrand::u64(..)
+            ));
+        }
         if let Some(errors) = errors {
             body["errors"] = json!(errors);
         }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use crate::handlers::{already_finished, not_found, session_id};
+use crate::handlers::{not_found, session_id};
 use crate::inventory::{Tier, SUBSCRIPTION_ID};
 use crate::reply::{query_value, Reply};
 use crate::server::{Call, Shared};
@@ -270,7 +270,7 @@ fn delete_one(shared: &Shared, call: &Call<'_>) -> Reply {
 
 fn delete_batch(shared: &Shared, call: &Call<'_>) -> Reply {
     let body = call.body.as_ref().and_then(Value::as_object);
-    // The document has checked the body: `ids` is an array of 1 to 1000 texts (in any
+    // The document has checked the body: `ids` is an array of at most 1000 texts (none: 204) (in any
     // casing of its name, as the server binds it).
     let ids: Vec<&str> = body
         .and_then(|b| {
@@ -453,9 +453,10 @@ fn stop_session(shared: &Shared, call: &Call<'_>) -> Reply {
     let Some(index) = state.v8_1_index(session_id(call)) else {
         return not_found(call);
     };
+    // A finished session is left as it is, and the answer is the same 204: the vendor's
+    // document lists no 409 (nor any other answer) for stopping one (v1 answers 409).
     match state.v8_1_session_mut(index).map(Session::request_stop) {
-        Some(true) => Reply::empty(204),
-        Some(false) => already_finished(call),
+        Some(_) => Reply::empty(204),
         None => not_found(call),
     }
 }

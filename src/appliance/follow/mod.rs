@@ -195,7 +195,7 @@ impl Shared {
     /// each session's own, which find it out.
     fn lists(&self) -> bool {
         self.list_polling.load(Ordering::Relaxed)
-            && self.appliance.inner.version.get() == Some(&ApiVersion::V8_1)
+            && self.appliance.inner.version.get().map(|c| c.version) == Some(ApiVersion::V8_1)
     }
 }
 

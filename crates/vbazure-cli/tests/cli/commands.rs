@@ -406,7 +406,8 @@ async fn v8_1_flags_are_refused_on_v1_before_anything_is_sent() {
         assert!(run.stdout.is_empty(), "{}", run.stdout);
     }
     assert_eq!(mock.requests(), 0, "nothing was sent");
-    // Detected, not chosen: the anonymous probes only, no login, no deletion.
+    // Detected, not chosen: the two anonymous probes (v8.1 404, v1 401), the login and the
+    // read that confirms v1; no deletion.
     let run = vbazure(mock.url(), &["delete-backups", "vm-1", "--batch"], None).await;
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
@@ -415,7 +416,11 @@ async fn v8_1_flags_are_refused_on_v1_before_anything_is_sent() {
         "{}",
         run.stderr
     );
-    assert_eq!(mock.requests(), 2, "the two probes of the detection");
+    assert_eq!(
+        mock.requests(),
+        4,
+        "the detection, confirmed after logging in"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -356,10 +356,11 @@ async fn an_account_with_mfa_logs_in_with_the_code_and_out_at_the_end() {
             "GET /api/v8.1/system/about 401",
             "POST /api/oauth2/token 200",
             "POST /api/oauth2/token 200",
+            "GET /api/v8.1/system/about 200",
             "GET /api/v8.1/jobSessions 200",
             "DELETE /api/oauth2/token 204",
         ],
-        "the password step, the code step, the list, the logout"
+        "the password step, the code step, the confirming read, the list, the logout"
     );
 
     let run = vbazure(mock.url(), &args, &[("VBAZURE_MFA_CODE", "000000")]).await;

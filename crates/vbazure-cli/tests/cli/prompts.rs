@@ -511,6 +511,7 @@ fn the_password_is_asked_for_on_the_terminal_without_echo() {
         [
             "GET /api/v8.1/system/about 401",
             "POST /api/oauth2/token 200",
+            "GET /api/v8.1/system/about 200",
             "GET /api/v8.1/jobSessions 200",
             "DELETE /api/oauth2/token 204",
         ],
@@ -539,8 +540,9 @@ fn the_password_is_asked_for_on_the_terminal_without_echo() {
         !transcript.contains("panicked") && !transcript.contains("internal error"),
         "{transcript}"
     );
+    // After the five requests of the first run.
     assert_eq!(
-        appliance.requests()[4..],
+        appliance.requests()[5..],
         [
             "GET /api/v8.1/system/about 401",
             "POST /api/oauth2/token 401"
@@ -578,10 +580,11 @@ fn the_multi_factor_code_is_asked_for_on_the_terminal_and_logs_in() {
             "GET /api/v8.1/system/about 401",
             "POST /api/oauth2/token 200",
             "POST /api/oauth2/token 200",
+            "GET /api/v8.1/system/about 200",
             "GET /api/v8.1/jobSessions 200",
             "DELETE /api/oauth2/token 204",
         ],
-        "the password step, the code step, the list, the logout:\n{transcript}"
+        "the password step, the code step, the confirming read, the list, the logout:\n{transcript}"
     );
 
     // The code prompt shows with the password from the environment too, and a wrong code is
@@ -616,7 +619,7 @@ fn the_multi_factor_code_is_asked_for_on_the_terminal_and_logs_in() {
         "{transcript}"
     );
     assert_eq!(
-        appliance.requests()[5..],
+        appliance.requests()[6..],
         [
             "GET /api/v8.1/system/about 401",
             "POST /api/oauth2/token 200",

@@ -83,12 +83,20 @@ async fn appliance() -> MockServer {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
+    // Refused without a token; with one, the read that confirms the version.
+    Mock::given(method("GET"))
+        .and(path("/api/v8.1/system/about"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(json_answer(200, &json!({"serverVersion": "8.0.1.202"})))
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/api/v8.1/system/about"))
         .respond_with(json_answer(
             401,
             &json!({"type": "about:blank", "title": "Unauthorized", "status": 401}),
         ))
+        .with_priority(10)
         .mount(&server)
         .await;
     server
@@ -148,7 +156,7 @@ async fn verbose_shows_the_version_and_each_request_and_never_a_secret() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     // The operations as the library's events name them (progenitor's names).
     for expected in [
-        "the appliance serves API v8.1",
+        "the appliance serves API v8.1: an anonymous GET /api/v8.1/system/about answered 401, and 200 with a token",
         "speaking API v8.1",
         "operation=\"createToken\" status=200",
         "obtained an access token",

@@ -67,7 +67,14 @@ pub(super) fn prepare<'a>(
         )
     })?;
     let mut problems = Problems::new();
-    let body = read_body(doc, operation, request.headers, &body, &mut problems)?;
+    let body = read_body(
+        doc,
+        operation,
+        routed.version,
+        request.headers,
+        &body,
+        &mut problems,
+    )?;
     let query = read_query(doc, operation, request.query, &mut problems);
     check_path(doc, operation, &request.path_params, &mut problems);
     if !problems.is_empty() {
@@ -106,12 +113,13 @@ fn authorize(
     }
 }
 
-/// The body as JSON (a form as an object of strings), if the operation takes one: 415 for a
-/// media type it does not take, 400 for a body that is not JSON; what breaks the schema goes
-/// to `problems`, by the top-level field concerned.
+/// The body as JSON (a form as an object of strings), if the operation takes one: 415 (v1) or
+/// 400 (v8.1) for a media type it does not take, 400 for a body that is not JSON; what breaks
+/// the schema goes to `problems`, by the top-level field concerned.
 fn read_body(
     doc: &Document,
     operation: &Operation,
+    version: ApiVersion,
     headers: &HeaderMap,
     body: &Bytes,
     problems: &mut Problems,
@@ -143,13 +151,18 @@ fn read_body(
         } else {
             content_type
         };
-        return Err(Reply::problem(
-            415,
-            format!(
-                "{shown} is not accepted here; send {}.",
-                accepted.join(" or ")
-            ),
-        ));
+        let detail = format!(
+            "{shown} is not accepted here; send {}.",
+            accepted.join(" or ")
+        );
+        // The vendor's v8.1 document lists no 415 for the operations that take a body, only
+        // 400: the mock answers within it, as a validation problem about the body (`""`, as
+        // ASP.NET names the body). A real appliance may still send 415; the client reports
+        // either as a refused request.
+        return Err(match version {
+            ApiVersion::V1 => Reply::problem(415, detail),
+            ApiVersion::V8_1 => Reply::validation(BTreeMap::from([(String::new(), vec![detail])])),
+        });
     };
     let form = media.essence() == "application/x-www-form-urlencoded";
     let value = if form {

@@ -374,6 +374,33 @@ fn a_v8_1_session_with_every_field_but_status_null_decodes() {
     );
 }
 
+#[test]
+fn v8_1_durations_come_back_as_the_appliance_wrote_them() {
+    // v8.1 appliances write a fraction of zeros (`00:00:01.0000000`) where .NET's constant
+    // format has none; the session, its log and the client's own model keep the text.
+    let session: vbazure::v8_1::types::JobSession = decode(&json!({
+        "id": "7", "status": "Success", "executionDuration": "00:00:01.0000000"
+    }));
+    assert_eq!(encode(&session)["executionDuration"], "00:00:01.0000000");
+    assert_eq!(
+        session.execution_duration,
+        Some(TimeSpan::from_ticks(10_000_000))
+    );
+    let neutral = vbazure::Session::from(session);
+    assert_eq!(
+        neutral.execution_duration.map(|d| d.to_string()).as_deref(),
+        Some("00:00:01.0000000")
+    );
+    let log: vbazure::v8_1::types::JobSessionLog = decode(&json!({"jobSessionId": "7", "log": [
+        {"logTime": "2024-10-04T15:12:09.118Z", "status": "Success", "message": "m",
+         "executionDuration": "00:00:00.5000000"}
+    ]}));
+    assert_eq!(
+        encode(&log)["log"][0]["executionDuration"],
+        "00:00:00.5000000"
+    );
+}
+
 /// One session of a v1 page that does not decode is kept, with its id and the reason, and
 /// does not hide the others.
 #[test]

@@ -50,28 +50,36 @@ fn field<'a>(call: &'a Call<'_>, name: &str) -> Option<&'a str> {
     field_entry(call, name)?.1.as_str()
 }
 
-/// Answers 400 naming each of `names` that is missing or empty; a field sent empty is named
+/// Answers 401 naming each of `names` that is missing or empty; a field sent empty is named
 /// as the client spelled it, a missing one as `names` spells it (v1's `Username`, the
 /// capitalised form the vendor's examples send to every version).
+///
+/// 401, not 400: both documents make every field but `grant_type` optional, so such a form is
+/// well-formed; what it lacks is the proof of who is asking, which is what 401 answers. (A
+/// form the schema refuses, such as one without `grant_type`, is still a 400.)
 fn require(call: &Call<'_>, names: &[&str]) -> Result<(), Reply> {
-    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut missing: Vec<&str> = Vec::new();
     for name in names {
         let (key, present) = match field_entry(call, name) {
             Some((key, value)) => (key, value.as_str().is_some_and(|v| !v.is_empty())),
             None => (*name, false),
         };
         if !present {
-            missing.insert(
-                key.to_string(),
-                vec![format!("The {key} field is required.")],
-            );
+            missing.push(key);
         }
     }
     if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Reply::validation(missing))
+        return Ok(());
     }
+    let grant = field(call, "grant_type").unwrap_or_default();
+    Err(Reply::problem(
+        401,
+        format!(
+            "The {grant} grant needs {}; the form has no {}.",
+            names.join(" and "),
+            missing.join(" and ")
+        ),
+    ))
 }
 
 /// The token operation. It is served once for every version (its path carries none), as the
@@ -135,14 +143,16 @@ fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
             state.finish_mfa(token);
             username
         }
+        // A grant the documents list but this appliance does not accept (no identity
+        // provider, no updater): the login is refused, as the documents allow the form.
         Some(other) => {
-            return Reply::validation(BTreeMap::from([(
-                "grant_type".to_string(),
-                vec![format!(
+            return Reply::problem(
+                401,
+                format!(
                     "The {other} grant is not available on this appliance; use Password, \
                      Refresh_token or Mfa."
-                )],
-            )]))
+                ),
+            )
         }
         None => {
             return Reply::validation(BTreeMap::from([(

@@ -141,15 +141,30 @@ async fn token_requests_are_checked() {
     assert_eq!(status, 400, "{body}");
     assert!(body["errors"]["grant_type"].is_array(), "{body}");
 
+    // A form the schema allows, without the grant's fields: a refused login, naming them.
     let (status, _, body) = answer(
-        post(vec![("grant_type", "Password")])
+        post(vec![("grant_type", "Password"), ("Password", "")])
             .await
             .expect("answers"),
     )
     .await;
-    assert_eq!(status, 400, "{body}");
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(
+        body["detail"],
+        "The Password grant needs Username and Password; the form has no Username and Password.",
+        "{body}"
+    );
+    let (status, _, body) = answer(
+        post(vec![("grant_type", "Refresh_token")])
+            .await
+            .expect("answers"),
+    )
+    .await;
+    assert_eq!(status, 401, "{body}");
     assert!(
-        body["errors"]["Username"].is_array() && body["errors"]["Password"].is_array(),
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("no refresh_token")),
         "{body}"
     );
 

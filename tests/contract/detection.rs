@@ -46,6 +46,28 @@ fn with_token(r: &Request) -> bool {
         .is_some_and(|v| v.as_bytes() == format!("Bearer {ACCESS}").as_bytes())
 }
 
+/// The token answer to a login, `times` times.
+async fn logins(server: &MockServer, times: u64) {
+    let mut token = token_body(ACCESS, "detection-refresh", 3600);
+    token["token_type"] = Value::from("bearer");
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .respond_with(json(200, &token))
+        .named("the logins of the run")
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+/// A client that finds out the version itself, logging in with `password`.
+fn detecting(server: &MockServer, password: &str) -> Appliance {
+    Appliance::builder(server.uri())
+        .credentials(USERNAME, password)
+        .retry_policy(fast_retries())
+        .build()
+        .expect("valid settings")
+}
+
 /// The read path each version is known by, and its answer there with a token.
 fn read_path(version: ApiVersion) -> (&'static str, Value) {
     match version {
@@ -70,15 +92,7 @@ fn session_answer(version: ApiVersion) -> (String, Value) {
 /// An appliance of `kind` serving `served` only.
 async fn appliance_of(kind: Kind, served: ApiVersion) -> MockServer {
     let server = MockServer::start().await;
-    let mut token = token_body(ACCESS, "detection-refresh", 3600);
-    token["token_type"] = Value::from("bearer");
-    Mock::given(method("POST"))
-        .and(path("/api/oauth2/token"))
-        .respond_with(json(200, &token))
-        .named("one login for the whole run")
-        .expect(1)
-        .mount(&server)
-        .await;
+    logins(&server, 1).await;
     let (read, about) = read_path(served);
     Mock::given(method("GET"))
         .and(path(read))
@@ -133,11 +147,7 @@ async fn each_kind_of_appliance_is_taken_for_the_version_it_serves() {
                 .expect(1)
                 .mount(&server)
                 .await;
-            let appliance = Appliance::builder(server.uri())
-                .credentials(USERNAME, PASSWORD)
-                .retry_policy(fast_retries())
-                .build()
-                .expect("valid settings");
+            let appliance = detecting(&server, PASSWORD);
             assert_eq!(
                 appliance.api_version().await.expect(&context),
                 served,
@@ -167,11 +177,7 @@ async fn a_404_without_problem_details_names_the_version_in_use_and_how_to_choos
         .expect(1)
         .mount(&server)
         .await;
-    let appliance = Appliance::builder(server.uri())
-        .credentials(USERNAME, PASSWORD)
-        .retry_policy(fast_retries())
-        .build()
-        .expect("valid settings");
+    let appliance = detecting(&server, PASSWORD);
     let error = appliance
         .delete_backups("vm-1")
         .await
@@ -201,10 +207,59 @@ async fn a_404_without_problem_details_names_the_version_in_use_and_how_to_choos
         ))
         .mount(&server)
         .await;
-    let appliance = Appliance::builder(server.uri())
-        .credentials(USERNAME, PASSWORD)
-        .build()
-        .expect("valid settings");
+    let appliance = detecting(&server, PASSWORD);
     let error = appliance.delete_backups("vm-2").await.expect_err("no VM");
     assert!(matches!(error.kind(), ErrorKind::NotFound(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn gated_everywhere_even_with_a_token_takes_the_newest_version_unconfirmed() {
+    // Every path refuses with 401, with a token or without: nothing confirms either version,
+    // so the newest gated one is taken (and logged as unconfirmed) rather than none.
+    let server = MockServer::start().await;
+    logins(&server, 1).await;
+    for read in ["/api/v8.1/system/about", "/api/v1/jobSessions"] {
+        Mock::given(method("GET"))
+            .and(path(read))
+            .respond_with(problem(401, "Unauthorized", "No."))
+            .named(format!("{read}, anonymous and with the token"))
+            .expect(2)
+            .mount(&server)
+            .await;
+    }
+    let appliance = detecting(&server, PASSWORD);
+    assert_eq!(appliance.api_version().await.unwrap(), ApiVersion::V8_1);
+}
+
+#[tokio::test]
+async fn a_refused_login_during_detection_is_the_login_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .respond_with(problem(
+            401,
+            "Unauthorized",
+            "The user name or password is incorrect.",
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .and(anonymous)
+        .respond_with(problem(401, "Unauthorized", "No token."))
+        .mount(&server)
+        .await;
+    let appliance = detecting(&server, "wrong");
+    let error = appliance.api_version().await.expect_err("no login");
+    assert_eq!(error.operation(), "createToken", "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Unauthorized(_)),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("user name or password is incorrect"),
+        "{error}"
+    );
 }

@@ -32,10 +32,15 @@ pub(crate) async fn run(
         Failure::new(Exit::of_error(&e), error_line(context, &e))
     };
     // Without a version nothing can be checked.
-    let version = appliance
-        .api_version()
-        .await
-        .map_err(|e| api("version detection", e))?;
+    let version = appliance.api_version().await.map_err(|e| {
+        // Detection logs in to confirm an anonymous 401/403: its refusal is the login's.
+        let context = if e.operation() == vbazure::operations::v8_1::CREATE_TOKEN {
+            "login"
+        } else {
+            "version detection"
+        };
+        api(context, e)
+    })?;
     // From here on, a call that fails is reported and the report still printed: a failure is
     // often the very departure the check is looking for (an answer that does not decode).
     let mut failed: Vec<String> = Vec::new();

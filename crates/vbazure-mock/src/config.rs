@@ -126,6 +126,11 @@ pub struct MockConfig {
     /// The ways the answers of the flow depart from the document on purpose (see [`Drift`]);
     /// none by default.
     pub drift: BTreeSet<Drift>,
+    /// When set (401 or 403), every request without a token except the token operation's is
+    /// refused with this status before it is routed, on any path, served or not, as an
+    /// ASP.NET Core server with a fallback authorization policy does. Without it, only the
+    /// operations that need a token refuse, and unknown paths answer 404.
+    pub gate_anonymous: Option<u16>,
 }
 
 impl Default for MockConfig {
@@ -141,6 +146,7 @@ impl Default for MockConfig {
             mfa_code: None,
             operation_polls: 2,
             drift: BTreeSet::new(),
+            gate_anonymous: None,
         }
     }
 }

@@ -223,6 +223,14 @@ impl MockBuilder {
         self
     }
 
+    /// Refuse every request without a token (but the token operation's) with `status` (401
+    /// or 403) before routing it, served path or not (see [`MockConfig::gate_anonymous`]): an
+    /// appliance whose version an anonymous probe cannot tell.
+    pub fn gate_anonymous(mut self, status: u16) -> Self {
+        self.config.gate_anonymous = Some(status);
+        self
+    }
+
     /// The read of an asynchronous operation (v8.1 `Sync=true`) that finds it done (default
     /// 2: the first read answers `Running`, the second `Success` with the result).
     pub fn operation_polls(mut self, polls: u32) -> Self {

@@ -86,6 +86,11 @@ struct Args {
     /// Each departure is still recorded as a violation, but the answer is sent as it is.
     #[arg(long = "drift", value_name = "KIND", value_enum)]
     drift: Vec<DriftKind>,
+    /// Refuse every request without a token (but logging in) with this status, 401 or 403,
+    /// before routing it, on any path, served or not: an appliance that authenticates before
+    /// it routes, whose version anonymous requests cannot tell
+    #[arg(long, value_name = "STATUS", value_parser = parse_gate)]
+    gate_anonymous: Option<u16>,
 }
 
 /// The kinds of `--drift`, as `Drift` names them.
@@ -118,6 +123,14 @@ impl From<DriftKind> for Drift {
             DriftKind::UndocumentedStatus => Drift::UndocumentedStatus,
             DriftKind::NullMembers => Drift::NullMembers,
         }
+    }
+}
+
+fn parse_gate(text: &str) -> Result<u16, String> {
+    match text.trim() {
+        "401" => Ok(401),
+        "403" => Ok(403),
+        other => Err(format!("{other:?} is not 401 or 403")),
     }
 }
 
@@ -163,6 +176,7 @@ async fn main() -> ExitCode {
         mfa_code: args.mfa_code,
         operation_polls: args.operation_polls,
         drift: args.drift.into_iter().map(Drift::from).collect(),
+        gate_anonymous: args.gate_anonymous,
     };
     let mut builder = MockAppliance::builder()
         .address(args.listen)

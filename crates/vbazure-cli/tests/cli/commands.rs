@@ -680,3 +680,42 @@ fn fastrand_suffix() -> u128 {
         .map(|d| d.as_nanos())
         .unwrap_or(0)
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_appliance_refusing_every_anonymous_request_is_still_spoken_to_in_its_version() {
+    // It authenticates before it routes (`gate_anonymous`): the probe of v8.1 is refused as
+    // the probe of v1 is, so only the reads with the token tell the versions apart.
+    for (served, status) in [
+        (ApiVersion::V1, 401),
+        (ApiVersion::V1, 403),
+        (ApiVersion::V8_1, 401),
+        (ApiVersion::V8_1, 403),
+    ] {
+        let mock = MockAppliance::builder()
+            .api_versions([served])
+            .gate_anonymous(status)
+            .start()
+            .await
+            .expect("starts");
+        let run = vbazure(mock.url(), &["-v", "sessions", "list"], None).await;
+        let context = format!("v{served} answering {status}: {}", run.stderr);
+        assert_eq!(run.code, 0, "{context}");
+        assert!(
+            run.stderr.contains(&format!(
+                "the appliance serves API v{served}: an anonymous GET"
+            )) && run
+                .stderr
+                .contains(&format!("answered {status}, and 200 with a token")),
+            "{context}"
+        );
+        assert!(
+            run.stderr.contains(&format!("speaking API v{served}")),
+            "{context}"
+        );
+        assert_eq!(
+            mock.unexpected_violations(),
+            Vec::<String>::new(),
+            "{context}"
+        );
+    }
+}

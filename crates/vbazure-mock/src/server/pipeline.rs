@@ -17,6 +17,9 @@ use super::request_check::{prepare, Incoming};
 use super::routing::route;
 use super::shared::Shared;
 
+/// The token operation's path, shared by every version and never gated.
+const TOKEN_PATH: &str = "/api/oauth2/token";
+
 /// Answers one request. Never panics on any input: every failure is an answer.
 pub(super) async fn answer(
     shared: &Shared,
@@ -38,6 +41,20 @@ pub(super) async fn answer(
             &Drifted::default(),
             Reply::problem(status, "This failure was injected by the mock's scenario."),
         );
+    }
+    // An appliance that authenticates before it routes refuses an anonymous request on any
+    // path, served or not; logging in stays open.
+    let gate = shared.with_config(|c| c.gate_anonymous);
+    if let Some(status) = gate {
+        if !headers.contains_key(hyper::header::AUTHORIZATION) && path != TOKEN_PATH {
+            return checked(
+                shared,
+                None,
+                &Drifted::default(),
+                Reply::problem(status, "The access token is missing, expired or not valid.")
+                    .with_header("www-authenticate", "Bearer".to_string()),
+            );
+        }
     }
     let (routed, path_params) = match route(shared, method, path) {
         Ok(found) => found,

@@ -291,3 +291,43 @@ async fn malformed_requests_never_stop_the_mock() {
     appliance.delete_backups("vm-1").await.expect("serves");
     assert!(mock.violations().is_empty(), "{:?}", mock.violations());
 }
+
+#[tokio::test]
+async fn gate_anonymous_refuses_every_path_without_a_token_but_logging_in() {
+    let mock = MockAppliance::builder()
+        .api_versions([vbazure_mock::ApiVersion::V1])
+        .gate_anonymous(403)
+        .start()
+        .await
+        .expect("starts");
+    let url = mock.url();
+    for path in ["/api/v8.1/system/about", "/api/v1/jobSessions", "/nowhere"] {
+        let (status, _, body) = answer(
+            http()
+                .get(format!("{url}{path}"))
+                .send()
+                .await
+                .expect("answers"),
+        )
+        .await;
+        assert_eq!(status, 403, "{path}: {body}");
+    }
+    // Logging in stays open; with the token, requests are routed as ever.
+    let token = access_token(url).await;
+    for (path, expected) in [
+        ("/api/v1/jobSessions", 200),
+        ("/api/v8.1/system/about", 404),
+    ] {
+        let (status, _, body) = answer(
+            http()
+                .get(format!("{url}{path}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("answers"),
+        )
+        .await;
+        assert_eq!(status, expected, "{path}: {body}");
+    }
+    assert!(mock.violations().is_empty(), "{:?}", mock.violations());
+}

@@ -44,7 +44,8 @@ stop_mock() {
   [ -n "$mock_pid" ] || return 0
   # The mock exits 1 on SIGTERM if any of its answers broke its document (it sent a 500
   # instead).
-  kill -TERM "$mock_pid"
+  # (A mock that has already died is reported below with its status.)
+  kill -TERM "$mock_pid" 2>/dev/null || true
   local status=0
   wait "$mock_pid" || status=$?
   mock_pid=
@@ -57,5 +58,5 @@ stop_mock() {
   rm -rf "$mock_dir"
 }
 
-# A mock left running by a failed step is stopped on exit.
-trap 'if [ -n "$mock_pid" ]; then kill "$mock_pid" 2>/dev/null || true; fi' EXIT
+# A mock left running by a failed step is stopped on exit, and its files removed.
+trap 'if [ -n "$mock_pid" ]; then kill "$mock_pid" 2>/dev/null || true; fi; if [ -n "$mock_dir" ]; then rm -rf "$mock_dir"; fi' EXIT

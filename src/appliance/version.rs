@@ -94,7 +94,7 @@ impl Chosen {
     }
 }
 
-/// What a request to a version's probe path found.
+/// What an anonymous request to a version's probe path found.
 enum Probe {
     /// A JSON 200: the version is served (and this path not gated).
     Served,
@@ -104,10 +104,22 @@ enum Probe {
     NotServed(String),
 }
 
+/// What the read of a version's probe path with a token found.
+enum Confirmation {
+    /// A JSON 200.
+    Served,
+    /// 404 or 410 (no such path), or a page that is not the API.
+    NotServed(String),
+    /// Anything else (401, 403, a 5xx, 429, ...): neither confirms nor rules out the version.
+    Unclear(String),
+}
+
 /// Asks each version, newest first, and gives the first that is served: a JSON 200 to an
 /// anonymous request decides, a 401/403 is confirmed with the token `token` gives for that
 /// version (`None`: no way to log in, so no confirmation). When no version is confirmed,
-/// the newest one whose path was gated is taken, and the log says so.
+/// the newest one whose path was gated is taken, and the log says so. A refused login is
+/// the error; a token answer the client cannot read only ends the confirmations (the login
+/// after detection reports it, and `conformance` records it as a finding).
 pub(crate) async fn detect<F, Fut>(
     http: &reqwest::Client,
     base_url: &str,
@@ -119,56 +131,59 @@ where
 {
     let mut probes = Vec::new();
     let mut unconfirmed: Option<Chosen> = None;
+    let mut tokens = true;
     for version in ApiVersion::NEWEST_FIRST {
         let path = version.probe().path;
-        let how = match probe(http, base_url, version, None).await? {
-            Probe::Served => format!("an anonymous GET {path} answered JSON 200"),
+        let anonymous = match probe(http, base_url, version).await? {
+            Probe::Served => {
+                let how = format!("an anonymous GET {path} answered JSON 200");
+                return Ok(served(version, how));
+            }
             Probe::NotServed(why) => {
                 tracing::debug!(version = version.as_str(), "not served: {why}");
                 probes.push(format!("v{version}: {why}"));
                 continue;
             }
-            Probe::Gated(status) => {
-                let anonymous = format!("an anonymous GET {path} answered {status}");
-                let Some(token) = token(version).await else {
-                    tracing::debug!(
-                        version = version.as_str(),
-                        "{anonymous}; no credentials to confirm it with"
-                    );
-                    probes.push(format!("v{version}: {anonymous}, not confirmed"));
-                    unconfirmed.get_or_insert(Chosen {
-                        version,
-                        how: format!("{anonymous} (not confirmed: no credentials)"),
-                    });
-                    continue;
-                };
-                let token = token?;
-                match probe(http, base_url, version, Some(&token)).await? {
-                    Probe::Served => format!("{anonymous}, and 200 with a token"),
-                    Probe::NotServed(why) => {
-                        let why = format!("{anonymous}, but with a token {why}");
-                        tracing::debug!(version = version.as_str(), "not served: {why}");
-                        probes.push(format!("v{version}: {why}"));
-                        continue;
-                    }
-                    Probe::Gated(again) => {
-                        let why = format!("{anonymous}, and {again} with a token");
-                        tracing::debug!(version = version.as_str(), "not confirmed: {why}");
-                        probes.push(format!("v{version}: {why}"));
-                        unconfirmed.get_or_insert(Chosen {
-                            version,
-                            how: format!("{why} (not confirmed)"),
-                        });
-                        continue;
-                    }
-                }
-            }
+            Probe::Gated(status) => format!("an anonymous GET {path} answered {status}"),
         };
-        tracing::info!(
-            version = version.as_str(),
-            "the appliance serves API v{version}: {how}"
-        );
-        return Ok(Chosen { version, how });
+        let token = match tokens.then(|| token(version)) {
+            Some(future) => match future.await {
+                Some(Ok(token)) => Some(token),
+                Some(Err(e)) if matches!(e.kind(), ErrorKind::UnexpectedResponse { .. }) => {
+                    tracing::debug!("logging in to confirm the version failed: {e}");
+                    tokens = false;
+                    None
+                }
+                // Refused, or no connection: the run's error at once (a second try would
+                // only be refused again).
+                Some(Err(e)) => return Err(e),
+                None => None,
+            },
+            None => None,
+        };
+        let why = match token {
+            None => format!("{anonymous}, not confirmed (no token)"),
+            Some(token) => match confirm(http, base_url, version, &token).await? {
+                Confirmation::Served => {
+                    return Ok(served(
+                        version,
+                        format!("{anonymous}, and 200 with a token"),
+                    ));
+                }
+                Confirmation::NotServed(why) => {
+                    let why = format!("{anonymous}, but with a token {why}");
+                    tracing::debug!(version = version.as_str(), "not served: {why}");
+                    probes.push(format!("v{version}: {why}"));
+                    continue;
+                }
+                Confirmation::Unclear(why) => {
+                    format!("{anonymous}, and with a token {why}: not confirmed")
+                }
+            },
+        };
+        tracing::debug!(version = version.as_str(), "{why}");
+        probes.push(format!("v{version}: {why}"));
+        unconfirmed.get_or_insert(Chosen { version, how: why });
     }
     if let Some(chosen) = unconfirmed {
         tracing::warn!(
@@ -185,17 +200,63 @@ where
     ))
 }
 
-/// One GET of `version`'s probe path, anonymous or with `token`.
+fn served(version: ApiVersion, how: String) -> Chosen {
+    tracing::info!(
+        version = version.as_str(),
+        "the appliance serves API v{version}: {how}"
+    );
+    Chosen { version, how }
+}
+
+/// An anonymous GET of `version`'s probe path.
 async fn probe(
     http: &reqwest::Client,
     base_url: &str,
     version: ApiVersion,
-    token: Option<&crate::Secret>,
 ) -> Result<Probe, Error> {
+    let path = version.probe().path;
+    Ok(match read(http, base_url, version, None).await? {
+        // Gated: the path may exist, or the server refuses every anonymous request.
+        (status @ (401 | 403), _) => Probe::Gated(status),
+        // An ungated appliance answers JSON; a proxy or web server that answers 200 to
+        // everything answers a page.
+        (200, true) => Probe::Served,
+        (200, false) => Probe::NotServed(not_the_api(path)),
+        (other, _) => Probe::NotServed(format!("{path} answered {other}")),
+    })
+}
+
+/// The GET of `version`'s probe path with `token`: only "no such path" (or a page that is not
+/// the API) rules the version out; a refusal, a failure or a throttled read says nothing.
+async fn confirm(
+    http: &reqwest::Client,
+    base_url: &str,
+    version: ApiVersion,
+    token: &crate::Secret,
+) -> Result<Confirmation, Error> {
+    let path = version.probe().path;
+    Ok(match read(http, base_url, version, Some(token)).await? {
+        (200, true) => Confirmation::Served,
+        (200, false) => Confirmation::NotServed(not_the_api(path)),
+        (status @ (404 | 410), _) => Confirmation::NotServed(format!("{path} answered {status}")),
+        (other, _) => Confirmation::Unclear(format!("{path} answered {other}")),
+    })
+}
+
+fn not_the_api(path: &str) -> String {
+    format!("{path} answered 200 without JSON (a proxy or web page, not the API)")
+}
+
+/// The status of a GET of `version`'s probe path, and whether the answer is JSON.
+async fn read(
+    http: &reqwest::Client,
+    base_url: &str,
+    version: ApiVersion,
+    token: Option<&crate::Secret>,
+) -> Result<(u16, bool), Error> {
     let facts = version.probe();
-    let url = format!("{base_url}{}", facts.path);
     let mut request = http
-        .get(&url)
+        .get(format!("{base_url}{}", facts.path))
         .header(reqwest::header::ACCEPT, "application/json");
     if let Some(token) = token {
         request = request.bearer_auth(token.expose_secret());
@@ -204,7 +265,6 @@ async fn probe(
         .send()
         .await
         .map_err(|e| Error::new(facts.id, crate::error::transport_kind(e)))?;
-    let status = response.status().as_u16();
     let json = response
         .headers()
         .get(CONTENT_TYPE)
@@ -213,18 +273,7 @@ async fn probe(
             let essence = t.split(';').next().unwrap_or_default().trim();
             essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
         });
-    Ok(match status {
-        // Gated: the path may exist, or the server refuses every anonymous request.
-        401 | 403 => Probe::Gated(status),
-        // An ungated appliance answers JSON; a proxy or web server that answers 200 to
-        // everything answers a page.
-        200 if json => Probe::Served,
-        200 => Probe::NotServed(format!(
-            "{} answered 200 without JSON (a proxy or web page, not the API)",
-            facts.path
-        )),
-        other => Probe::NotServed(format!("{} answered {other}", facts.path)),
-    })
+    Ok((response.status().as_u16(), json))
 }
 
 #[cfg(test)]

@@ -263,3 +263,27 @@ async fn a_refused_login_during_detection_is_the_login_error() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_failed_confirming_read_keeps_the_version_rather_than_ruling_it_out() {
+    // v8.1's read with the token answers 503 (a restart, a proxy): that says nothing about the
+    // version, so v8.1, gated, stays the choice once v1 is ruled out; only a 404 rules out.
+    let server = MockServer::start().await;
+    logins(&server, 1).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v8.1/system/about"))
+        .and(anonymous)
+        .respond_with(problem(401, "Unauthorized", "No token."))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v8.1/system/about"))
+        .and(with_token)
+        .respond_with(problem(503, "Service Unavailable", "Starting."))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let appliance = detecting(&server, PASSWORD);
+    assert_eq!(appliance.api_version().await.unwrap(), ApiVersion::V8_1);
+}

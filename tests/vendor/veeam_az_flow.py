@@ -225,14 +225,17 @@ class Flow:
     def stop_finished(self) -> str:
         # Read until the session is over, then stop it again: the document lists 204 (and errors
         # other than 409) for this operation.
+        running = (JobStatus.RUNNING, JobStatus.PENDING, JobStatus.CANCELING)
         for _ in range(20):
             session = expect(
                 job_sessions_get_job_session_by_id.sync_detailed(self.session_ids[0], client=self.authed()),
                 (200,),
                 JobSession,
             )
-            if session.status not in (JobStatus.RUNNING, JobStatus.PENDING, JobStatus.CANCELING):
+            if session.status not in running:
                 break
+        else:
+            raise StepFailed(f"the session is still {session.status.value} after 20 reads")
         expect(job_sessions_stop_job.sync_detailed(self.session_ids[0], client=self.authed()), (204,), None)
         return f"204 for a session {session.status.value}"
 

@@ -146,9 +146,11 @@ pub(super) fn may_have_started(error: &vbazure::Error) -> bool {
         | ErrorKind::Tls { .. }
         | ErrorKind::InvalidRequest { .. }
         | ErrorKind::NotInVersion { .. } => false,
+        // Refused: a 404 without problem details (no such path) as much as a missing VM.
         ErrorKind::Unauthorized(_)
         | ErrorKind::Forbidden(_)
         | ErrorKind::NotFound(_)
+        | ErrorKind::NoSuchPath { .. }
         | ErrorKind::Conflict(_)
         | ErrorKind::Throttled { .. } => false,
         ErrorKind::Api(response) => !(400..500).contains(&response.status),

@@ -692,3 +692,36 @@ async fn vms_list_shows_id_name_region_and_last_backup() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["regionName"], "westeurope");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deletion_path_the_appliance_does_not_have_is_refused_and_names_the_version() {
+    // The deletion answers 404 with no body: no such path on this appliance, which a wrong
+    // version explains. Nothing was started: the journal says refused, not "no answer".
+    let server = appliance().await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/api/v8.1/protectedItem/virtualMachines/vm-1/deleteBackups",
+        ))
+        .respond_with(ResponseTemplate::new(404))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let journal =
+        std::env::temp_dir().join(format!("vbazure-no-such-path-{}.jsonl", std::process::id()));
+    std::fs::remove_file(&journal).ok();
+    let journal_arg = journal.display().to_string();
+    let run = vbazure(
+        &server.uri(),
+        &["delete-backups", "vm-1", "--journal", &journal_arg],
+        &[],
+    )
+    .await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for part in ["no such path", "API v8.1", "--api-version 1"] {
+        assert!(run.stderr.contains(part), "{part:?} not in {}", run.stderr);
+    }
+    let written = std::fs::read_to_string(&journal).unwrap_or_default();
+    std::fs::remove_file(&journal).ok();
+    assert!(written.contains("\"refused\""), "{written}");
+    assert!(!written.contains("\"no-answer\""), "{written}");
+}

@@ -70,7 +70,8 @@ impl FromStr for ApiVersion {
 /// How a running session reaches its final status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Progress {
-    /// After this many reads of the session (`getJobSession`).
+    /// After this many reads of the session (`getJobSession`; on v8.1 also a page of the
+    /// session list that shows it, as a client that follows many sessions reads them).
     Polls(u32),
     /// This long after it started.
     Time(Duration),

@@ -35,7 +35,8 @@ struct Args {
     /// The password to accept (from the environment, never the command line).
     #[arg(long = "password-from-env", env = "VBAZURE_MOCK_PASSWORD", hide_env_values = true, default_value = vbazure_mock::DEFAULT_PASSWORD, hide_default_value = true, hide = true)]
     password: String,
-    /// Sessions finish after this many reads of the session...
+    /// Sessions finish after this many reads of the session (on v8.1, a session list that
+    /// shows it counts as a read)...
     #[arg(long, default_value_t = 3, conflicts_with = "finish_after_ms")]
     finish_after_polls: u32,
     /// ...or this many milliseconds after they start.

@@ -382,10 +382,17 @@ fn list_sessions(shared: &Shared, call: &Call<'_>) -> Reply {
         .filter(|s| filter.matches(s))
         .collect();
     let total = matching.len() as i64;
-    let results: Vec<Value> = page(matching, offset, limit)
-        .into_iter()
-        .map(|s| s.to_json(base, true))
-        .collect();
+    let listed: Vec<&Session> = page(matching, offset, limit);
+    let results: Vec<Value> = listed.iter().map(|s| s.to_json(base, true)).collect();
+    // Each session on the page has been read, as a GET of it is: the read counts towards
+    // `--finish-after-polls` once the answer is written (the page shows each session as it
+    // was when filtered), so a client that follows sessions through the list sees them end.
+    let read: Vec<String> = listed.iter().map(|s| s.id.clone()).collect();
+    for id in &read {
+        if let Some(index) = state.v8_1_index(id) {
+            state.advance_v8_1(index, shared.progression(), true);
+        }
+    }
     let mut extra = String::new();
     for (name, values) in [("Status", &filter.statuses), ("Types", &filter.types)] {
         for value in values {

@@ -20,8 +20,8 @@ async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     vbazure_with(&all, confirmed(args), None).await
 }
 
-/// A mock serving v8.1 only, with five protected VMs; `vm-cache-05` has no backups. Sessions
-/// end at their first read.
+/// A mock serving v8.1 only, with six protected VMs; `vm-cache-05` has no backups. Sessions
+/// end at their first read (a list read counts).
 async fn mock() -> MockAppliance {
     MockAppliance::builder()
         .api_versions([ApiVersion::V8_1])
@@ -31,6 +31,7 @@ async fn mock() -> MockAppliance {
         .vm("app-03", "vm-app-03")
         .vm("app-04", "vm-app-04")
         .vm("cache-05", "vm-cache-05")
+        .vm("db-06", "vm-db-06")
         .no_backups("vm-cache-05")
         .start()
         .await
@@ -108,24 +109,6 @@ async fn every_v8_1_command_in_text_and_json() {
         0,
     );
     let web_session = session_of(deleted.stdout.lines().next().unwrap_or_default());
-    let tiered = run(vec![
-        "--output",
-        "json",
-        "delete-backups",
-        "vm-db-01",
-        "--backup-tier",
-        "archive",
-    ])
-    .await;
-    record(
-        "--output json delete-backups vm-db-01 --backup-tier archive",
-        &tiered,
-        0,
-    );
-    let db_session = json_lines(&tiered.stdout)[0]["id"]
-        .as_str()
-        .expect("an id")
-        .to_string();
     let mut args = vec!["delete-backups", "--by-name", "app-03", "--wait"];
     args.extend(FAST);
     record(
@@ -189,6 +172,23 @@ async fn every_v8_1_command_in_text_and_json() {
 
     // Sessions, narrowed by the appliance.
     record("sessions list", &run(vec!["sessions", "list"]).await, 0);
+    // A list read counts as a poll of each session it shows (and the mock ends a session at
+    // its first poll): started here, this session is the one the next list shows running.
+    let tiered = run(vec![
+        "--output",
+        "json",
+        "delete-backups",
+        "vm-db-01",
+        "--backup-tier",
+        "archive",
+    ])
+    .await;
+    record(
+        "--output json delete-backups vm-db-01 --backup-tier archive",
+        &tiered,
+        0,
+    );
+    assert_eq!(json_lines(&tiered.stdout)[0]["status"], "Running");
     record(
         "sessions list --status Running --type BackupDeletion",
         &run(vec![
@@ -292,6 +292,10 @@ async fn every_v8_1_command_in_text_and_json() {
         .await,
         0,
     );
+    // Started after the lists, so that it is still running when it is stopped.
+    let again = run(vec!["delete-backups", "vm-db-06"]).await;
+    record("delete-backups vm-db-06", &again, 0);
+    let db_session = session_of(again.stdout.lines().next().unwrap_or_default());
     record(
         "sessions stop DB_SESSION",
         &run(vec!["sessions", "stop", &db_session]).await,

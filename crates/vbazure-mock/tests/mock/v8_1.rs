@@ -594,11 +594,6 @@ async fn a_batch_is_one_session_whose_log_names_each_vm() {
         .await;
     assert_eq!(started.status, 202, "{started:?}");
     let id = started.body["id"].as_str().expect("an id").to_string();
-    assert_eq!(
-        api.sessions(&[]).await.body["totalCount"],
-        1,
-        "one session for all"
-    );
 
     let log = api.log(&id, None).await.body;
     let about: Vec<&str> = log["log"]
@@ -614,6 +609,11 @@ async fn a_batch_is_one_session_whose_log_names_each_vm() {
         ["Virtual machine Web-02 is queued for backup deletion"]
     );
     assert_eq!(api.session(&id).await.body["status"], "Success");
+    assert_eq!(
+        api.sessions(&[]).await.body["totalCount"],
+        1,
+        "one session for all"
+    );
     let one = api.log(&id, Some(WEB_2)).await.body;
     assert_eq!(
         messages(&one),
@@ -686,6 +686,9 @@ async fn the_session_list_applies_every_filter() {
     let batch = start(api.delete_batch(json!({"ids": [WEB_2, DB_1]})).await);
     let third = start(api.delete_one(WEB_1, Some("NonArchive")).await);
     assert_eq!(api.session(&first).await.body["status"], "Success");
+    // From here on a list read counts as a poll of each listed session: the running ones
+    // stay running, and the stopped one ends Canceled at the first list that shows it.
+    mock.configure(|c| c.progress = Progress::Polls(u32::MAX));
     assert_eq!(
         api.post(&format!("/jobSessions/{third}/stop"), &[], None)
             .await
@@ -706,7 +709,7 @@ async fn the_session_list_applies_every_filter() {
     };
     assert_eq!(count(&[("Status", "Success")]).await, [first.as_str()]);
     assert_eq!(
-        count(&[("Status", "Running"), ("Status", "Canceling")]).await,
+        count(&[("Status", "Running"), ("Status", "Canceled")]).await,
         [third.clone(), batch.clone()],
         "repeated keys"
     );
@@ -753,7 +756,7 @@ async fn the_session_list_applies_every_filter() {
             ("Offset", "1"),
             ("Limit", "1"),
             ("Status", "Running"),
-            ("Status", "Canceling"),
+            ("Status", "Canceled"),
         ])
         .await
         .body;
@@ -778,6 +781,31 @@ async fn the_session_list_applies_every_filter() {
         assert_eq!(answer.status, 400, "{refused:?}: {answer:?}");
         assert!(answer.body["errors"][refused[0].0].is_array(), "{answer:?}");
     }
+    no_violations(&mock);
+}
+
+#[tokio::test]
+async fn a_list_read_counts_as_a_poll_of_each_session_it_shows() {
+    let mock = three_vms_with(MockAppliance::builder().progress(Progress::Polls(2))).await;
+    let api = Api::new(&mock).await;
+    let started = api.delete_one(WEB_1, None).await;
+    let id = started.body["id"].as_str().expect("an id").to_string();
+    let status = |page: &Value| page["results"][0]["status"].clone();
+    // The page shows the session as it was when read; the read counts once it is written.
+    assert_eq!(status(&api.sessions(&[]).await.body), "Running");
+    assert_eq!(status(&api.sessions(&[]).await.body), "Running");
+    // Two reads were two polls: a follower that only lists sees the session end.
+    assert_eq!(status(&api.sessions(&[]).await.body), "Success");
+    // A page that does not show it does not count.
+    let other = api.delete_one(WEB_2, None).await.body["id"]
+        .as_str()
+        .expect("an id")
+        .to_string();
+    for _ in 0..3 {
+        api.sessions(&[("ResourceId", WEB_1)]).await;
+    }
+    assert_eq!(api.session(&other).await.body["status"], "Running");
+    assert_eq!(api.session(&id).await.body["status"], "Success");
     no_violations(&mock);
 }
 

@@ -125,6 +125,48 @@ pub(crate) enum Command {
     Vms(Vms),
     /// Check the appliance's answers against the document of its API version (read-only)
     Conformance(ConformanceArgs),
+    /// Print a shell completion script on stdout (needs no appliance)
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Write a man page for vbazure and each of its commands into a directory (needs no
+    /// appliance)
+    ManPages(ManPagesArgs),
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  vbazure completions bash > ~/.local/share/bash-completion/completions/vbazure
+  vbazure completions zsh > \"${fpath[1]}/_vbazure\"
+  vbazure completions fish > ~/.config/fish/completions/vbazure.fish
+  vbazure completions powershell >> $PROFILE";
+
+/// `vbazure completions SHELL`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells completions are written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Shell {
+    /// GNU Bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell (Windows PowerShell and PowerShell 7).
+    Powershell,
+}
+
+/// `vbazure man-pages DIR`.
+#[derive(Debug, Args)]
+pub(crate) struct ManPagesArgs {
+    /// The directory to write the pages into (made if missing), e.g. ~/.local/share/man/man1
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 const CONFORMANCE_HELP: &str = "\

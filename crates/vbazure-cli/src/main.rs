@@ -5,6 +5,7 @@ mod args;
 mod conformance;
 mod connect;
 mod delete;
+mod docs;
 mod duration;
 mod exit;
 mod filters;
@@ -114,6 +115,10 @@ fn main() -> ExitCode {
             });
         }
     };
+    // What is made from the command's own definitions needs no appliance and no runtime.
+    if let Some(exit) = local_command(&cli.command) {
+        return ExitCode::from(exit.code());
+    }
     crate::verbose::init(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -127,6 +132,28 @@ fn main() -> ExitCode {
     };
     let exit = runtime.block_on(run(cli));
     ExitCode::from(exit.code())
+}
+
+/// Runs `completions` and `man-pages`, which read nothing but the clap definitions; `None`
+/// for the commands that talk to an appliance.
+fn local_command(command: &Command) -> Option<Exit> {
+    match command {
+        Command::Completions(args) => {
+            docs::completions(args.shell, &mut std::io::stdout().lock());
+            Some(Exit::Ok)
+        }
+        Command::ManPages(args) => Some(match docs::man_pages(&args.dir) {
+            Ok(written) => {
+                println!("{written} man page(s) written to {}", args.dir.display());
+                Exit::Ok
+            }
+            Err(failure) => {
+                eprintln!("error: {}", failure.message);
+                failure.exit
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// What a command reads before anything is sent.
@@ -210,7 +237,7 @@ async fn run_command(
         Command::DeleteBackups(args) => delete::check(args, version)?,
         Command::Sessions(command) => sessions::check(command, version)?,
         Command::Vms(_) => vms::check(version)?,
-        Command::Conformance(_) => {}
+        Command::Conformance(_) | Command::Completions(_) | Command::ManPages(_) => {}
     }
     // `conformance` logs in itself: a token answer that departs from the document is one of
     // its findings, not the end of the run.
@@ -258,6 +285,10 @@ async fn run_command(
             };
             conformance::run(appliance, checking, reach, printer).await
         }
+        (Command::Completions(_) | Command::ManPages(_), _) => Err(Failure::new(
+            Exit::Api,
+            "internal error: a local command reached the appliance".to_string(),
+        )),
     }
 }
 

@@ -14,6 +14,7 @@ mod commands;
 mod commands_v8_1;
 #[cfg(feature = "mock")]
 mod conformance;
+mod docs;
 #[cfg(feature = "mock")]
 mod journal;
 mod nulls;

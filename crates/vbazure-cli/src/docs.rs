@@ -23,25 +23,37 @@ pub(crate) fn completions(shell: Shell, out: &mut dyn Write) {
     clap_complete::generate(generator, &mut command, "vbazure", out);
 }
 
-/// Writes `vbazure.1` and one page per command and subcommand (`vbazure-sessions-list.1`, as
-/// git names its pages) into `dir`, and returns how many were written.
+/// Writes `vbazure.1` and one page per visible command and subcommand
+/// (`vbazure-sessions-list.1`, as git names its pages) into `dir`, and returns how many were
+/// written.
 pub(crate) fn man_pages(dir: &Path) -> Result<usize, Failure> {
-    let fail =
-        |what: String| move |e: std::io::Error| Failure::new(Exit::Usage, format!("{what}: {e}"));
-    std::fs::create_dir_all(dir)
-        .map_err(fail(format!("cannot make the directory {}", dir.display())))?;
-    clap_mangen::generate_to(Cli::command(), dir).map_err(fail(format!(
-        "cannot write the man pages into {}",
-        dir.display()
-    )))?;
-    Ok(count(&Cli::command().disable_help_subcommand(true)))
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::new(
+            Exit::Usage,
+            format!("cannot make the directory {}: {e}", dir.display()),
+        )
+    })?;
+    let mut command = Cli::command().disable_help_subcommand(true);
+    // Gives each subcommand its full name (`vbazure-sessions-list`) and the global flags.
+    command.build();
+    write_pages(command, dir)
 }
 
-/// The pages `generate_to` writes: the command and each of its visible subcommands.
-fn count(command: &clap::Command) -> usize {
-    1 + command
-        .get_subcommands()
-        .filter(|s| !s.is_hide_set())
-        .map(count)
-        .sum::<usize>()
+/// The page of `command`, then those of its visible subcommands; the number written.
+fn write_pages(command: clap::Command, dir: &Path) -> Result<usize, Failure> {
+    let mut written = 0;
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        written += write_pages(sub.clone(), dir)?;
+    }
+    let page = clap_mangen::Man::new(command);
+    page.generate_to(dir).map_err(|e| {
+        Failure::new(
+            Exit::Usage,
+            format!(
+                "cannot write {}: {e}",
+                dir.join(page.get_filename()).display()
+            ),
+        )
+    })?;
+    Ok(written + 1)
 }

@@ -370,28 +370,28 @@ fn list_sessions(shared: &Shared, call: &Call<'_>) -> Reply {
         (Err(reply), _) | (_, Err(reply)) => return reply,
     };
     let (offset, limit) = window(call);
+    let progression = shared.progression();
     let mut state = shared.state();
     // Statuses are filtered as they are now: let time move the sessions on first.
-    state.advance_all_v8_1(shared.progression());
+    state.advance_all_v8_1(progression);
     let base = &shared.base_url;
-    // Newest first, as the appliance lists them.
-    let matching: Vec<&Session> = state
+    // Newest first, as the appliance lists them; each with its place in the state.
+    let matching: Vec<(usize, &Session)> = state
         .v8_1_sessions()
         .iter()
+        .enumerate()
         .rev()
-        .filter(|s| filter.matches(s))
+        .filter(|(_, s)| filter.matches(s))
         .collect();
     let total = matching.len() as i64;
-    let listed: Vec<&Session> = page(matching, offset, limit);
-    let results: Vec<Value> = listed.iter().map(|s| s.to_json(base, true)).collect();
+    let listed = page(matching, offset, limit);
+    let results: Vec<Value> = listed.iter().map(|(_, s)| s.to_json(base, true)).collect();
     // Each session on the page has been read, as a GET of it is: the read counts towards
     // `--finish-after-polls` once the answer is written (the page shows each session as it
     // was when filtered), so a client that follows sessions through the list sees them end.
-    let read: Vec<String> = listed.iter().map(|s| s.id.clone()).collect();
-    for id in &read {
-        if let Some(index) = state.v8_1_index(id) {
-            state.advance_v8_1(index, shared.progression(), true);
-        }
+    let read: Vec<usize> = listed.iter().map(|(index, _)| *index).collect();
+    for index in read {
+        state.advance_v8_1(index, progression, true);
     }
     let mut extra = String::new();
     for (name, values) in [("Status", &filter.statuses), ("Types", &filter.types)] {

@@ -59,9 +59,14 @@ pub(crate) struct Global {
     /// Accept invalid TLS certificates (dangerous: the connection can be intercepted)
     #[arg(long, global = true)]
     pub insecure: bool,
-    /// How results are written to stdout
-    #[arg(long, value_enum, default_value_t = Output::Text, global = true)]
-    pub output: Output,
+    /// How results are written to stdout: tables and lines for people, JSON lines, YAML
+    /// documents, or CSV (lists and sessions) [default: table]
+    #[arg(long, short = 'o', value_enum, env = "VBAZURE_OUTPUT", global = true)]
+    pub output: Option<Output>,
+    /// The columns of a table or CSV, in order, e.g. id,status,started (an unknown name lists
+    /// the command's columns)
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', global = true)]
+    pub columns: Option<Vec<String>>,
     /// The appliance's API version: auto finds out which one it serves (newest first)
     #[arg(long, env = "VBAZURE_API_VERSION", value_enum, default_value_t = ApiVersionArg::Auto, global = true)]
     pub api_version: ApiVersionArg,
@@ -105,12 +110,19 @@ impl ApiVersionArg {
 }
 
 /// How results are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum Output {
-    /// Lines and tables for people.
-    Text,
+    /// Tables and lines for people, fitted to the terminal's width.
+    #[value(alias = "text")]
+    Table,
     /// One JSON document per line: each API object, as the client's models encode it.
     Json,
+    /// One YAML document per API object, each starting with `---`.
+    Yaml,
+    /// Comma-separated values with a header line: the columns of a list (not delete-backups
+    /// or conformance).
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]

@@ -55,7 +55,7 @@ pub(crate) async fn run(
     if logged_in {
         read(appliance, version, reach, &mut note).await;
     }
-    report(conformance, version, &failed, printer);
+    report(conformance, version, &failed, &printer);
     Ok(if conformance.has_breaking() {
         Exit::Breaking
     } else if !failed.is_empty() {
@@ -121,10 +121,10 @@ async fn read(
 }
 
 /// Per operation the answers checked and the findings by kind, then each finding.
-fn report(conformance: &Conformance, version: ApiVersion, failed: &[String], printer: Printer) {
+fn report(conformance: &Conformance, version: ApiVersion, failed: &[String], printer: &Printer) {
     let findings = conformance.findings();
     let report = conformance.report();
-    if printer.json() {
+    if printer.structured() {
         printer.object(&json!({
             "apiVersion": version.as_str(),
             "operations": report

@@ -24,7 +24,7 @@ use std::sync::atomic::Ordering;
 use clap::Parser;
 use vbazure::{ApiVersion, ErrorKind};
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, Output, Sessions};
 use crate::connect::Connection;
 use crate::exit::Exit;
 use crate::output::Printer;
@@ -156,6 +156,38 @@ fn local_command(command: &Command) -> Option<Exit> {
     }
 }
 
+/// That the command can write the chosen `--output` and `--columns`: CSV and columns are for
+/// what has rows (lists, sessions, a dry run's VMs), not for a stream of steps or a report.
+fn check_output(command: &Command, printer: &Printer) -> Result<(), Failure> {
+    let without_rows = match command {
+        Command::Sessions(Sessions::Log { .. }) => {
+            return printer.check_columns::<vbazure::LogEntry>()
+        }
+        Command::Sessions(Sessions::Stop { .. }) => "sessions stop",
+        Command::Sessions(_) => return printer.check_columns::<vbazure::Session>(),
+        Command::Vms(_) => return printer.check_columns::<vbazure::ProtectedVm>(),
+        Command::DeleteBackups(args) if args.dry_run && !printer.csv() => {
+            return printer.check_columns::<vbazure::ProtectedVm>()
+        }
+        Command::DeleteBackups(_) => "delete-backups",
+        Command::Conformance(_) => "conformance",
+        Command::Completions(_) | Command::ManPages(_) => return Ok(()),
+    };
+    if printer.csv() {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!("--output csv: {without_rows} has no rows to write; use table, json or yaml"),
+        ));
+    }
+    if printer.has_columns() {
+        return Err(Failure::new(
+            Exit::Usage,
+            format!("--columns: {without_rows} prints no table"),
+        ));
+    }
+    Ok(())
+}
+
 /// What a command reads before anything is sent.
 enum Prepared {
     /// The VMs of `delete-backups` (ids, or names with `--by-name`), each once.
@@ -164,13 +196,15 @@ enum Prepared {
 }
 
 async fn run(cli: Cli) -> Exit {
-    let printer = Printer {
-        mode: cli.global.output,
-    };
+    let printer = Printer::new(
+        cli.global.output.unwrap_or(Output::Table),
+        cli.global.columns.clone(),
+    );
     let mut logged_in = false;
     let mut connection = None;
     let result = async {
         // What needs no appliance is checked first: a usage error sends nothing.
+        check_output(&cli.command, &printer)?;
         let prepared = match &cli.command {
             Command::DeleteBackups(args) => {
                 let vms = delete::prepare(args)?;

@@ -7,7 +7,7 @@ use crate::args::{ListSessions, Sessions};
 use crate::delete::wait_options;
 use crate::exit::Exit;
 use crate::filters::ClientFilter;
-use crate::output::{log_lines, session_line, session_table, Printer};
+use crate::output::{session_line, Printer};
 use crate::progress::Progress;
 use crate::{error_line, needs_v8_1, Failure};
 
@@ -86,8 +86,7 @@ pub(crate) async fn run(
                 .job_session(session_id)
                 .await
                 .map_err(|e| api(&format!("session {session_id}"), e))?;
-            printer.text(&session_line(&session));
-            printer.object(&session);
+            printer.one(&session, &session_line(&session))?;
             Ok(Exit::Ok)
         }
         Sessions::Log {
@@ -99,9 +98,7 @@ pub(crate) async fn run(
                 None => appliance.job_session_log(session_id).await,
             }
             .map_err(|e| api(&format!("session {session_id}"), e))?;
-            for line in log_lines(&log) {
-                printer.text(&line);
-            }
+            printer.rows(&log.entries)?;
             printer.object(&log);
             Ok(Exit::Ok)
         }
@@ -109,7 +106,7 @@ pub(crate) async fn run(
             session_id,
             waiting,
         } => {
-            let progress = Progress::new(!printer.json() && !verbose);
+            let progress = Progress::new(printer.for_people() && !verbose);
             let line = progress.line(format!("session {session_id}"));
             let result = appliance
                 .wait(session_id, &wait_options(waiting), |s| {
@@ -118,8 +115,7 @@ pub(crate) async fn run(
                 .await;
             drop(line);
             let session = result.map_err(|e| api(&format!("session {session_id}"), e))?;
-            printer.text(&session_line(&session));
-            printer.object(&session);
+            printer.one(&session, &session_line(&session))?;
             Ok(Exit::of_finished(&session))
         }
         Sessions::Stop { session_id } => {
@@ -127,7 +123,7 @@ pub(crate) async fn run(
                 .stop_job_session(session_id)
                 .await
                 .map_err(|e| api(&format!("session {session_id}"), e))?;
-            printer.text(&format!(
+            printer.summary(&format!(
                 "session {session_id}: stop requested; it ends as Canceled"
             ));
             Ok(Exit::Ok)
@@ -187,7 +183,7 @@ async fn list_sessions(
                 Err(bad) => report(&undecodable(version, bad)),
             }
         }
-        if !printer.json() {
+        if !printer.structured() {
             let first = page.offset.saturating_add(1);
             let last = page.offset.saturating_add(shown_count);
             let shown = if shown_count == 0 {
@@ -195,23 +191,18 @@ async fn list_sessions(
             } else {
                 format!("{first}-{last}")
             };
-            for line in session_table(&sessions) {
-                printer.text(&line);
-            }
+            printer.rows(&sessions)?;
             let total = page
                 .total_count
                 .map_or_else(|| "?".to_string(), |n| n.to_string());
-            printer.text(&format!("sessions {shown} of {total}"));
+            printer.summary(&format!("sessions {shown} of {total}"));
             return Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok });
         }
     }
-    if printer.json() {
-        sessions.iter().for_each(|s| printer.object(s));
-    } else {
-        for line in session_table(&sessions) {
-            printer.text(&line);
-        }
-        printer.text(&format!("{} session(s)", sessions.len()));
+    printer.objects(&sessions);
+    printer.rows(&sessions)?;
+    if !printer.structured() {
+        printer.summary(&format!("{} session(s)", sessions.len()));
     }
     Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok })
 }

@@ -5,7 +5,7 @@ use vbazure::{ApiVersion, Appliance, ProtectedVm};
 
 use crate::args::Vms;
 use crate::exit::Exit;
-use crate::output::{vm_table, Printer};
+use crate::output::Printer;
 use crate::{error_line, needs_v8_1, Failure};
 
 /// The protected-VM list is API v8.1's; on v1 a usage error before anything is sent.
@@ -77,15 +77,10 @@ pub(crate) async fn run(
             .map_or_else(|| "?".to_string(), |n| n.to_string());
         footer.get_or_insert(format!("VMs {shown} of {total}"));
     }
-    if printer.json() {
-        vms.iter().for_each(|vm| printer.object(vm));
-    } else {
-        for line in vm_table(&vms) {
-            printer.text(&line);
-        }
-        if let Some(footer) = footer {
-            printer.text(&footer);
-        }
+    printer.objects(&vms);
+    printer.rows(&vms)?;
+    if let (Some(footer), false) = (footer, printer.structured()) {
+        printer.summary(&footer);
     }
     Ok(if unreadable > 0 { Exit::Api } else { Exit::Ok })
 }

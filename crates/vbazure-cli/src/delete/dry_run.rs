@@ -12,7 +12,7 @@ pub(super) async fn dry_run(
     earlier: &journal::Read,
     cx: &Context,
 ) -> Result<Exit, Failure> {
-    let printer = cx.printer;
+    let printer = &cx.printer;
     let mut exit = Exit::Ok;
     let mut found: HashMap<String, ProtectedVm> = HashMap::new();
     if cx.version == ApiVersion::V8_1 {
@@ -59,16 +59,12 @@ pub(super) async fn dry_run(
         }
         planned.push((id.clone(), vm.cloned(), action));
     }
-    if printer.json() {
+    if printer.structured() {
         for (id, vm, action) in &planned {
             let mut line = serde_json::json!({"id": id, "action": action});
             if let Some(vm) = vm {
                 line["name"] = serde_json::json!(vm.name);
-                line["region"] = serde_json::json!(vm.region_name.clone().or_else(|| vm
-                    .region
-                    .as_ref()
-                    .and_then(|r| r.0.as_ref())
-                    .and_then(|r| r.name.clone())));
+                line["region"] = serde_json::json!(region(vm));
                 line["lastBackup"] =
                     serde_json::json!(vm.last_backup.as_ref().map(|t| t.to_string()));
             }
@@ -76,9 +72,7 @@ pub(super) async fn dry_run(
         }
     } else if cx.version == ApiVersion::V8_1 {
         let vms: Vec<ProtectedVm> = planned.iter().filter_map(|(_, vm, _)| vm.clone()).collect();
-        for line in vm_table(&vms) {
-            printer.text(&line);
-        }
+        printer.rows(&vms)?;
     } else {
         for (id, _, _) in &planned {
             printer.text(id);

@@ -20,7 +20,7 @@ use vbazure::{
 use crate::args::{DeleteBackups, Waiting};
 use crate::exit::Exit;
 use crate::journal::{self, Event, Journal, State};
-use crate::output::{duration, vm_table, Printer};
+use crate::output::{duration, region, Printer};
 use crate::progress::{Line, Progress};
 use crate::{error_line, ids, needs_v8_1, Failure};
 
@@ -157,7 +157,7 @@ pub(crate) async fn run(
     vms: Vec<String>,
     cx: Context,
 ) -> Result<Exit, Failure> {
-    let printer = cx.printer;
+    let printer = &cx.printer;
     let total = vms.len();
     let tier = args.backup_tier.map(|t| t.tier());
     // Every name is resolved before the first deletion: one that does not resolve stops here.
@@ -336,7 +336,7 @@ pub(crate) async fn run(
         })?;
     }
 
-    let progress = Progress::new(args.wait && !printer.json() && !cx.verbose);
+    let progress = Progress::new(args.wait && printer.for_people() && !cx.verbose);
     let follower = args.wait.then(|| appliance.follower(follow_options(args)));
     let (interrupts, mut interrupted) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(watch_interrupts(interrupts));

@@ -9,7 +9,7 @@ use vbazure_mock::{
     ApiVersion, FinalStatus, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME,
 };
 
-use crate::support::{confirmed, json_lines, vbazure_with, Run};
+use crate::support::{confirmed, json_lines, stable, vbazure_with, Run};
 
 /// Runs `vbazure` with `args` against `url` (logging in with the mock's credentials).
 async fn vbazure(url: &str, args: &[&str], stdin: Option<String>) -> Run {
@@ -45,21 +45,6 @@ async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
 }
 
 const FAST: [&str; 2] = ["--poll-interval", "10ms"];
-
-/// Snapshot settings that hide what changes from run to run.
-fn stable() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    // Timestamps vary in width (trailing zeros are dropped), and so does the padding after
-    // them in tables: both go.
-    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z +", "[TIME] ");
-    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]");
-    settings.add_filter(r"(STARTED|TIME) +", "$1 ");
-    settings.add_filter(r"\d\d:\d\d:\d\d(\.\d{7})?", "[SPAN]");
-    settings.add_filter(r"\b(\d+h )?(\d+m )?\d+\.\d\ds\b", "[DURATION]");
-    settings.add_filter(r"127\.0\.0\.1:\d+", "[MOCK]");
-    settings.set_omit_expression(true);
-    settings
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_command_in_text_and_json() {

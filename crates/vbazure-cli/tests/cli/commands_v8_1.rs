@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use vbazure_mock::{ApiVersion, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
-use crate::support::{confirmed, json_lines, vbazure_with, Run};
+use crate::support::{confirmed, json_lines, stable, vbazure_with, Run};
 
 /// Runs `vbazure` with `args` against `url`, logging in with the mock's credentials, with
 /// `env` added.
@@ -39,27 +39,6 @@ async fn mock() -> MockAppliance {
 }
 
 const FAST: [&str; 2] = ["--poll-interval", "10ms"];
-
-/// Snapshot settings that hide what changes from run to run: times, durations, the mock's
-/// port, and the sessions' ids (random UUIDs).
-fn stable() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z +", "[TIME] ");
-    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]");
-    settings.add_filter(r"(STARTED|TIME|BACKUP) +", "$1 ");
-    settings.add_filter(r"\d\d:\d\d:\d\d(\.\d{7})?", "[SPAN]");
-    settings.add_filter(r"\b(\d+h )?(\d+m )?\d+\.\d\ds\b", "[DURATION]");
-    settings.add_filter(r"127\.0\.0\.1:\d+", "[MOCK]");
-    settings.add_filter(
-        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-        "[UUID]",
-    );
-    // Tables pad their columns to the widest cell, a UUID's before the filter.
-    settings.add_filter(r"\[UUID\] +", "[UUID] ");
-    settings.add_filter(r"(?m)^ID +TYPE", "ID TYPE");
-    settings.set_omit_expression(true);
-    settings
-}
 
 /// The session id of a `VM  session ID  STATUS` line.
 fn session_of(line: &str) -> String {

@@ -18,6 +18,8 @@ mod docs;
 #[cfg(feature = "mock")]
 mod journal;
 mod nulls;
+#[cfg(feature = "mock")]
+mod output;
 // A pseudo-terminal: Unix only.
 #[cfg(all(unix, feature = "mock"))]
 mod prompts;

@@ -71,3 +71,27 @@ pub(crate) fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
         })
         .collect()
 }
+
+/// Snapshot settings that hide what changes from run to run: times, durations, the mock's
+/// port, and the sessions' ids (random UUIDs).
+#[cfg(feature = "mock")]
+pub(crate) fn stable() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    // Timestamps vary in width (trailing zeros are dropped), and so does the padding after
+    // them in tables: both go.
+    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z +", "[TIME] ");
+    settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]");
+    settings.add_filter(r"(STARTED|TIME|BACKUP) +", "$1 ");
+    settings.add_filter(r"\d\d:\d\d:\d\d(\.\d{7})?", "[SPAN]");
+    settings.add_filter(r"\b(\d+h )?(\d+m )?\d+\.\d\ds\b", "[DURATION]");
+    settings.add_filter(r"127\.0\.0\.1:\d+", "[MOCK]");
+    settings.add_filter(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "[UUID]",
+    );
+    // Tables pad their columns to the widest cell, a UUID's before the filter.
+    settings.add_filter(r"\[UUID\] +", "[UUID] ");
+    settings.add_filter(r"(?m)^ID +TYPE", "ID TYPE");
+    settings.set_omit_expression(true);
+    settings
+}

@@ -95,7 +95,9 @@ pub use model::{
     Lenient, Secret, SessionStatus, SessionType, TimeSpan, TimeSpanOverflow, TimeSpanParseError,
     Timestamp, TimestampParseError, UndecodableItem, UnrecognizedValue,
 };
-pub use transport::{ensure_crypto_provider, ClientState, MfaFuture, RetryPolicy};
+pub use transport::{
+    ensure_crypto_provider, ClientState, MfaFuture, RetryPolicy, SecretFuture, TokenSet,
+};
 /// The v1 client and its types under their earlier paths.
 pub use v1::{types, Client};
 

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{ApiVersion, Inner, WaitOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
-use crate::transport::{Auth, Credentials, MfaCode, MfaFuture};
-use crate::{v1, v8_1, Appliance, ClientState, RetryPolicy, Secret};
+use crate::transport::{Auth, Credentials, MfaCode, MfaFuture, Password, SecretFuture};
+use crate::{v1, v8_1, Appliance, ClientState, RetryPolicy, Secret, TokenSet};
 
 /// Builds an [`Appliance`]; from [`Appliance::builder`].
 ///
@@ -29,6 +29,8 @@ pub struct ApplianceBuilder {
     conformance: Option<crate::Conformance>,
     version: Option<ApiVersion>,
     operation_wait: WaitOptions,
+    /// Tokens kept from an earlier run, to start with.
+    tokens: Option<TokenSet>,
 }
 
 /// Why an [`Appliance`] could not be built.
@@ -46,6 +48,11 @@ pub enum BuildError {
     /// Neither an access token nor a username and password was given.
     #[error("no credentials: give an access token, or a username and password")]
     NoCredentials,
+    /// Tokens to start with were given without an account to renew them with.
+    #[error(
+        "tokens to start with need an account (credentials): a fixed access token cannot be renewed"
+    )]
+    TokensWithoutAccount,
     /// A CA certificate file could not be read or holds no certificate.
     #[error("CA certificate {path}: {reason}")]
     CaCertificate {
@@ -74,6 +81,7 @@ impl ApplianceBuilder {
             conformance: None,
             version: None,
             operation_wait: WaitOptions::with_timeout(Duration::from_secs(10 * 60)),
+            tokens: None,
         }
     }
 
@@ -150,9 +158,34 @@ impl ApplianceBuilder {
     pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
         self.credentials = Some(Credentials::Password {
             username: username.into(),
-            password: password.into(),
+            password: Password::Given(password.into()),
             mfa: self.pending_mfa.take(),
         });
+        self
+    }
+
+    /// Authenticate with an account whose password is asked for only when a login needs it:
+    /// with [`tokens`](Self::tokens) kept from an earlier run, not while the access token is
+    /// valid or its refresh token is accepted. `password` is called at each such login.
+    pub fn credentials_with(
+        mut self,
+        username: impl Into<String>,
+        password: impl Fn() -> SecretFuture + Send + Sync + 'static,
+    ) -> Self {
+        self.credentials = Some(Credentials::Password {
+            username: username.into(),
+            password: Password::Asked(MfaCode(Arc::new(password))),
+            mfa: self.pending_mfa.take(),
+        });
+        self
+    }
+
+    /// Start with these tokens (from [`Appliance::tokens`] in an earlier run) instead of
+    /// logging in: they are used until they are due, then renewed with the refresh token, or
+    /// with the account when that fails. Needs [`credentials`](Self::credentials) or
+    /// [`credentials_with`](Self::credentials_with).
+    pub fn tokens(mut self, tokens: TokenSet) -> Self {
+        self.tokens = Some(tokens);
         self
     }
 
@@ -198,6 +231,9 @@ impl ApplianceBuilder {
     pub fn build(self) -> Result<Appliance, BuildError> {
         let base_url = normalize_base_url(&self.base_url)?;
         let credentials = self.credentials.ok_or(BuildError::NoCredentials)?;
+        if self.tokens.is_some() && matches!(credentials, Credentials::Token(_)) {
+            return Err(BuildError::TokensWithoutAccount);
+        }
         crate::ensure_crypto_provider();
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
@@ -242,7 +278,7 @@ impl ApplianceBuilder {
         }
         let http = http.build().map_err(|e| BuildError::Http(e.to_string()))?;
         let state = ClientState {
-            auth: Some(Arc::new(Auth::new(credentials))),
+            auth: Some(Arc::new(Auth::new(credentials, self.tokens))),
             retry: self.retry,
             conformance: self.conformance,
         };

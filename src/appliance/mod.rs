@@ -177,6 +177,14 @@ impl Appliance {
         })
     }
 
+    /// The tokens the client holds now (after a login, or as given to
+    /// [`ApplianceBuilder::tokens`]), to keep for a later run; `None` before a login and after
+    /// [`logout`](Self::logout).
+    pub fn tokens(&self) -> Option<crate::TokenSet> {
+        let state = progenitor_client::ClientInfo::inner(&self.inner.v1);
+        state.auth.as_ref().and_then(|auth| auth.tokens())
+    }
+
     /// Obtains an access token now (with credentials), so that wrong credentials show up before
     /// any other request. Requests do this by themselves when needed.
     pub async fn login(&self) -> Result<(), Error> {

@@ -11,7 +11,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -29,13 +29,63 @@ pub(crate) enum Credentials {
     /// when the account asks for a second factor.
     Password {
         username: String,
-        password: Secret,
+        password: Password,
         mfa: Option<MfaCode>,
     },
 }
 
+/// An account's password: given, or asked for when a login needs it.
+#[derive(Clone, Debug)]
+pub(crate) enum Password {
+    Given(Secret),
+    /// Called at each login that needs the password (none while a token given with
+    /// `ApplianceBuilder::tokens` is valid or can be refreshed).
+    Asked(MfaCode),
+}
+
+/// The future a secret's callback returns: the secret, or why there is none.
+pub type SecretFuture = Pin<Box<dyn Future<Output = Result<Secret, String>> + Send>>;
+
 /// The future an MFA callback returns: the one-time code, or why there is none.
-pub type MfaFuture = Pin<Box<dyn Future<Output = Result<Secret, String>> + Send>>;
+pub type MfaFuture = SecretFuture;
+
+/// The tokens a client holds, to keep between runs (a token cache) and give back to a new
+/// client with `ApplianceBuilder::tokens`. `Debug` shows no token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TokenSet {
+    /// The access token.
+    pub access: Secret,
+    /// The token that obtains a new access token without the password, if the appliance gave
+    /// one.
+    pub refresh: Option<Secret>,
+    /// When the access token expires, as the appliance said: a wall-clock time, since the set
+    /// outlives the process that obtained it. `None` when the answer gave no lifetime.
+    pub expires_at: Option<SystemTime>,
+}
+
+impl TokenSet {
+    /// A set of only an access token, with no known expiry.
+    pub fn new(access: impl Into<Secret>) -> Self {
+        Self {
+            access: access.into(),
+            refresh: None,
+            expires_at: None,
+        }
+    }
+
+    /// With this refresh token.
+    pub fn with_refresh(mut self, refresh: impl Into<Secret>) -> Self {
+        self.refresh = Some(refresh.into());
+        self
+    }
+
+    /// Expiring at this time.
+    pub fn with_expiry(mut self, expires_at: SystemTime) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+}
 
 /// Where the one-time code of a login with multi-factor authentication comes from: called once
 /// per login that asks for one (a prompt, an environment variable, an authenticator).
@@ -57,6 +107,8 @@ struct Tokens {
     refresh: Option<Secret>,
     /// When to renew: a margin before the access token expires.
     renew_at: Option<Instant>,
+    /// When the access token expires, on the wall clock (what a token cache keeps).
+    expires_at: Option<SystemTime>,
     /// The renewal under way, if any: its outcome arrives on this channel.
     renewal: Option<watch::Receiver<Option<Outcome>>>,
 }
@@ -80,13 +132,22 @@ enum Step {
 }
 
 impl Auth {
-    pub(crate) fn new(credentials: Credentials) -> Self {
-        let tokens = match &credentials {
-            Credentials::Token(token) => Tokens {
+    /// The tokens of `credentials`; an account starts with `seeded` when given (a token kept
+    /// from an earlier run), so that its first request needs no login.
+    pub(crate) fn new(credentials: Credentials, seeded: Option<TokenSet>) -> Self {
+        let tokens = match (&credentials, seeded) {
+            (Credentials::Token(token), _) => Tokens {
                 access: Some(token.clone()),
                 ..Tokens::default()
             },
-            Credentials::Password { .. } => Tokens::default(),
+            (Credentials::Password { .. }, Some(set)) => Tokens {
+                renew_at: set.expires_at.map(renewal_before),
+                expires_at: set.expires_at,
+                access: Some(set.access),
+                refresh: set.refresh,
+                renewal: None,
+            },
+            (Credentials::Password { .. }, None) => Tokens::default(),
         };
         Self {
             credentials,
@@ -99,6 +160,16 @@ impl Auth {
         self.lock().access.is_some()
     }
 
+    /// The tokens held now, if any (what a token cache keeps).
+    pub(crate) fn tokens(&self) -> Option<TokenSet> {
+        let tokens = self.lock();
+        tokens.access.clone().map(|access| TokenSet {
+            access,
+            refresh: tokens.refresh.clone(),
+            expires_at: tokens.expires_at,
+        })
+    }
+
     /// Forgets the tokens after a logout: the next request logs in again (with an account), or,
     /// with a fixed token, which cannot be obtained again, fails before it is sent
     /// (`InvalidRequest`: no access token is configured).
@@ -107,6 +178,7 @@ impl Auth {
         tokens.access = None;
         tokens.refresh = None;
         tokens.renew_at = None;
+        tokens.expires_at = None;
     }
 
     /// A usable access token: the current one, or a new one when there is none yet or it is
@@ -210,9 +282,15 @@ impl Auth {
                 }
             }
         }
+        let password = match password {
+            Password::Given(password) => password.clone(),
+            Password::Asked(MfaCode(ask)) => ask()
+                .await
+                .map_err(|why| invalid(&format!("no password: {why}")))?,
+        };
         let grant = Grant::Password {
             username: username.clone(),
-            password: password.clone(),
+            password,
         };
         let issued = request_token(client, grant).await?;
         let Some(mfa_token) = issued.mfa_token else {
@@ -265,6 +343,9 @@ fn store(tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
         let margin = (lifetime / 2).min(Duration::from_secs(60));
         Instant::now() + lifetime - margin
     });
+    tokens.expires_at = token
+        .lifetime
+        .and_then(|lifetime| SystemTime::now().checked_add(lifetime));
     tokens.refresh = token.refresh;
     tokens.access = Some(access.clone());
     tracing::debug!(
@@ -272,6 +353,16 @@ fn store(tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
         "obtained an access token"
     );
     Ok(access)
+}
+
+/// When to renew a token kept from an earlier run that expires at `expires_at`: the same margin
+/// as a fresh one's, from the time it has left (now, if it has expired or the clock went back).
+fn renewal_before(expires_at: SystemTime) -> Instant {
+    let left = expires_at
+        .duration_since(SystemTime::now())
+        .unwrap_or(Duration::ZERO);
+    let margin = (left / 2).min(Duration::from_secs(60));
+    Instant::now() + (left - margin)
 }
 
 tokio::task_local! {

@@ -14,7 +14,7 @@ pub(crate) mod retry;
 mod state;
 mod token_endpoint;
 
-pub use auth::MfaFuture;
-pub(crate) use auth::{Auth, Credentials, MfaCode};
+pub(crate) use auth::{Auth, Credentials, MfaCode, Password};
+pub use auth::{MfaFuture, SecretFuture, TokenSet};
 pub use retry::RetryPolicy;
 pub use state::{ensure_crypto_provider, ClientState};

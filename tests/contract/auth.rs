@@ -358,3 +358,175 @@ async fn a_token_body_that_does_not_decode_is_not_quoted_in_the_error() {
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("LEAKED-TOKEN"), "{shown}");
 }
+
+// Tokens kept between runs (`ApplianceBuilder::tokens`, `Appliance::tokens`): what a token
+// cache gives a new process.
+
+/// A client of the `administrator` account whose password is asked for through a callback,
+/// counted in `asked`, starting with `kept`.
+fn with_kept_tokens(
+    uri: &str,
+    kept: vbazure::TokenSet,
+    asked: std::sync::Arc<std::sync::atomic::AtomicU32>,
+) -> vbazure::Appliance {
+    vbazure::Appliance::builder(uri)
+        .api_version(vbazure::ApiVersion::V1)
+        .credentials_with("administrator", move || {
+            asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::pin(async { Ok(vbazure::Secret::from("pw")) })
+        })
+        .tokens(kept)
+        .retry_policy(crate::support::fast_retries())
+        .build()
+        .expect("valid settings")
+}
+
+fn in_an_hour() -> std::time::SystemTime {
+    std::time::SystemTime::now() + Duration::from_secs(3600)
+}
+
+#[tokio::test]
+async fn kept_tokens_serve_requests_without_a_login_or_the_password() {
+    let server = MockServer::start().await;
+    token_grant(&server, "Password", None, token_body("new", "r", 3600), 0).await;
+    token_grant(
+        &server,
+        "Refresh_token",
+        None,
+        token_body("new", "r", 3600),
+        0,
+    )
+    .await;
+    session_for(&server, "kept", 2).await;
+    let kept = vbazure::TokenSet::new("kept")
+        .with_refresh("kept-refresh")
+        .with_expiry(in_an_hour());
+    let asked = std::sync::Arc::default();
+    let appliance = with_kept_tokens(&server.uri(), kept.clone(), std::sync::Arc::clone(&asked));
+    appliance
+        .login()
+        .await
+        .expect("the kept token is the login");
+    appliance
+        .job_session("11")
+        .await
+        .expect("with the kept token");
+    appliance
+        .job_session("11")
+        .await
+        .expect("with the kept token");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(appliance.tokens(), Some(kept));
+}
+
+#[tokio::test]
+async fn an_expired_kept_token_is_refreshed_without_the_password() {
+    let server = MockServer::start().await;
+    token_grant(&server, "Password", None, token_body("new", "r", 3600), 0).await;
+    token_grant(
+        &server,
+        "Refresh_token",
+        Some("kept-refresh"),
+        token_body("access-2", "refresh-2", 3600),
+        1,
+    )
+    .await;
+    session_for(&server, "access-2", 1).await;
+    let expired = std::time::SystemTime::now() - Duration::from_secs(5);
+    let kept = vbazure::TokenSet::new("kept")
+        .with_refresh("kept-refresh")
+        .with_expiry(expired);
+    let asked = std::sync::Arc::default();
+    let appliance = with_kept_tokens(&server.uri(), kept, std::sync::Arc::clone(&asked));
+    appliance
+        .job_session("11")
+        .await
+        .expect("with the refreshed token");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0);
+    let now = appliance.tokens().expect("holds the refreshed tokens");
+    assert_eq!(now.access.expose_secret(), "access-2");
+    assert_eq!(
+        now.refresh.as_ref().map(|r| r.expose_secret()),
+        Some("refresh-2")
+    );
+    // The expiry the next run reads: an hour from now, on the wall clock.
+    let expires = now.expires_at.expect("the answer gave a lifetime");
+    let left = expires
+        .duration_since(std::time::SystemTime::now())
+        .expect("in the future");
+    assert!(
+        left > Duration::from_secs(3500) && left <= Duration::from_secs(3600),
+        "{left:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_kept_refresh_asks_for_the_password_once() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Refresh_token"))
+        .respond_with(problem(400, "Bad Request", "The refresh token expired."))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/oauth2/token"))
+        .and(grant("Password"))
+        .and(field("Password", "pw"))
+        .respond_with(json(200, &token_body("access-3", "refresh-3", 3600)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    session_for(&server, "access-3", 2).await;
+    let kept = vbazure::TokenSet::new("kept")
+        .with_refresh("stale")
+        .with_expiry(std::time::SystemTime::UNIX_EPOCH);
+    let asked = std::sync::Arc::default();
+    let appliance = with_kept_tokens(&server.uri(), kept, std::sync::Arc::clone(&asked));
+    appliance.job_session("11").await.expect("after logging in");
+    appliance
+        .job_session("11")
+        .await
+        .expect("with the new token");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_password_that_cannot_be_had_is_an_error_naming_why() {
+    let server = MockServer::start().await;
+    token_grant(&server, "Password", None, token_body("new", "r", 3600), 0).await;
+    let appliance = vbazure::Appliance::builder(server.uri())
+        .api_version(vbazure::ApiVersion::V1)
+        .credentials_with("administrator", || {
+            Box::pin(async { Err("VBAZURE_PASSWORD is not set".to_string()) })
+        })
+        .build()
+        .expect("valid settings");
+    let error = appliance.login().await.expect_err("no password, no login");
+    assert!(
+        matches!(error.kind(), ErrorKind::InvalidRequest { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("no password: VBAZURE_PASSWORD is not set"),
+        "{error}"
+    );
+}
+
+#[test]
+fn kept_tokens_need_an_account_and_never_show_in_debug() {
+    let kept = vbazure::TokenSet::new("secret-access").with_refresh("secret-refresh");
+    let shown = format!("{kept:?}");
+    assert!(!shown.contains("secret-"), "{shown}");
+    let built = vbazure::Appliance::builder("https://appliance.example.com")
+        .access_token("fixed")
+        .tokens(kept)
+        .build();
+    assert!(matches!(
+        built,
+        Err(vbazure::BuildError::TokensWithoutAccount)
+    ));
+}

@@ -41,9 +41,19 @@ pub(crate) struct Cli {
     pub command: Command,
 }
 
-/// Where the appliance is and how to reach it.
+/// Where the appliance is and how to reach it. A flag (or its environment variable) wins over
+/// the profile's setting, which wins over the built-in default.
 #[derive(Debug, Args)]
 pub(crate) struct Global {
+    /// Use the appliance and defaults of this profile (see `vbazure profile`)
+    #[arg(
+        long,
+        short = 'p',
+        value_name = "NAME",
+        env = "VBAZURE_PROFILE",
+        global = true
+    )]
+    pub profile: Option<String>,
     /// The appliance's base URL, e.g. https://appliance.example.com
     #[arg(long, env = "VBAZURE_URL", global = true)]
     pub url: Option<String>,
@@ -68,12 +78,17 @@ pub(crate) struct Global {
     #[arg(long, value_name = "NAMES", value_delimiter = ',', global = true)]
     pub columns: Option<Vec<String>>,
     /// The appliance's API version: auto finds out which one it serves (newest first)
-    #[arg(long, env = "VBAZURE_API_VERSION", value_enum, default_value_t = ApiVersionArg::Auto, global = true)]
-    pub api_version: ApiVersionArg,
+    /// [default: auto]
+    #[arg(long, env = "VBAZURE_API_VERSION", value_enum, global = true)]
+    pub api_version: Option<ApiVersionArg>,
     /// The longest one request may take, answer included (30s, 2m). A deletion a killed run
     /// sent is looked for on resume only once this long has passed since it was sent
-    #[arg(long, value_name = "DURATION", env = "VBAZURE_REQUEST_TIMEOUT", value_parser = parse_duration, default_value = "30s", global = true)]
-    pub request_timeout: Duration,
+    /// [default: 30s]
+    #[arg(long, value_name = "DURATION", env = "VBAZURE_REQUEST_TIMEOUT", value_parser = parse_duration, global = true)]
+    pub request_timeout: Option<Duration>,
+    /// Keep no tokens between runs: log in at the start and out at the end (v8.1)
+    #[arg(long, env = "VBAZURE_NO_TOKEN_CACHE", value_parser = clap::builder::BoolishValueParser::new(), global = true)]
+    pub no_token_cache: bool,
     /// Log what the client does on stderr: the API version detected and chosen, each
     /// request's operation, status and time, retries, token renewals (-vv: more). Never a
     /// password or token
@@ -140,9 +155,52 @@ pub(crate) enum Command {
     /// Print a shell completion script on stdout (needs no appliance)
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
+    /// Named appliances and their defaults: add, list, show, remove (needs no appliance)
+    #[command(subcommand, after_help = PROFILE_HELP)]
+    Profile(ProfileCommand),
+    /// Revoke the token kept for the profile (v8.1) and remove it from the token cache
+    Logout,
     /// Write a man page for vbazure and each of its commands into a directory (needs no
     /// appliance)
     ManPages(ManPagesArgs),
+}
+
+const PROFILE_HELP: &str = "\
+Profiles live in profiles.toml in the platform's config directory (~/.config/vbazure on Linux;
+VBAZURE_CONFIG_DIR elsewhere). Each holds a URL, and optionally a user name, an API version, a
+CA certificate and default --output and --request-timeout; never a password or token. Use one
+with --profile NAME or VBAZURE_PROFILE. A flag or environment variable wins over the profile.
+
+Examples:
+  vbazure profile add prod --url https://vbazure.example.com --username svc-backup \\
+      --api-version 8.1 --ca-cert ./appliance-ca.pem
+  vbazure --profile prod sessions list
+  vbazure profile list";
+
+/// `vbazure profile ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProfileCommand {
+    /// Save a profile from the --url, --username, --api-version, --ca-cert, --output and
+    /// --request-timeout given with it (their environment variables are not read)
+    Add {
+        /// The profile's name: letters, digits, - and _
+        name: String,
+        /// Replace a profile of that name
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List the profiles
+    List,
+    /// Show a profile's settings (without NAME: the one --profile / VBAZURE_PROFILE names)
+    Show {
+        /// The profile's name
+        name: Option<String>,
+    },
+    /// Remove a profile and the tokens kept for it
+    Remove {
+        /// The profile's name
+        name: String,
+    },
 }
 
 const COMPLETIONS_HELP: &str = "\

@@ -26,7 +26,7 @@ pub(crate) async fn run(
     appliance: &Appliance,
     conformance: &Conformance,
     reach: Reach,
-    printer: Printer,
+    printer: &Printer,
 ) -> Result<Exit, Failure> {
     let api = |context: &str, e: vbazure::Error| {
         Failure::new(Exit::of_error(&e), error_line(context, &e))
@@ -55,7 +55,7 @@ pub(crate) async fn run(
     if logged_in {
         read(appliance, version, reach, &mut note).await;
     }
-    report(conformance, version, &failed, &printer);
+    report(conformance, version, &failed, printer);
     Ok(if conformance.has_breaking() {
         Exit::Breaking
     } else if !failed.is_empty() {

@@ -1,4 +1,4 @@
-//! From the global options to a connected `Appliance` (or the built-in mock).
+//! From the settings to a connected `Appliance` (or the built-in mock).
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use vbazure::{Appliance, Conformance, MfaFuture, Secret};
 
-use crate::args::Global;
 use crate::exit::Exit;
+use crate::settings::Settings;
+use crate::token_cache::{Kept, TokenCache};
 use crate::Failure;
 
 /// A client, and the mock it talks to when `--mock` started one (kept alive with it).
@@ -16,10 +17,13 @@ pub(crate) struct Connection {
     /// Whether it logs in with a password (then the run logs out at its end), rather than
     /// using a token it was given.
     pub password_login: bool,
-    /// Set when the account asked for a multi-factor code and none could be had.
-    pub mfa_missing: Arc<AtomicBool>,
+    /// Set when a login needed a multi-factor code, or a password after the kept tokens,
+    /// and none could be had: the run then exits as a usage error.
+    pub secret_missing: Arc<AtomicBool>,
     /// Where answers are checked against the document (`vbazure conformance`).
     pub conformance: Option<Conformance>,
+    /// Where the run's tokens are kept for the next run (instead of a logout at its end).
+    pub keep: Option<Keep>,
     #[cfg(feature = "mock")]
     _mock: Option<vbazure_mock::MockAppliance>,
 }
@@ -27,7 +31,7 @@ pub(crate) struct Connection {
 /// A client for the built-in mock appliance, started on loopback.
 #[cfg(feature = "mock")]
 async fn connect_mock(
-    global: &Global,
+    settings: &Settings,
     vm_ids: &[String],
     conformance: Option<Conformance>,
 ) -> Result<Connection, Failure> {
@@ -51,14 +55,14 @@ async fn connect_mock(
     if conformance.is_some() {
         // A fresh mock has no sessions: give `conformance` some to read (a finished deletion
         // on two of the mock's own VMs, through a client of its own, before the check starts).
-        seed_sessions(&mock, global).await?;
+        seed_sessions(&mock, settings).await?;
     }
-    let mfa_missing = Arc::new(AtomicBool::new(false));
+    let secret_missing = Arc::new(AtomicBool::new(false));
     let mut builder = Appliance::builder(mock.url())
         .credentials(config.username, config.password)
-        .mfa_code(mfa_code(mfa_missing.clone()))
-        .request_timeout(global.request_timeout);
-    if let Some(version) = global.api_version.chosen() {
+        .mfa_code(mfa_code(secret_missing.clone()))
+        .request_timeout(settings.request_timeout);
+    if let Some(version) = settings.api_version.chosen() {
         builder = builder.api_version(version);
     }
     if let Some(conformance) = &conformance {
@@ -70,15 +74,19 @@ async fn connect_mock(
     Ok(Connection {
         appliance,
         password_login: true,
-        mfa_missing,
+        secret_missing,
         conformance,
+        keep: None,
         _mock: Some(mock),
     })
 }
 
 /// Two finished deletion sessions on the mock, in the version the command will speak.
 #[cfg(feature = "mock")]
-async fn seed_sessions(mock: &vbazure_mock::MockAppliance, global: &Global) -> Result<(), Failure> {
+async fn seed_sessions(
+    mock: &vbazure_mock::MockAppliance,
+    settings: &Settings,
+) -> Result<(), Failure> {
     let failed = |e: vbazure::Error| {
         Failure::new(
             Exit::Api,
@@ -87,7 +95,7 @@ async fn seed_sessions(mock: &vbazure_mock::MockAppliance, global: &Global) -> R
     };
     let config = mock.config();
     let mut builder = Appliance::builder(mock.url()).credentials(config.username, config.password);
-    if let Some(version) = global.api_version.chosen() {
+    if let Some(version) = settings.api_version.chosen() {
         builder = builder.api_version(version);
     }
     let seeding = builder
@@ -113,7 +121,7 @@ async fn seed_sessions(mock: &vbazure_mock::MockAppliance, global: &Global) -> R
 
 #[cfg(not(feature = "mock"))]
 async fn connect_mock(
-    _global: &Global,
+    _settings: &Settings,
     _vm_ids: &[String],
     _conformance: Option<Conformance>,
 ) -> Result<Connection, Failure> {
@@ -128,15 +136,15 @@ async fn connect_mock(
 /// A client for the appliance the options name (or the built-in mock, which then also holds
 /// the VMs of `vm_ids`). Nothing is sent yet.
 pub(crate) async fn connect(
-    global: &Global,
+    settings: &Settings,
     vm_ids: &[String],
     conformance: Option<Conformance>,
 ) -> Result<Connection, Failure> {
     let usage = |message: String| Failure::new(Exit::Usage, message);
-    if global.mock {
-        return connect_mock(global, vm_ids, conformance).await;
+    if settings.mock {
+        return connect_mock(settings, vm_ids, conformance).await;
     }
-    let url = global.url.as_deref().ok_or_else(|| {
+    let url = settings.url.as_deref().ok_or_else(|| {
         let mock_hint = if cfg!(feature = "mock") {
             " (or try --mock)"
         } else {
@@ -146,28 +154,55 @@ pub(crate) async fn connect(
             "no appliance URL: pass --url or set VBAZURE_URL{mock_hint}"
         ))
     })?;
-    let mut builder = Appliance::builder(url).request_timeout(global.request_timeout);
-    if let Some(version) = global.api_version.chosen() {
+    let mut builder = Appliance::builder(url).request_timeout(settings.request_timeout);
+    if let Some(version) = settings.api_version.chosen() {
         builder = builder.api_version(version);
     }
-    let mfa_missing = Arc::new(AtomicBool::new(false));
-    let password_login = global.token.is_none();
-    builder = match (&global.token, &global.username) {
-        (Some(token), _) => builder.access_token(token.as_str()),
-        (None, Some(username)) => builder
+    let secret_missing = Arc::new(AtomicBool::new(false));
+    let password_login = settings.token.is_none();
+    // `conformance` checks the login's answer itself: it keeps no tokens.
+    let keep = match (&settings.token_cache, &settings.username) {
+        (Some(cache), Some(username)) if conformance.is_none() => Some(Keep {
+            cache: cache.clone(),
+            url: url.to_string(),
+            username: username.clone(),
+        }),
+        _ => None,
+    };
+    let kept = match &keep {
+        Some(k) => k.cache.read(&k.url, &k.username),
+        None => Kept::Nothing,
+    };
+    let keep = keep.filter(|_| !matches!(kept, Kept::Refused));
+    builder = match (&settings.token, &settings.username, kept) {
+        (Some(token), _, _) => builder.access_token(token.as_str()),
+        // With tokens kept from an earlier run, the password is asked for only if they
+        // cannot be renewed.
+        (None, Some(username), Kept::Tokens(tokens)) => {
+            tracing::debug!("using the tokens kept from an earlier run");
+            let asking = username.clone();
+            let missing = secret_missing.clone();
+            builder
+                .credentials_with(username.as_str(), move || {
+                    Box::pin(lazy_password(asking.clone(), missing.clone()))
+                })
+                .tokens(tokens)
+                .mfa_code(mfa_code(secret_missing.clone()))
+        }
+        (None, Some(username), _) => builder
             .credentials(username.as_str(), password(username)?)
-            .mfa_code(mfa_code(mfa_missing.clone())),
-        (None, None) => {
+            .mfa_code(mfa_code(secret_missing.clone())),
+        (None, None, _) => {
             return Err(usage(
                 "no credentials: set VBAZURE_TOKEN, or VBAZURE_USERNAME and VBAZURE_PASSWORD"
                     .to_string(),
             ))
         }
     };
-    if let Some(pem) = &global.ca_cert {
+    if let Some(pem) = &settings.ca_cert {
         builder = builder.ca_certificate_file(pem);
     }
-    if global.insecure {
+    if settings.insecure {
         eprintln!(
             "vbazure: warning: --insecure: TLS certificates are not verified; anyone on the network path can read \
              and change this traffic, credentials included"
@@ -181,8 +216,9 @@ pub(crate) async fn connect(
     Ok(Connection {
         appliance,
         password_login,
-        mfa_missing,
+        secret_missing,
         conformance,
+        keep,
         #[cfg(feature = "mock")]
         _mock: None,
     })
@@ -219,6 +255,49 @@ fn mfa_code(missing: Arc<AtomicBool>) -> impl Fn() -> MfaFuture + Send + Sync + 
                 }
             }
         })
+    }
+}
+
+/// Where a run keeps its tokens at its end.
+pub(crate) struct Keep {
+    pub cache: TokenCache,
+    pub url: String,
+    pub username: String,
+}
+
+impl Keep {
+    /// Keeps the tokens `appliance` holds now; with none (the login failed, or a logout),
+    /// the file goes, so that the next run does not try a token that is known to be gone.
+    pub(crate) fn save(&self, appliance: &Appliance) {
+        match appliance.tokens() {
+            Some(tokens) => self.cache.write(&self.url, &self.username, &tokens),
+            None => {
+                if let Err(e) = self.cache.remove() {
+                    eprintln!(
+                        "vbazure: warning: cannot remove the token cache {}: {e}",
+                        self.cache.path().display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The password when a login needs it after all (the kept tokens could not be renewed).
+async fn lazy_password(username: String, missing: Arc<AtomicBool>) -> Result<Secret, String> {
+    let read = tokio::task::spawn_blocking(move || password(&username)).await;
+    if !matches!(read, Ok(Ok(_))) {
+        missing.store(true, Ordering::Relaxed);
+    }
+    match read {
+        Ok(Ok(password)) => Ok(Secret::from(password)),
+        // The library says "no password: " before the reason.
+        Ok(Err(failure)) => Err(failure
+            .message
+            .strip_prefix("no password: ")
+            .unwrap_or(&failure.message)
+            .to_string()),
+        Err(e) => Err(format!("cannot read the password: {e}")),
     }
 }
 

@@ -11,9 +11,14 @@ mod exit;
 mod filters;
 mod ids;
 mod journal;
+mod logout;
 mod output;
+mod places;
+mod profile;
 mod progress;
 mod sessions;
+mod settings;
+mod token_cache;
 mod verbose;
 mod vms;
 
@@ -21,13 +26,14 @@ use std::process::ExitCode;
 
 use std::sync::atomic::Ordering;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use vbazure::{ApiVersion, ErrorKind};
 
-use crate::args::{Cli, Command, Output, Sessions};
+use crate::args::{Cli, Command, Sessions};
 use crate::connect::Connection;
 use crate::exit::Exit;
 use crate::output::Printer;
+use crate::settings::Settings;
 
 /// A failure that ends the command: its exit code and the one line to print.
 #[derive(Debug)]
@@ -104,8 +110,12 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error in vbazure (please report it): {info}");
     }));
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    // The matches are kept: `profile add` saves only what was on the command line.
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() {
@@ -115,11 +125,19 @@ fn main() -> ExitCode {
             });
         }
     };
-    // What is made from the command's own definitions needs no appliance and no runtime.
-    if let Some(exit) = local_command(&cli.command) {
+    // What is made from the command's own definitions, or reads only local files, needs no
+    // appliance and no runtime.
+    if let Some(exit) = local_command(&cli, &matches) {
         return ExitCode::from(exit.code());
     }
-    crate::verbose::init(cli.global.verbose);
+    let settings = match Settings::resolve(&cli.global) {
+        Ok(settings) => settings,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            return ExitCode::from(failure.exit.code());
+        }
+    };
+    crate::verbose::init(settings.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -130,14 +148,31 @@ fn main() -> ExitCode {
             return ExitCode::from(Exit::Api.code());
         }
     };
-    let exit = runtime.block_on(run(cli));
+    let exit = runtime.block_on(run(cli, settings));
     ExitCode::from(exit.code())
 }
 
-/// Runs `completions` and `man-pages`, which read nothing but the clap definitions; `None`
-/// for the commands that talk to an appliance.
-fn local_command(command: &Command) -> Option<Exit> {
-    match command {
+/// Runs `completions` and `man-pages`, which read nothing but the clap definitions, and
+/// `profile`, which reads only the profiles file; `None` for the commands that talk to an
+/// appliance.
+fn local_command(cli: &Cli, matches: &clap::ArgMatches) -> Option<Exit> {
+    match &cli.command {
+        Command::Profile(command) => {
+            // A profile's own defaults do not apply to the commands that manage profiles.
+            let printer = Printer::new(
+                settings::output(&cli.global, None),
+                cli.global.columns.clone(),
+            );
+            Some(
+                match profile::run(command, &cli.global, matches, &printer) {
+                    Ok(exit) => exit,
+                    Err(failure) => {
+                        eprintln!("error: {}", failure.message);
+                        failure.exit
+                    }
+                },
+            )
+        }
         Command::Completions(args) => {
             docs::completions(args.shell, &mut std::io::stdout().lock());
             Some(Exit::Ok)
@@ -171,7 +206,9 @@ fn check_output(command: &Command, printer: &Printer) -> Result<(), Failure> {
         }
         Command::DeleteBackups(_) => "delete-backups",
         Command::Conformance(_) => "conformance",
-        Command::Completions(_) | Command::ManPages(_) => return Ok(()),
+        Command::Logout => "logout",
+        // `profile list` checks its own columns.
+        Command::Completions(_) | Command::ManPages(_) | Command::Profile(_) => return Ok(()),
     };
     if printer.csv() {
         return Err(Failure::new(
@@ -195,11 +232,17 @@ enum Prepared {
     Nothing,
 }
 
-async fn run(cli: Cli) -> Exit {
-    let printer = Printer::new(
-        cli.global.output.unwrap_or(Output::Table),
-        cli.global.columns.clone(),
-    );
+async fn run(cli: Cli, settings: Settings) -> Exit {
+    let printer = Printer::new(settings.output, settings.columns.clone());
+    if let Command::Logout = cli.command {
+        return match logout::run(&settings, &printer).await {
+            Ok(exit) => exit,
+            Err(failure) => {
+                eprintln!("error: {}", failure.message);
+                failure.exit
+            }
+        };
+    }
     let mut logged_in = false;
     let mut connection = None;
     let result = async {
@@ -209,7 +252,7 @@ async fn run(cli: Cli) -> Exit {
             Command::DeleteBackups(args) => {
                 let vms = delete::prepare(args)?;
                 // Deleting cannot be undone: with no terminal to ask on, `--yes` is needed.
-                delete::refuse_without_terminal(args, cli.global.mock)?;
+                delete::refuse_without_terminal(args, settings.mock)?;
                 Prepared::Delete(vms)
             }
             _ => Prepared::Nothing,
@@ -222,19 +265,44 @@ async fn run(cli: Cli) -> Exit {
         // `conformance` checks every answer; the other commands do not pay for it.
         let checking =
             matches!(cli.command, Command::Conformance(_)).then(vbazure::Conformance::new);
-        let connection = connection.insert(connect::connect(&cli.global, vm_ids, checking).await?);
-        run_command(connection, &cli, prepared, printer, &mut logged_in).await
+        let connection = connection.insert(connect::connect(&settings, vm_ids, checking).await?);
+        run_command(
+            connection,
+            &cli,
+            &settings,
+            prepared,
+            &printer,
+            &mut logged_in,
+        )
+        .await
     }
     .await;
-    let exit = match result {
+    let mut exit = match result {
         Ok(exit) => exit,
         Err(failure) => {
             eprintln!("error: {}", failure.message);
             failure.exit
         }
     };
-    if let (true, Some(connection)) = (logged_in, &connection) {
-        log_out(&connection.appliance).await;
+    // A login that failed for want of a password or code is a usage error wherever it
+    // happened (the first request, or a renewal in the middle of a run).
+    if exit == Exit::Api
+        && connection
+            .as_ref()
+            .is_some_and(|c| c.secret_missing.load(Ordering::Relaxed))
+    {
+        exit = Exit::Usage;
+    }
+    // A run that keeps its tokens leaves them valid for the next one; else a run that
+    // logged in logs out.
+    match &connection {
+        Some(Connection {
+            keep: Some(keep),
+            appliance,
+            ..
+        }) => keep.save(appliance),
+        Some(connection) if logged_in => log_out(&connection.appliance).await,
+        _ => {}
     }
     exit
 }
@@ -242,7 +310,7 @@ async fn run(cli: Cli) -> Exit {
 /// A refused login: exit 2 (usage) when it was refused for want of the multi-factor code.
 fn login_failure(connection: &Connection, error: &vbazure::Error) -> Failure {
     let mut failure = Failure::api("login", error);
-    if connection.mfa_missing.load(Ordering::Relaxed) {
+    if connection.secret_missing.load(Ordering::Relaxed) {
         failure.exit = Exit::Usage;
     }
     failure
@@ -252,8 +320,9 @@ fn login_failure(connection: &Connection, error: &vbazure::Error) -> Failure {
 async fn run_command(
     connection: &Connection,
     cli: &Cli,
+    settings: &Settings,
     prepared: Prepared,
-    printer: Printer,
+    printer: &Printer,
     logged_in: &mut bool,
 ) -> Result<Exit, Failure> {
     let appliance = &connection.appliance;
@@ -271,7 +340,11 @@ async fn run_command(
         Command::DeleteBackups(args) => delete::check(args, version)?,
         Command::Sessions(command) => sessions::check(command, version)?,
         Command::Vms(_) => vms::check(version)?,
-        Command::Conformance(_) | Command::Completions(_) | Command::ManPages(_) => {}
+        Command::Conformance(_)
+        | Command::Completions(_)
+        | Command::ManPages(_)
+        | Command::Profile(_)
+        | Command::Logout => {}
     }
     // `conformance` logs in itself: a token answer that departs from the document is one of
     // its findings, not the end of the run.
@@ -286,15 +359,15 @@ async fn run_command(
         // v1 has no logout: its tokens simply expire.
         *logged_in = version == ApiVersion::V8_1;
     }
-    let verbose = cli.global.verbose > 0;
+    let verbose = settings.verbose > 0;
     match (&cli.command, prepared) {
         (Command::DeleteBackups(args), Prepared::Delete(vms)) => {
             let cx = delete::Context {
-                printer,
+                printer: printer.clone(),
                 verbose,
                 version,
-                mock: cli.global.mock,
-                request_timeout: cli.global.request_timeout,
+                mock: settings.mock,
+                request_timeout: settings.request_timeout,
             };
             delete::run(appliance, args, vms, cx).await
         }
@@ -319,7 +392,10 @@ async fn run_command(
             };
             conformance::run(appliance, checking, reach, printer).await
         }
-        (Command::Completions(_) | Command::ManPages(_), _) => Err(Failure::new(
+        (
+            Command::Completions(_) | Command::ManPages(_) | Command::Profile(_) | Command::Logout,
+            _,
+        ) => Err(Failure::new(
             Exit::Api,
             "internal error: a local command reached the appliance".to_string(),
         )),

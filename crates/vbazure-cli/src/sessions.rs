@@ -75,7 +75,7 @@ pub(crate) fn check(command: &Sessions, version: ApiVersion) -> Result<(), Failu
 pub(crate) async fn run(
     appliance: &Appliance,
     command: &Sessions,
-    printer: Printer,
+    printer: &Printer,
     verbose: bool,
 ) -> Result<Exit, Failure> {
     let api = |context: &str, e: vbazure::Error| Failure::api(context, &e);
@@ -134,7 +134,7 @@ pub(crate) async fn run(
 async fn list_sessions(
     appliance: &Appliance,
     list: &ListSessions,
-    printer: Printer,
+    printer: &Printer,
 ) -> Result<Exit, Failure> {
     let api = |e: vbazure::Error| Failure::api("sessions", &e);
     let version = appliance.api_version().await.map_err(api)?;

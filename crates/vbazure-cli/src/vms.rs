@@ -19,7 +19,7 @@ pub(crate) fn check(version: ApiVersion) -> Result<(), Failure> {
 pub(crate) async fn run(
     appliance: &Appliance,
     command: &Vms,
-    printer: Printer,
+    printer: &Printer,
 ) -> Result<Exit, Failure> {
     let Vms::List {
         search,

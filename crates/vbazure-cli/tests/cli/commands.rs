@@ -494,6 +494,7 @@ async fn a_wrong_token_exits_1_with_a_hint() {
         Command::cargo_bin("vbazure")
             .expect("built")
             .env_clear()
+            .envs(crate::support::isolated())
             .env("VBAZURE_URL", url)
             .env("VBAZURE_TOKEN", "wrong-token-SECRET")
             .args(["sessions", "list"])
@@ -535,7 +536,10 @@ async fn an_unreachable_url_exits_1() {
 fn usage_errors_exit_2() {
     let run = |args: &[&str], env: &[(&str, &str)]| {
         let mut command = Command::cargo_bin("vbazure").expect("built");
-        command.env_clear().args(args);
+        command
+            .env_clear()
+            .envs(crate::support::isolated())
+            .args(args);
         for (k, v) in env {
             command.env(k, v);
         }
@@ -621,6 +625,7 @@ fn the_readme_main_command_runs_on_the_built_in_mock() {
     let output = Command::cargo_bin("vbazure")
         .expect("built")
         .env_clear()
+        .envs(crate::support::isolated())
         .args([
             "--mock",
             "delete-backups",

@@ -29,6 +29,7 @@ fn spawn(url: &str, args: &[String], dir: &Path, tag: &str) -> Child {
     Command::cargo_bin("vbazure")
         .expect("the binary is built")
         .env_clear()
+        .envs(crate::support::isolated())
         .env("VBAZURE_URL", url)
         .env("VBAZURE_USERNAME", DEFAULT_USERNAME)
         .env("VBAZURE_PASSWORD", DEFAULT_PASSWORD)

@@ -21,6 +21,10 @@ mod nulls;
 #[cfg(feature = "mock")]
 mod output;
 // A pseudo-terminal: Unix only.
+#[cfg(feature = "mock")]
+mod profiles;
 #[cfg(all(unix, feature = "mock"))]
 mod prompts;
 mod scripted_v8_1;
+#[cfg(feature = "mock")]
+mod token_cache;

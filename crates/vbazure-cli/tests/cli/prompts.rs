@@ -83,6 +83,7 @@ impl Terminal {
             .arg(env!("CARGO_BIN_EXE_vbazure"))
             .args(args)
             .env_clear()
+            .envs(crate::support::isolated())
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("VBAZURE_URL", url)
             .envs(env.iter().copied());

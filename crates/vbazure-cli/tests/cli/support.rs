@@ -12,19 +12,36 @@ pub(crate) struct Run {
     pub(crate) stderr: String,
 }
 
-/// Runs `vbazure ARGS...` with `env` as its whole environment (nothing of the machine's leaks
-/// in: no `VBAZURE_*` of the person running the tests) and `stdin` as its input; killed after
-/// two minutes. The wait is on a blocking thread: the mock or wiremock answer on the runtime's
-/// threads meanwhile.
+/// What every run gets unless the test sets it: no tokens kept between runs (so that a
+/// password run logs out at its end, as the tests of the flow expect), and config and cache
+/// directories that are not the home of the person running the tests.
+pub(crate) fn isolated() -> Vec<(String, String)> {
+    let nowhere = std::env::temp_dir().join("vbazure-tests-no-home");
+    vec![
+        ("VBAZURE_NO_TOKEN_CACHE".to_string(), "1".to_string()),
+        (
+            "VBAZURE_CONFIG_DIR".to_string(),
+            nowhere.join("config").display().to_string(),
+        ),
+        (
+            "VBAZURE_CACHE_DIR".to_string(),
+            nowhere.join("cache").display().to_string(),
+        ),
+    ]
+}
+
+/// Runs `vbazure ARGS...` with `env` (over [`isolated`]) as its whole environment (nothing of
+/// the machine's leaks in: no `VBAZURE_*` of the person running the tests) and `stdin` as its
+/// input; killed after two minutes. The wait is on a blocking thread: the mock or wiremock
+/// answer on the runtime's threads meanwhile.
 pub(crate) async fn vbazure_with(
     env: &[(&str, &str)],
     args: Vec<String>,
     stdin: Option<String>,
 ) -> Run {
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let mut all = isolated();
+    all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let env = all;
     tokio::task::spawn_blocking(move || {
         let mut command = Command::cargo_bin("vbazure").expect("the binary is built");
         command

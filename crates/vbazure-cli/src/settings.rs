@@ -1,0 +1,109 @@
+//! The global flags, the chosen profile and the built-in defaults, made into the settings of
+//! the run once: a flag (or its environment variable) wins over the profile, which wins over
+//! the default.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::args::{ApiVersionArg, Global, Output};
+use crate::exit::Exit;
+use crate::profile::Profiles;
+use crate::token_cache::TokenCache;
+use crate::Failure;
+
+/// The request timeout without a flag or profile.
+const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What the run uses.
+#[derive(Debug)]
+pub(crate) struct Settings {
+    pub url: Option<String>,
+    pub token: Option<String>,
+    pub username: Option<String>,
+    pub ca_cert: Option<PathBuf>,
+    pub insecure: bool,
+    pub api_version: ApiVersionArg,
+    pub request_timeout: Duration,
+    pub output: Output,
+    pub columns: Option<Vec<String>>,
+    pub mock: bool,
+    pub verbose: u8,
+    /// The profile in use.
+    pub profile: Option<String>,
+    /// Where tokens are kept between runs: `None` with `--no-token-cache`, with `--mock` (its
+    /// appliance lives for one run) and with a token given.
+    pub token_cache: Option<TokenCache>,
+}
+
+impl Settings {
+    /// The settings of `global` and of the profile it names (read from the profiles file).
+    pub(crate) fn resolve(global: &Global) -> Result<Self, Failure> {
+        let profile = match &global.profile {
+            Some(name) => {
+                check_profile_name(name)?;
+                Some(Profiles::load()?.get(name)?)
+            }
+            None => None,
+        };
+        let from_profile = profile.as_ref();
+        let token_cache = if global.no_token_cache || global.mock || global.token.is_some() {
+            None
+        } else {
+            Some(TokenCache::of_profile(global.profile.as_deref())?)
+        };
+        Ok(Self {
+            url: global
+                .url
+                .clone()
+                .or_else(|| from_profile.map(|p| p.url.clone())),
+            token: global.token.clone(),
+            username: global
+                .username
+                .clone()
+                .or_else(|| from_profile.and_then(|p| p.username.clone())),
+            ca_cert: global
+                .ca_cert
+                .clone()
+                .or_else(|| from_profile.and_then(|p| p.ca_cert.clone())),
+            insecure: global.insecure,
+            api_version: global
+                .api_version
+                .or_else(|| from_profile.and_then(|p| p.api_version))
+                .unwrap_or(ApiVersionArg::Auto),
+            request_timeout: global
+                .request_timeout
+                .or_else(|| from_profile.and_then(|p| p.request_timeout))
+                .unwrap_or(DEFAULT_REQUEST_TIMEOUT),
+            output: output(global, from_profile.and_then(|p| p.output)),
+            columns: global.columns.clone(),
+            mock: global.mock,
+            verbose: global.verbose,
+            profile: global.profile.clone(),
+            token_cache,
+        })
+    }
+}
+
+/// The output form: the flag's, the profile's, or tables.
+pub(crate) fn output(global: &Global, profile: Option<Output>) -> Output {
+    global.output.or(profile).unwrap_or(Output::Table)
+}
+
+/// That a profile name can be a file name and a TOML key as it is.
+pub(crate) fn check_profile_name(name: &str) -> Result<(), Failure> {
+    let fine = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if fine {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            Exit::Usage,
+            format!(
+                "profile name {name:?}: use 1 to 64 letters, digits, - and _ (it names a file)"
+            ),
+        ))
+    }
+}

@@ -27,8 +27,12 @@ ones on an appliance speaking v1) is a usage error (2), found before anything is
 Credentials: --token / VBAZURE_TOKEN, or --username / VBAZURE_USERNAME with the password from
 VBAZURE_PASSWORD or, on a terminal, a prompt. A password is never taken from the command line.
 An account with multi-factor authentication (v8.1) is asked for its code on a terminal (no
-echo), else it comes from VBAZURE_MFA_CODE. A run that logged in with a password logs out at
-its end (v8.1).";
+echo), else it comes from VBAZURE_MFA_CODE. A run that logged in with a password keeps its
+tokens for the next run (the token cache: see `vbazure logout`); with --no-token-cache it logs
+out at its end (v8.1).
+
+Settings: a flag or its environment variable wins over the profile (--profile /
+VBAZURE_PROFILE), which wins over the default.";
 
 /// Delete the backups of Azure VMs on a Veeam Backup for Microsoft Azure appliance and follow
 /// the job sessions.

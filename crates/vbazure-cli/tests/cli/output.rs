@@ -208,3 +208,47 @@ async fn choices_a_command_cannot_write_are_refused_before_anything_is_sent() {
     }
     assert_eq!(mock.requests(), 0, "a refused choice sends nothing");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_shows_what_columns_and_csv_print() {
+    let table = vbazure_with(
+        &[],
+        [
+            "--mock",
+            "vms",
+            "list",
+            "--columns",
+            "name,os,size,total-size-gb",
+        ]
+        .map(String::from)
+        .to_vec(),
+        None,
+    )
+    .await;
+    let csv = vbazure_with(
+        &[],
+        [
+            "--mock",
+            "-o",
+            "csv",
+            "vms",
+            "list",
+            "--columns",
+            "id,name,os",
+        ]
+        .map(String::from)
+        .to_vec(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (table.code, csv.code),
+        (0, 0),
+        "{}{}",
+        table.stderr,
+        csv.stderr
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let shown = crate::readme::readme_block(&root, "$ vbazure --mock vms list --columns");
+    crate::readme::assert_shows(&shown, &format!("{}{}", table.stdout, csv.stdout));
+}

@@ -4,20 +4,13 @@
 
 use std::time::Duration;
 
-use vbazure_mock::{ApiVersion, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
+use vbazure_mock::{ApiVersion, MockAppliance, Progress};
 
-use crate::support::{confirmed, json_lines, stable, vbazure_with, Run};
+use crate::support::{against_mock, json_lines, stable, Run};
 
-/// Runs `vbazure` with `args` against `url`, logging in with the mock's credentials, with
-/// `env` added.
+/// Runs `vbazure` against the mock at `url` (see [`against_mock`]).
 async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut all = vec![
-        ("VBAZURE_URL", url),
-        ("VBAZURE_USERNAME", DEFAULT_USERNAME),
-        ("VBAZURE_PASSWORD", DEFAULT_PASSWORD),
-    ];
-    all.extend_from_slice(env);
-    vbazure_with(&all, confirmed(args), None).await
+    against_mock(url, args, env).await
 }
 
 /// A mock serving v8.1 only, with six protected VMs; `vm-cache-05` has no backups. Sessions

@@ -2,19 +2,13 @@
 //! transcript of the tables and CSV files, YAML that holds the same objects as the JSON lines,
 //! tables cut to the terminal's width, and the choices refused before anything is sent.
 
-use vbazure_mock::{ApiVersion, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
+use vbazure_mock::{ApiVersion, MockAppliance, Progress};
 
-use crate::support::{confirmed, json_lines, stable, vbazure_with, Run};
+use crate::support::{against_mock, json_lines, stable, vbazure_with, Run};
 
-/// Runs `vbazure` with `args` against `url` with the mock's credentials and `env` added.
+/// Runs `vbazure` against the mock at `url` (see [`against_mock`]).
 async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut all = vec![
-        ("VBAZURE_URL", url),
-        ("VBAZURE_USERNAME", DEFAULT_USERNAME),
-        ("VBAZURE_PASSWORD", DEFAULT_PASSWORD),
-    ];
-    all.extend_from_slice(env);
-    vbazure_with(&all, confirmed(args), None).await
+    against_mock(url, args, env).await
 }
 
 /// Three protected VMs on v8.1; sessions end at their first read.

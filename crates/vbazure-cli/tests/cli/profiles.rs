@@ -9,10 +9,7 @@ use vbazure_mock::{ApiVersion, MockAppliance, DEFAULT_PASSWORD, DEFAULT_USERNAME
 use crate::support::{json_lines, stable, vbazure_with, Run};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vbazure-profiles-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
+    crate::support::scratch("profiles", name)
 }
 
 /// `vbazure ARGS` with config and cache in `dir`, the password in the environment, and

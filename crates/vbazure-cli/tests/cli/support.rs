@@ -63,6 +63,29 @@ pub(crate) async fn vbazure_with(
     .expect("the run completes")
 }
 
+/// Runs `vbazure` with `args` (confirmed) against `url`, logging in with the mock's
+/// credentials, with `env` added.
+#[cfg(feature = "mock")]
+pub(crate) async fn against_mock(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut all = vec![
+        ("VBAZURE_URL", url),
+        ("VBAZURE_USERNAME", vbazure_mock::DEFAULT_USERNAME),
+        ("VBAZURE_PASSWORD", vbazure_mock::DEFAULT_PASSWORD),
+    ];
+    all.extend_from_slice(env);
+    vbazure_with(&all, confirmed(args), None).await
+}
+
+// Only the modules against the built-in mock keep files.
+#[cfg(feature = "mock")]
+/// A fresh, empty directory of the test's own (`vbazure-{kind}-{pid}-{name}` in the temp dir).
+pub(crate) fn scratch(kind: &str, name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("vbazure-{kind}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
 /// The arguments as given, with `--yes` after `delete-backups`: these runs have no terminal
 /// to confirm on, and without `--yes` the deletion would be refused (exit 2, nothing sent).
 pub(crate) fn confirmed(args: &[&str]) -> Vec<String> {

@@ -9,12 +9,8 @@ use vbazure_mock::{ApiVersion, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAUL
 
 use crate::support::{vbazure_with, Run};
 
-/// A scratch directory of the test's own: config, cache and the mock's request record.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vbazure-tokens-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch directory");
-    dir
+    crate::support::scratch("tokens", name)
 }
 
 async fn mock(dir: &Path, token_lifetime: Duration) -> MockAppliance {
@@ -60,6 +56,16 @@ fn requests(dir: &Path, method: &str, path: &str) -> usize {
 
 fn token_file(dir: &Path) -> PathBuf {
     dir.join("cache").join("tokens").join("default.json")
+}
+
+/// Rewrites the kept token file with `change` made, and gives what it held before.
+fn rewrite_kept(file: &Path, change: impl FnOnce(&mut serde_json::Value)) -> serde_json::Value {
+    let text = std::fs::read_to_string(file).expect("the token file");
+    let before: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let mut after = before.clone();
+    change(&mut after);
+    std::fs::write(file, after.to_string()).expect("rewritten");
+    before
 }
 
 #[cfg(unix)]
@@ -108,15 +114,11 @@ async fn an_expired_token_is_refreshed_without_the_password() {
     assert_eq!(first.code, 0, "{}", first.stderr);
     // The kept access token's time is up (as an hour later), without a wall-clock wait.
     let file = token_file(&dir);
-    let mut kept: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).expect("the token file"))
-            .expect("JSON");
+    let kept = rewrite_kept(&file, |kept| kept["expiresAt"] = serde_json::json!(1));
     assert!(
         kept["expiresAt"].as_u64().is_some(),
         "the file keeps the expiry: {kept}"
     );
-    kept["expiresAt"] = serde_json::json!(1);
-    std::fs::write(&file, kept.to_string()).expect("rewritten");
     // No password now: only the refresh token can log this run in.
     let second = vbazure(mock.url(), &dir, None, &["vms", "list"]).await;
     assert_eq!(second.code, 0, "{}", second.stderr);
@@ -226,12 +228,10 @@ async fn kept_tokens_that_cannot_be_renewed_ask_for_the_password_by_name() {
     let first = vbazure(mock.url(), &dir, Some(DEFAULT_PASSWORD), &["vms", "list"]).await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     let file = token_file(&dir);
-    let mut kept: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).expect("the token file"))
-            .expect("JSON");
-    kept["expiresAt"] = serde_json::json!(1);
-    kept["refreshToken"] = serde_json::json!("not-a-refresh-token");
-    std::fs::write(&file, kept.to_string()).expect("rewritten");
+    rewrite_kept(&file, |kept| {
+        kept["expiresAt"] = serde_json::json!(1);
+        kept["refreshToken"] = serde_json::json!("not-a-refresh-token");
+    });
 
     let run = vbazure(mock.url(), &dir, None, &["vms", "list"]).await;
     assert_eq!(run.code, 2, "{}", run.stderr);

@@ -12,6 +12,11 @@ use crate::{error_line, Failure};
 
 /// Logs out of what the token cache holds for the profile in `settings`.
 pub(crate) async fn run(settings: &Settings, printer: &Printer) -> Result<Exit, Failure> {
+    if settings.mock {
+        // Never the tokens kept for a real appliance.
+        printer.summary("the built-in mock keeps no tokens: nothing to log out");
+        return Ok(Exit::Ok);
+    }
     let cache = TokenCache::of_profile(settings.profile.as_deref())?;
     let which = settings.profile.as_deref().map_or_else(
         || "the runs without a profile".to_string(),

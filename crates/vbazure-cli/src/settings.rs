@@ -49,7 +49,10 @@ impl Settings {
         let token_cache = if global.no_token_cache || global.mock || global.token.is_some() {
             None
         } else {
-            Some(TokenCache::of_profile(global.profile.as_deref())?)
+            // A system without a cache directory runs without the cache, as before it had one.
+            TokenCache::of_profile(global.profile.as_deref())
+                .inspect_err(|failure| tracing::info!("no token cache: {}", failure.message))
+                .ok()
         };
         Ok(Self {
             url: global

@@ -130,8 +130,11 @@ impl TokenCache {
         let text = serde_json::to_string(entry).map_err(std::io::Error::other)?;
         let dir = self.path.parent().unwrap_or(Path::new("."));
         private_dir(dir)?;
-        let staged = self.path.with_extension("json.new");
-        // A staged file left by a killed run may have any mode: start afresh.
+        // One staged file per process: runs of a script in parallel do not write each other's.
+        let staged = self
+            .path
+            .with_extension(format!("json.{}.new", std::process::id()));
+        // A staged file left by a killed run of the same pid may have any mode: start afresh.
         let _ = std::fs::remove_file(&staged);
         let mut file = private_file(&staged)?;
         file.write_all(text.as_bytes())?;

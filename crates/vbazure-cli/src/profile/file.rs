@@ -226,7 +226,9 @@ impl Profiles {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(failed)?;
         }
-        let staged = self.path.with_extension("toml.new");
+        let staged = self
+            .path
+            .with_extension(format!("toml.{}.new", std::process::id()));
         std::fs::write(&staged, text).map_err(failed)?;
         std::fs::rename(&staged, &self.path).map_err(failed)?;
         self.text = text.to_string();

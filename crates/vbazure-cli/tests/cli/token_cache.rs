@@ -181,6 +181,16 @@ async fn logout_revokes_the_kept_token_and_removes_it() {
     let run = vbazure(mock.url(), &dir, Some(DEFAULT_PASSWORD), &["vms", "list"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(token_file(&dir).exists());
+    // `--mock logout` never touches what a real appliance's runs kept.
+    let mocked = vbazure(mock.url(), &dir, None, &["--mock", "logout"]).await;
+    assert_eq!(mocked.code, 0, "{}", mocked.stderr);
+    assert!(
+        mocked.stdout.contains("the built-in mock keeps no tokens"),
+        "{}",
+        mocked.stdout
+    );
+    assert!(token_file(&dir).exists());
+    assert_eq!(requests(&dir, "DELETE", "/api/oauth2/token"), 0);
 
     let out = vbazure(mock.url(), &dir, None, &["logout"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);

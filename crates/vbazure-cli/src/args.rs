@@ -7,8 +7,9 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use vbazure::v8_1::types::{BackupTier, SessionTypeFilter};
 use vbazure::{FollowOptions, SessionStatus, Timestamp};
 
-use crate::duration::parse_duration;
-use crate::filters::{parse_rate, parse_status, parse_time, parse_type, parse_uuid};
+use crate::filters::{
+    parse_duration, parse_rate, parse_status, parse_time, parse_type, parse_uuid,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:

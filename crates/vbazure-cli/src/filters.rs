@@ -1,8 +1,25 @@
-//! The values of filters and rates on the command line, read strictly: a typo is an error
-//! naming the accepted values, never a filter that silently matches nothing.
+//! The values of filters, rates and durations on the command line, read strictly: a typo is
+//! an error naming the accepted values, never a filter that silently matches nothing.
+
+use std::time::Duration;
 
 use vbazure::v8_1::types::SessionTypeFilter;
 use vbazure::{Session, SessionFilter, SessionStatus, SessionType, Timestamp};
+
+/// The longest duration taken: a year, so that no timer overflows.
+const LONGEST: Duration = Duration::from_secs(366 * 86_400);
+
+/// A duration as humantime reads it: `90s`, `15m`, `2h`, `1h30m`, `500ms`, `1d`; at most a
+/// year.
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text.trim()).map_err(|e| {
+        format!("{text:?} is not a duration like 90s, 15m, 2h or 1h30m ({e})")
+    })?;
+    if duration > LONGEST {
+        return Err(format!("{text:?} is longer than a year"));
+    }
+    Ok(duration)
+}
 
 /// A session state, in any casing: `success` is `Success`.
 pub(crate) fn parse_status(text: &str) -> Result<SessionStatus, String> {
@@ -170,5 +187,27 @@ mod tests {
         }
         assert!(parse_uuid("3fa85f64-5717-4562-b3fc-2c963f66afa6").is_ok());
         assert!(parse_uuid("policy-1").is_err());
+    }
+
+    #[test]
+    fn reads_units_and_combinations() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
+        for bad in [
+            "",
+            "90",
+            "s",
+            "-1s",
+            "10x",
+            "99999999999999s",
+            "400d",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
     }
 }

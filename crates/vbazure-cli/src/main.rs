@@ -6,7 +6,6 @@ mod conformance;
 mod connect;
 mod delete;
 mod docs;
-mod duration;
 mod exit;
 mod filters;
 mod ids;

@@ -22,8 +22,8 @@ use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
 use crate::args::{ApiVersionArg, Output};
-use crate::duration::parse_duration;
 use crate::exit::Exit;
+use crate::filters::parse_duration;
 use crate::Failure;
 
 /// One profile, as the file holds it. Never a password or a token.

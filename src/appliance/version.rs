@@ -9,7 +9,6 @@
 //! Only a JSON 200 to an anonymous request decides on its own. The decision, and how it was
 //! reached, is kept for the run.
 
-use std::fmt;
 use std::str::FromStr;
 
 use reqwest::header::CONTENT_TYPE;
@@ -20,11 +19,14 @@ use crate::{Error, ErrorKind};
 /// An API version this client speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
+#[derive(strum::IntoStaticStr, strum::Display)]
 pub enum ApiVersion {
     /// API v1, of product 1.0 (`openapi.yaml`, [`crate::v1`]).
+    #[strum(serialize = "1")]
     V1,
     /// API v8.1, of product 8.1, which also accepts v6 to v8 (`openapi-v8.1.yaml`,
     /// [`crate::v8_1`]).
+    #[strum(serialize = "8.1")]
     V8_1,
 }
 
@@ -34,10 +36,7 @@ impl ApiVersion {
 
     /// The number as the paths write it: `1`, `8.1`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::V1 => "1",
-            Self::V8_1 => "8.1",
-        }
+        self.into()
     }
 
     /// The operation an anonymous probe asks for: a GET of the version's document that every
@@ -50,12 +49,6 @@ impl ApiVersion {
         };
         // Both ids are generated from the documents next to the facts they look up.
         facts.unwrap_or_else(|| unreachable!("the probe operation is in its document"))
-    }
-}
-
-impl fmt::Display for ApiVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -19,7 +19,10 @@ pub(crate) use check::{check_answer, Contract};
 pub(crate) use documents::{v1_document, v8_1_document};
 
 /// What a departure from the document does to a client generated from it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, strum::IntoStaticStr, strum::Display,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum FindingKind {
     /// The generated client fails on it: a type it cannot decode, a required field missing, a
     /// `null` where the document forbids one, a value a closed enumeration lacks, a malformed
@@ -37,17 +40,7 @@ pub enum FindingKind {
 impl FindingKind {
     /// `breaking`, `drift` or `fine`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Breaking => "breaking",
-            Self::Drift => "drift",
-            Self::Fine => "fine",
-        }
-    }
-}
-
-impl fmt::Display for FindingKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 

@@ -12,9 +12,8 @@ const LONGEST: Duration = Duration::from_secs(366 * 86_400);
 /// A duration as humantime reads it: `90s`, `15m`, `2h`, `1h30m`, `500ms`, `1d`; at most a
 /// year.
 pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
-    let duration = humantime::parse_duration(text.trim()).map_err(|e| {
-        format!("{text:?} is not a duration like 90s, 15m, 2h or 1h30m ({e})")
-    })?;
+    let duration = humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{text:?} is not a duration like 90s, 15m, 2h or 1h30m ({e})"))?;
     if duration > LONGEST {
         return Err(format!("{text:?} is longer than a year"));
     }
@@ -198,15 +197,7 @@ mod tests {
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
         assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
-        for bad in [
-            "",
-            "90",
-            "s",
-            "-1s",
-            "10x",
-            "99999999999999s",
-            "400d",
-        ] {
+        for bad in ["", "90", "s", "-1s", "10x", "99999999999999s", "400d"] {
             assert!(parse_duration(bad).is_err(), "{bad:?}");
         }
     }

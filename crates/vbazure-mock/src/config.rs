@@ -1,7 +1,6 @@
 //! What the mock does: credentials, how sessions progress, and the scenarios tests ask for.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -14,11 +13,15 @@ pub const DEFAULT_USERNAME: &str = "administrator";
 pub const DEFAULT_PASSWORD: &str = "vbazure-mock";
 
 /// An API version the mock serves, each from its own document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, strum::IntoStaticStr, strum::Display,
+)]
 pub enum ApiVersion {
     /// API v1 (`openapi.yaml`), of product 1.0.
+    #[strum(serialize = "1")]
     V1,
     /// API v8.1 (`openapi-v8.1.yaml`), of product 8.1.
+    #[strum(serialize = "8.1")]
     V8_1,
 }
 
@@ -28,10 +31,7 @@ impl ApiVersion {
 
     /// The number as paths write it: `1`, `8.1`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::V1 => "1",
-            Self::V8_1 => "8.1",
-        }
+        self.into()
     }
 
     /// The prefix of the version's paths: `/api/v1`, `/api/v8.1`.
@@ -40,12 +40,6 @@ impl ApiVersion {
             Self::V1 => "/api/v1",
             Self::V8_1 => "/api/v8.1",
         }
-    }
-}
-
-impl fmt::Display for ApiVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -78,7 +72,7 @@ pub enum Progress {
 }
 
 /// The final status a finished deletion session gets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr)]
 pub enum FinalStatus {
     /// `Success`.
     Success,
@@ -91,11 +85,7 @@ pub enum FinalStatus {
 impl FinalStatus {
     /// As the API writes it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Success => "Success",
-            Self::Warning => "Warning",
-            Self::Error => "Error",
-        }
+        self.into()
     }
 }
 

@@ -7,7 +7,6 @@
 //! sends the answer as it is (any other violation still turns the answer into a 500).
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::str::FromStr;
 
 use serde_json::{json, Value};
@@ -21,7 +20,10 @@ use crate::reply::Reply;
 /// Each applies to the success answers of the flow where the document leaves room for it
 /// (`v1`, `v8.1`: the versions whose answers change); the answers of other operations, error
 /// answers and the asynchronous operations of v8.1 never drift.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, strum::IntoStaticStr, strum::Display,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum Drift {
     /// A field the document does not declare, [`Drift::FIELD`]` : true`, at the top level of
     /// every answer (tokens, sessions, pages, logs, system information, VMs) and in each
@@ -82,20 +84,7 @@ impl Drift {
     /// As `--drift` takes it: `undocumented-field`, `null`, `enum-value`, `wrong-type`,
     /// `undocumented-status`, `null-members`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UndocumentedField => "undocumented-field",
-            Self::Null => "null",
-            Self::EnumValue => "enum-value",
-            Self::WrongType => "wrong-type",
-            Self::UndocumentedStatus => "undocumented-status",
-            Self::NullMembers => "null-members",
-        }
-    }
-}
-
-impl fmt::Display for Drift {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 

@@ -27,7 +27,7 @@ const STANDARD_POINTS: u32 = 14;
 const ARCHIVE_POINTS: u32 = 3;
 
 /// Which backups a deletion concerns (`BackupTier`, v8.1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
 pub(crate) enum Tier {
     NonArchive,
     Archive,
@@ -38,22 +38,11 @@ pub(crate) enum Tier {
 impl Tier {
     /// The tier as the API writes it; `None` for a text that names none.
     pub(crate) fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "NonArchive" => Self::NonArchive,
-            "Archive" => Self::Archive,
-            "All" => Self::All,
-            "Unknown" => Self::Unknown,
-            _ => return None,
-        })
+        text.parse().ok()
     }
 
     pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::NonArchive => "NonArchive",
-            Self::Archive => "Archive",
-            Self::All => "All",
-            Self::Unknown => "Unknown",
-        }
+        self.into()
     }
 
     /// Which of the two stores a deletion of this tier (or of every tier, for `None`)

@@ -23,7 +23,10 @@ use crate::compat::{format_fit, type_accepts, FormatFit};
 use crate::{pointer, Document, Location, MediaType, Operation, Parameter, Response};
 
 /// How much a finding matters to the client generated from OURS.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, strum::IntoStaticStr, strum::Display,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum ConformKind {
     /// The generated client fails, or its requests are refused or misunderstood.
     Breaking,
@@ -36,17 +39,7 @@ pub enum ConformKind {
 impl ConformKind {
     /// `breaking`, `drift` or `note`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Breaking => "breaking",
-            Self::Drift => "drift",
-            Self::Note => "note",
-        }
-    }
-}
-
-impl fmt::Display for ConformKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 

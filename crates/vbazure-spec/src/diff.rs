@@ -17,7 +17,8 @@ use crate::usage::{usage, Usage};
 use crate::{pointer, Document, MediaType, Operation};
 
 /// Whether code using the generated client keeps compiling and working.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Severity {
     /// Code using the client breaks: it breaks the wire or Rust code (see [`Breaks`]).
     Breaking,
@@ -28,15 +29,13 @@ pub enum Severity {
 impl Severity {
     /// `breaking` or `compatible`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Breaking => "breaking",
-            Self::Compatible => "compatible",
-        }
+        self.into()
     }
 }
 
 /// Where a change lies: in what the client sends, in what it reads, or both.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Direction {
     /// Requests: parameters and request bodies, and the schemas only they use.
     Request,
@@ -51,12 +50,7 @@ pub enum Direction {
 impl Direction {
     /// `request`, `response`, `both` or `unused`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Request => "request",
-            Self::Response => "response",
-            Self::Both => "both",
-            Self::Unused => "unused",
-        }
+        self.into()
     }
 
     fn of(request: bool, response: bool) -> Self {

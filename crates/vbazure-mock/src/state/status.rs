@@ -3,7 +3,7 @@
 use crate::config::FinalStatus;
 
 /// The session statuses the mock uses, of those the spec's `SessionStatus` lists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr)]
 pub(crate) enum Status {
     Running,
     Canceling,
@@ -16,14 +16,7 @@ pub(crate) enum Status {
 impl Status {
     /// As the API writes it.
     pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Running => "Running",
-            Self::Canceling => "Canceling",
-            Self::Canceled => "Canceled",
-            Self::Success => "Success",
-            Self::Warning => "Warning",
-            Self::Error => "Error",
-        }
+        self.into()
     }
 
     pub(super) fn is_final(self) -> bool {

@@ -9,64 +9,25 @@
 //! Only a JSON 200 to an anonymous request decides on its own. The decision, and how it was
 //! reached, is kept for the run.
 
-use std::str::FromStr;
-
 use reqwest::header::CONTENT_TYPE;
 
 use crate::operations::{v1, v8_1, OperationFacts};
 use crate::{Error, ErrorKind};
 
-/// An API version this client speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-#[derive(strum::IntoStaticStr, strum::Display)]
-pub enum ApiVersion {
-    /// API v1, of product 1.0 (`openapi.yaml`, [`crate::v1`]).
-    #[strum(serialize = "1")]
-    V1,
-    /// API v8.1, of product 8.1, which also accepts v6 to v8 (`openapi-v8.1.yaml`,
-    /// [`crate::v8_1`]).
-    #[strum(serialize = "8.1")]
-    V8_1,
-}
+/// The API versions this client speaks: the workspace's one [`vbazure_spec::ApiVersion`] (v1 is
+/// [`crate::v1`], v8.1 [`crate::v8_1`]).
+pub use vbazure_spec::ApiVersion;
 
-impl ApiVersion {
-    /// Every version, newest first: the order detection tries them in.
-    pub const NEWEST_FIRST: [ApiVersion; 2] = [ApiVersion::V8_1, ApiVersion::V1];
-
-    /// The number as the paths write it: `1`, `8.1`.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// The operation an anonymous probe asks for: a GET of the version's document that every
-    /// appliance serving the version answers (`getSystemInfo` on v8.1; v1 has none, so its
-    /// session list).
-    fn probe(self) -> &'static OperationFacts {
-        let facts = match self {
-            Self::V1 => v1::by_id(v1::LIST_JOB_SESSIONS),
-            Self::V8_1 => v8_1::by_id(v8_1::GET_SYSTEM_INFO),
-        };
-        // Both ids are generated from the documents next to the facts they look up.
-        facts.unwrap_or_else(|| unreachable!("the probe operation is in its document"))
-    }
-}
-
-/// `1`, `v1`, `8.1`, `v8.1` (any case).
-impl FromStr for ApiVersion {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let number = text.trim();
-        let number = number.strip_prefix(['v', 'V']).unwrap_or(number);
-        match number {
-            "1" | "1.0" => Ok(Self::V1),
-            "8.1" => Ok(Self::V8_1),
-            _ => Err(format!(
-                "{text:?} is not an API version this client speaks (1 or 8.1)"
-            )),
-        }
-    }
+/// The operation an anonymous probe of `version` asks for: a GET of the version's document that
+/// every appliance serving the version answers (`getSystemInfo` on v8.1; v1 has none, so its
+/// session list).
+fn probe_operation(version: ApiVersion) -> &'static OperationFacts {
+    let facts = match version {
+        ApiVersion::V1 => v1::by_id(v1::LIST_JOB_SESSIONS),
+        ApiVersion::V8_1 => v8_1::by_id(v8_1::GET_SYSTEM_INFO),
+    };
+    // Both ids are generated from the documents next to the facts they look up.
+    facts.unwrap_or_else(|| unreachable!("the probe operation is in its document"))
 }
 
 /// The version in use, and how it came to be chosen (for `-v` output and for errors that a
@@ -126,7 +87,7 @@ where
     let mut unconfirmed: Option<Chosen> = None;
     let mut tokens = true;
     for version in ApiVersion::NEWEST_FIRST {
-        let path = version.probe().path;
+        let path = probe_operation(version).path;
         let anonymous = match probe(http, base_url, version).await? {
             Probe::Served => {
                 let how = format!("an anonymous GET {path} answered JSON 200");
@@ -188,7 +149,7 @@ where
         return Ok(chosen);
     }
     Err(Error::new(
-        ApiVersion::V8_1.probe().id,
+        probe_operation(ApiVersion::V8_1).id,
         ErrorKind::NoApiVersion { probes },
     ))
 }
@@ -207,7 +168,7 @@ async fn probe(
     base_url: &str,
     version: ApiVersion,
 ) -> Result<Probe, Error> {
-    let path = version.probe().path;
+    let path = probe_operation(version).path;
     Ok(match read(http, base_url, version, None).await? {
         // Gated: the path may exist, or the server refuses every anonymous request.
         (status @ (401 | 403), _) => Probe::Gated(status),
@@ -227,7 +188,7 @@ async fn confirm(
     version: ApiVersion,
     token: &crate::Secret,
 ) -> Result<Confirmation, Error> {
-    let path = version.probe().path;
+    let path = probe_operation(version).path;
     Ok(match read(http, base_url, version, Some(token)).await? {
         (200, true) => Confirmation::Served,
         (200, false) => Confirmation::NotServed(not_the_api(path)),
@@ -247,7 +208,7 @@ async fn read(
     version: ApiVersion,
     token: Option<&crate::Secret>,
 ) -> Result<(u16, bool), Error> {
-    let facts = version.probe();
+    let facts = probe_operation(version);
     let mut request = http
         .get(format!("{base_url}{}", facts.path))
         .header(reqwest::header::ACCEPT, "application/json");
@@ -285,7 +246,10 @@ mod tests {
         }
         assert!("8".parse::<ApiVersion>().unwrap_err().contains("1 or 8.1"));
         assert_eq!(ApiVersion::V8_1.to_string(), "8.1");
-        assert_eq!(ApiVersion::V8_1.probe().path, "/api/v8.1/system/about");
-        assert_eq!(ApiVersion::V1.probe().path, "/api/v1/jobSessions");
+        assert_eq!(
+            probe_operation(ApiVersion::V8_1).path,
+            "/api/v8.1/system/about"
+        );
+        assert_eq!(probe_operation(ApiVersion::V1).path, "/api/v1/jobSessions");
     }
 }

@@ -84,8 +84,8 @@ pub(crate) struct Global {
     pub columns: Option<Vec<String>>,
     /// The appliance's API version: auto finds out which one it serves (newest first)
     /// [default: auto]
-    #[arg(long, env = "VBAZURE_API_VERSION", value_enum, global = true)]
-    pub api_version: Option<ApiVersionArg>,
+    #[arg(long, env = "VBAZURE_API_VERSION", value_parser = version_choice(), global = true)]
+    pub api_version: Option<VersionChoice>,
     /// The longest one request may take, answer included (30s, 2m). A deletion a killed run
     /// sent is looked for on resume only once this long has passed since it was sent
     /// [default: 30s]
@@ -105,28 +105,46 @@ pub(crate) struct Global {
     pub mock: bool,
 }
 
-/// Which API version to speak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ApiVersionArg {
-    /// Ask the appliance which versions it serves and take the newest this client speaks.
-    Auto,
-    /// API v1 (product 1.0).
-    #[value(name = "1")]
-    V1,
-    /// API v8.1 (product 8.1, the appliances in service today).
-    #[value(name = "8.1")]
-    V8_1,
-}
+/// Which API version to speak: `auto` (detect it), or one of the library's
+/// [`vbazure::ApiVersion`]s by number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct VersionChoice(Option<vbazure::ApiVersion>);
 
-impl ApiVersionArg {
+impl VersionChoice {
+    /// Ask the appliance which versions it serves and take the newest this client speaks.
+    pub(crate) const AUTO: Self = Self(None);
+
     /// The version chosen, or `None` to detect it.
     pub(crate) fn chosen(self) -> Option<vbazure::ApiVersion> {
-        match self {
-            Self::Auto => None,
-            Self::V1 => Some(vbazure::ApiVersion::V1),
-            Self::V8_1 => Some(vbazure::ApiVersion::V8_1),
-        }
+        self.0
     }
+
+    /// `auto`, `1` or `8.1` (what `--api-version` and a profile's `api-version` take).
+    pub(crate) fn parse(text: &str) -> Result<Self, String> {
+        if text == "auto" {
+            return Ok(Self::AUTO);
+        }
+        vbazure::ApiVersion::ALL
+            .into_iter()
+            .find(|v| v.as_str() == text)
+            .map(|v| Self(Some(v)))
+            .ok_or_else(|| format!("{text:?} is not auto, 1 or 8.1"))
+    }
+}
+
+/// `--api-version`: the names clap checks, lists in `--help` and completes.
+fn version_choice() -> impl clap::builder::TypedValueParser<Value = VersionChoice> {
+    use clap::builder::{PossibleValue, TypedValueParser};
+    let auto = PossibleValue::new("auto")
+        .help("Ask the appliance which versions it serves and take the newest this client speaks");
+    let versions = vbazure::ApiVersion::ALL.map(|version| {
+        PossibleValue::new(version.as_str()).help(match version {
+            vbazure::ApiVersion::V1 => "API v1 (product 1.0)",
+            vbazure::ApiVersion::V8_1 => "API v8.1 (product 8.1, the appliances in service today)",
+        })
+    });
+    clap::builder::PossibleValuesParser::new(std::iter::once(auto).chain(versions))
+        .try_map(|name: String| VersionChoice::parse(&name))
 }
 
 /// How results are written.

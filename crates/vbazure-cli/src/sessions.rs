@@ -211,7 +211,7 @@ async fn list_sessions(
 fn undecodable(version: ApiVersion, item: vbazure::UndecodableItem) -> vbazure::Error {
     let operation = match version {
         ApiVersion::V1 => vbazure::operations::v1::LIST_JOB_SESSIONS,
-        _ => vbazure::operations::v8_1::LIST_JOB_SESSIONS,
+        ApiVersion::V8_1 => vbazure::operations::v8_1::LIST_JOB_SESSIONS,
     };
     vbazure::Error::undecodable_item(operation, item)
 }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::args::{ApiVersionArg, Global, Output};
+use crate::args::{Global, Output, VersionChoice};
 use crate::exit::Exit;
 use crate::profile::Profiles;
 use crate::token_cache::TokenCache;
@@ -22,7 +22,7 @@ pub(crate) struct Settings {
     pub username: Option<String>,
     pub ca_cert: Option<PathBuf>,
     pub insecure: bool,
-    pub api_version: ApiVersionArg,
+    pub api_version: VersionChoice,
     pub request_timeout: Duration,
     pub output: Output,
     pub columns: Option<Vec<String>>,
@@ -72,7 +72,7 @@ impl Settings {
             api_version: global
                 .api_version
                 .or_else(|| from_profile.and_then(|p| p.api_version))
-                .unwrap_or(ApiVersionArg::Auto),
+                .unwrap_or(VersionChoice::AUTO),
             request_timeout: global
                 .request_timeout
                 .or_else(|| from_profile.and_then(|p| p.request_timeout))

@@ -12,7 +12,7 @@ use crate::{error_line, needs_v8_1, Failure};
 pub(crate) fn check(version: ApiVersion) -> Result<(), Failure> {
     match version {
         ApiVersion::V1 => Err(needs_v8_1(&["vms list"], version)),
-        _ => Ok(()),
+        ApiVersion::V8_1 => Ok(()),
     }
 }
 

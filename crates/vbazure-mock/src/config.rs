@@ -1,7 +1,6 @@
 //! What the mock does: credentials, how sessions progress, and the scenarios tests ask for.
 
 use std::collections::BTreeSet;
-use std::str::FromStr;
 use std::time::Duration;
 
 use crate::drift::Drift;
@@ -12,54 +11,9 @@ pub const DEFAULT_USERNAME: &str = "administrator";
 /// listens on loopback only.
 pub const DEFAULT_PASSWORD: &str = "vbazure-mock";
 
-/// An API version the mock serves, each from its own document.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, strum::IntoStaticStr, strum::Display,
-)]
-pub enum ApiVersion {
-    /// API v1 (`openapi.yaml`), of product 1.0.
-    #[strum(serialize = "1")]
-    V1,
-    /// API v8.1 (`openapi-v8.1.yaml`), of product 8.1.
-    #[strum(serialize = "8.1")]
-    V8_1,
-}
-
-impl ApiVersion {
-    /// Every version the mock knows, oldest first.
-    pub const ALL: [ApiVersion; 2] = [ApiVersion::V1, ApiVersion::V8_1];
-
-    /// The number as paths write it: `1`, `8.1`.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// The prefix of the version's paths: `/api/v1`, `/api/v8.1`.
-    pub fn path_prefix(self) -> &'static str {
-        match self {
-            Self::V1 => "/api/v1",
-            Self::V8_1 => "/api/v8.1",
-        }
-    }
-}
-
-/// `1`, `1.0`, `v1`, `8.1`, `v8.1` (the `v` in any case): the numbers paths and documents'
-/// `info.version` write.
-impl FromStr for ApiVersion {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
-        let number = trimmed.strip_prefix(['v', 'V']).unwrap_or(trimmed);
-        match number {
-            "1" | "1.0" => Ok(Self::V1),
-            "8.1" => Ok(Self::V8_1),
-            _ => Err(format!(
-                "{text:?} is not an API version the mock serves (1 or 8.1)"
-            )),
-        }
-    }
-}
+/// The API versions the mock serves, each from its own document: the workspace's one
+/// [`vbazure_spec::ApiVersion`] (names only: the mock shares no code of the client's).
+pub use vbazure_spec::ApiVersion;
 
 /// How a running session reaches its final status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -19,6 +19,7 @@ mod operations;
 pub mod pointer;
 mod usage;
 mod validate;
+mod version;
 mod yaml;
 
 pub use check::check;
@@ -35,3 +36,4 @@ pub use operations::{
     MediaType, Operation, Parameter, ParameterIn, RequestBody, Response, METHODS,
 };
 pub use validate::{validate, validate_with, ValidateOptions, Violation};
+pub use version::ApiVersion;

@@ -18,10 +18,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
-use crate::args::{ApiVersionArg, Output};
+use crate::args::{Output, VersionChoice};
 use crate::exit::Exit;
 use crate::filters::parse_duration;
 use crate::Failure;
@@ -54,7 +53,7 @@ pub(crate) struct Profile {
 pub(crate) struct Checked {
     pub url: String,
     pub username: Option<String>,
-    pub api_version: Option<ApiVersionArg>,
+    pub api_version: Option<VersionChoice>,
     pub ca_cert: Option<PathBuf>,
     pub output: Option<Output>,
     pub request_timeout: Option<Duration>,
@@ -72,7 +71,7 @@ impl Profile {
         let api_version = self
             .api_version
             .as_deref()
-            .map(|v| ApiVersionArg::from_str(v, false))
+            .map(VersionChoice::parse)
             .transpose()
             .map_err(|_| bad("api-version", "expected auto, 1 or 8.1".to_string()))?;
         let request_timeout = self
@@ -284,7 +283,10 @@ mod tests {
         let again = Profiles::load_from(path.clone()).unwrap();
         assert_eq!(again.profiles["prod"], prod());
         let checked = again.get("prod").unwrap();
-        assert_eq!(checked.api_version, Some(ApiVersionArg::V8_1));
+        assert_eq!(
+            checked.api_version.map(VersionChoice::chosen),
+            Some(Some(vbazure::ApiVersion::V8_1))
+        );
         assert_eq!(checked.request_timeout, Some(Duration::from_secs(45)));
 
         let mut profiles = again;

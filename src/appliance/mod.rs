@@ -25,9 +25,9 @@ pub use v8_1_only::{BatchDeletion, ProtectedVm, SessionFilter, VmPage, BATCH_LIM
 pub use version::ApiVersion;
 pub use wait::WaitOptions;
 
-use crate::error::send;
 use crate::operations::{v1 as v1_ops, v8_1 as v8_1_ops};
 use crate::transport::path_segment;
+use crate::transport::send;
 use crate::v8_1::types::DeleteVirtualMachineBackupsAnswer;
 use crate::{v1, v8_1, Error, ErrorKind};
 

@@ -104,7 +104,7 @@ pub enum ErrorKind {
         /// What was asked for (`batch deletion`, `session filters`, ...).
         feature: &'static str,
         /// The version in use.
-        version: crate::ApiVersion,
+        version: vbazure_spec::ApiVersion,
     },
     /// 404 without problem details from a call of the version in use: the server has no such
     /// path, which a wrong API version explains (an appliance that refuses anonymous requests
@@ -114,7 +114,7 @@ pub enum ErrorKind {
         /// The answer.
         response: ErrorResponse,
         /// The version in use.
-        version: crate::ApiVersion,
+        version: vbazure_spec::ApiVersion,
         /// How that version was chosen (detected from which answers, or chosen when
         /// connecting).
         how: String,
@@ -254,8 +254,8 @@ impl fmt::Display for ErrorKind {
                 how,
             } => {
                 let other = match version {
-                    crate::ApiVersion::V1 => crate::ApiVersion::V8_1,
-                    crate::ApiVersion::V8_1 => crate::ApiVersion::V1,
+                    vbazure_spec::ApiVersion::V1 => vbazure_spec::ApiVersion::V8_1,
+                    vbazure_spec::ApiVersion::V8_1 => vbazure_spec::ApiVersion::V1,
                 };
                 write!(
                     f,

@@ -1,17 +1,15 @@
 //! From what progenitor reports to [`Error`]: reads error bodies (bounded), recognises problem
 //! details, and classifies by status.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use progenitor_client::{ByteStream, Error as GeneratedError, ResponseValue};
+use progenitor_client::{ByteStream, Error as GeneratedError};
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 
 use super::transport::{cut_off, transport, SecretBodyMismatch};
 use super::{ErrorResponse, BODY_EXCERPT_LIMIT};
 use crate::operations;
-use crate::transport::observe::{observing, Observed};
 use crate::types::ProblemDetails;
 use crate::{Error, ErrorKind};
 
@@ -19,19 +17,16 @@ use crate::{Error, ErrorKind};
 /// server that streams without end.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// Runs one generated call and gives its value, or the error it ends in named after
-/// `operation`.
-pub(crate) async fn send<T>(
-    operation: &'static str,
-    call: impl Future<Output = Result<ResponseValue<T>, GeneratedError<ByteStream>>>,
-) -> Result<T, Error> {
-    let (result, observed) = observing(call).await;
-    match result {
-        Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(map_error(operation, e, observed).await),
-    }
+/// What the hooks learnt during one call.
+#[derive(Debug, Default)]
+pub(crate) struct Observed {
+    /// Status and content type of the last response received.
+    pub response: Option<(u16, Option<String>)>,
+    /// An authentication failure that stopped the request before it was sent.
+    pub auth_error: Option<Error>,
 }
 
+/// The error a generated call ended in, named after `operation`, with what the hooks saw.
 pub(crate) async fn map_error(
     operation: &'static str,
     error: GeneratedError<ByteStream>,
@@ -110,10 +105,7 @@ pub(crate) fn classify(
         409 | 423 => ErrorKind::Conflict(response),
         429 => ErrorKind::Throttled {
             response,
-            retry_after: crate::transport::retry::retry_after(
-                headers,
-                std::time::SystemTime::now(),
-            ),
+            retry_after: super::retry_after(headers, std::time::SystemTime::now()),
         },
         _ if response.problem.is_some() => ErrorKind::Api(response),
         _ => ErrorKind::UnexpectedResponse {

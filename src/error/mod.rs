@@ -2,7 +2,7 @@
 //! match on, with the cause underneath.
 //!
 //! `kind` says what can go wrong, `response` what is kept of an error answer, `map` how what
-//! progenitor reports becomes an [`Error`], and `transport` how a failure of the HTTP client
+//! progenitor reports becomes an [`Error`] (the call itself is made by `transport::send`), and `transport` how a failure of the HTTP client
 //! does (TLS failures recognised by type).
 
 mod kind;
@@ -13,7 +13,8 @@ mod transport;
 use std::fmt;
 
 pub use kind::{Cause, ErrorKind};
-pub(crate) use map::send;
+pub(crate) use map::{map_error, Observed};
+pub(crate) use response::retry_after;
 pub use response::{ErrorResponse, BODY_EXCERPT_LIMIT};
 pub(crate) use transport::transport as transport_kind;
 

@@ -10,8 +10,9 @@ use reqwest::{Method, Request, Response};
 
 use super::auth::{renewing, Auth};
 use super::observe::record;
-use super::retry::{is_retryable_status, retry_after};
+use super::retry::is_retryable_status;
 use super::token_endpoint::TokenEndpoint;
+use crate::error::retry_after;
 use crate::operations::OperationFacts;
 use crate::{ClientState, Secret};
 

@@ -8,16 +8,7 @@
 use std::cell::RefCell;
 use std::future::Future;
 
-use crate::Error;
-
-/// What the hooks learnt during one call.
-#[derive(Debug, Default)]
-pub(crate) struct Observed {
-    /// Status and content type of the last response received.
-    pub response: Option<(u16, Option<String>)>,
-    /// An authentication failure that stopped the request before it was sent.
-    pub auth_error: Option<Error>,
-}
+pub(crate) use crate::error::Observed;
 
 tokio::task_local! {
     static OBSERVED: RefCell<Observed>;

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::error::send;
+use crate::transport::send;
 use crate::{Error, Secret};
 
 /// What the client proves itself with, for one token request.

@@ -1,6 +1,6 @@
 //! The stateful operations of the flow: the token operations (shared by every version), v1's
 //! here and v8.1's in `v8_1.rs`. Any other operation of a document is answered with its
-//! documented example (see `server.rs`).
+//! documented example (see `server/pipeline.rs`).
 
 use std::collections::BTreeMap;
 

@@ -4,6 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use vbazure_spec::ApiVersion;
+
 use super::ErrorResponse;
 
 /// The error underneath an [`ErrorKind`]: what the HTTP client or the decoder reported, as
@@ -104,7 +106,7 @@ pub enum ErrorKind {
         /// What was asked for (`batch deletion`, `session filters`, ...).
         feature: &'static str,
         /// The version in use.
-        version: vbazure_spec::ApiVersion,
+        version: ApiVersion,
     },
     /// 404 without problem details from a call of the version in use: the server has no such
     /// path, which a wrong API version explains (an appliance that refuses anonymous requests
@@ -114,7 +116,7 @@ pub enum ErrorKind {
         /// The answer.
         response: ErrorResponse,
         /// The version in use.
-        version: vbazure_spec::ApiVersion,
+        version: ApiVersion,
         /// How that version was chosen (detected from which answers, or chosen when
         /// connecting).
         how: String,
@@ -205,30 +207,11 @@ impl fmt::Display for ErrorKind {
             Self::Throttled {
                 response,
                 retry_after,
-            } => {
-                write!(f, "too many requests{response}")?;
-                match retry_after {
-                    Some(after) => write!(
-                        f,
-                        " (the appliance asks to retry after {}s)",
-                        after.as_secs()
-                    ),
-                    None => Ok(()),
-                }
-            }
+            } => throttled(f, response, *retry_after),
             Self::Api(r) => write!(f, "the appliance refused the request{r}"),
             Self::UnexpectedResponse {
                 response, reason, ..
-            } => {
-                write!(f, "unexpected answer{response}")?;
-                if let Some(reason) = reason {
-                    write!(f, ": {reason}")?;
-                }
-                if !response.body_excerpt.is_empty() && response.problem.is_none() {
-                    write!(f, "; body starts: {:?}", response.body_excerpt)?;
-                }
-                Ok(())
-            }
+            } => unexpected(f, response, reason.as_deref()),
             Self::StillRunning {
                 session_id,
                 status,
@@ -252,19 +235,7 @@ impl fmt::Display for ErrorKind {
                 response,
                 version,
                 how,
-            } => {
-                let other = match version {
-                    vbazure_spec::ApiVersion::V1 => vbazure_spec::ApiVersion::V8_1,
-                    vbazure_spec::ApiVersion::V8_1 => vbazure_spec::ApiVersion::V1,
-                };
-                write!(
-                    f,
-                    "no such path{response}: the appliance may not serve API v{version}, which \
-                     is in use ({how}); to speak another version, choose it when connecting \
-                     (`--api-version {other}` on the command line, \
-                     `ApplianceBuilder::api_version` in code)"
-                )
-            }
+            } => no_such_path(f, response, *version, how),
             Self::NoApiVersion { probes } => write!(
                 f,
                 "the appliance serves no API version this client speaks ({})",
@@ -279,24 +250,9 @@ impl fmt::Display for ErrorKind {
             },
             Self::VmName {
                 name,
-                ambiguous: true,
+                ambiguous,
                 candidates,
-            } => write!(
-                f,
-                "{} protected VMs are named {name:?}: {}; give the VM's id instead",
-                candidates.len(),
-                candidates.join(", ")
-            ),
-            Self::VmName {
-                name, candidates, ..
-            } if candidates.is_empty() => write!(f, "no protected VM is named {name:?}"),
-            Self::VmName {
-                name, candidates, ..
-            } => write!(
-                f,
-                "no protected VM is named exactly {name:?}; names containing it: {}",
-                candidates.join(", ")
-            ),
+            } => vm_name(f, name, *ambiguous, candidates),
             Self::OperationFailed {
                 operation_id,
                 status,
@@ -309,5 +265,79 @@ impl fmt::Display for ErrorKind {
                 }
             }
         }
+    }
+}
+
+fn throttled(
+    f: &mut fmt::Formatter<'_>,
+    response: &ErrorResponse,
+    retry_after: Option<Duration>,
+) -> fmt::Result {
+    write!(f, "too many requests{response}")?;
+    match retry_after {
+        Some(after) => write!(
+            f,
+            " (the appliance asks to retry after {}s)",
+            after.as_secs()
+        ),
+        None => Ok(()),
+    }
+}
+
+fn unexpected(
+    f: &mut fmt::Formatter<'_>,
+    response: &ErrorResponse,
+    reason: Option<&str>,
+) -> fmt::Result {
+    write!(f, "unexpected answer{response}")?;
+    if let Some(reason) = reason {
+        write!(f, ": {reason}")?;
+    }
+    // A body without problem details says more than the status: its start is shown.
+    if !response.body_excerpt.is_empty() && response.problem.is_none() {
+        write!(f, "; body starts: {:?}", response.body_excerpt)?;
+    }
+    Ok(())
+}
+
+fn no_such_path(
+    f: &mut fmt::Formatter<'_>,
+    response: &ErrorResponse,
+    version: ApiVersion,
+    how: &str,
+) -> fmt::Result {
+    let other = match version {
+        ApiVersion::V1 => ApiVersion::V8_1,
+        ApiVersion::V8_1 => ApiVersion::V1,
+    };
+    write!(
+        f,
+        "no such path{response}: the appliance may not serve API v{version}, which is in use \
+         ({how}); to speak another version, choose it when connecting (`--api-version {other}` \
+         on the command line, `ApplianceBuilder::api_version` in code)"
+    )
+}
+
+fn vm_name(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    ambiguous: bool,
+    candidates: &[String],
+) -> fmt::Result {
+    if ambiguous {
+        write!(
+            f,
+            "{} protected VMs are named {name:?}: {}; give the VM's id instead",
+            candidates.len(),
+            candidates.join(", ")
+        )
+    } else if candidates.is_empty() {
+        write!(f, "no protected VM is named {name:?}")
+    } else {
+        write!(
+            f,
+            "no protected VM is named exactly {name:?}; names containing it: {}",
+            candidates.join(", ")
+        )
     }
 }

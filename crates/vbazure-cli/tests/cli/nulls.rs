@@ -9,9 +9,9 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
-use crate::support::{confirmed, vbazure_with, Run};
+use crate::support::{confirmed, json_answer, vbazure_with, Run};
 
 const TOKEN: &str = "cli-null-test-token";
 
@@ -30,10 +30,6 @@ fn example(file: &str, name: &str) -> Value {
         .value
 }
 
-fn json_answer(body: &Value) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body.to_string(), "application/json; charset=utf-8")
-}
-
 /// Runs `vbazure --url URL ARGS...` with the token in `VBAZURE_TOKEN` and nothing else from
 /// the environment.
 async fn vbazure(url: &str, args: &[&str]) -> Run {
@@ -47,7 +43,7 @@ async fn serve_session(server: &MockServer, session_path: &str, body: &Value) {
     Mock::given(method("GET"))
         .and(path(session_path))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
-        .respond_with(json_answer(body))
+        .respond_with(json_answer(200, body))
         .expect(1)
         .mount(server)
         .await;
@@ -108,7 +104,7 @@ async fn a_listed_session_that_does_not_decode_is_reported_and_the_others_listed
         .and(path("/api/v1/jobSessions"))
         .and(query_param("offset", "0"))
         .and(query_param("limit", "30"))
-        .respond_with(json_answer(&page))
+        .respond_with(json_answer(200, &page))
         .named("the only page")
         .expect(1)
         .mount(&server)

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::{body_json, body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::support::{confirmed, vbazure_with, Run};
+use crate::support::{confirmed, json_answer, vbazure_with, Run};
 
 const PASSWORD: &str = "pw-SECRET-5f2a";
 const TOKEN: &str = "tok-SECRET-9c1e";
@@ -24,10 +24,6 @@ async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     ];
     all.extend_from_slice(env);
     vbazure_with(&all, confirmed(args), None).await
-}
-
-fn json_answer(status: u16, body: &Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json; charset=utf-8")
 }
 
 fn session(id: &str, status: &str) -> Value {

@@ -135,3 +135,9 @@ pub(crate) fn stable() -> insta::Settings {
     settings.set_omit_expression(true);
     settings
 }
+
+/// A JSON answer as the appliance writes it (`application/json; charset=utf-8`).
+pub(crate) fn json_answer(status: u16, body: &serde_json::Value) -> wiremock::ResponseTemplate {
+    wiremock::ResponseTemplate::new(status)
+        .set_body_raw(body.to_string(), "application/json; charset=utf-8")
+}

@@ -6,12 +6,8 @@ use std::time::Duration;
 
 use vbazure_mock::{ApiVersion, MockAppliance, Progress};
 
-use crate::support::{against_mock, json_lines, stable, Run};
-
-/// Runs `vbazure` against the mock at `url` (see [`against_mock`]).
-async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    against_mock(url, args, env).await
-}
+use crate::support::against_mock as vbazure;
+use crate::support::{json_lines, stable, Run};
 
 /// A mock serving v8.1 only, with six protected VMs; `vm-cache-05` has no backups. Sessions
 /// end at their first read (a list read counts).

@@ -4,12 +4,8 @@
 
 use vbazure_mock::{ApiVersion, MockAppliance, Progress};
 
-use crate::support::{against_mock, json_lines, stable, vbazure_with, Run};
-
-/// Runs `vbazure` against the mock at `url` (see [`against_mock`]).
-async fn vbazure(url: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    against_mock(url, args, env).await
-}
+use crate::support::against_mock as vbazure;
+use crate::support::{json_lines, stable, vbazure_with};
 
 /// Three protected VMs on v8.1; sessions end at their first read.
 async fn mock() -> MockAppliance {

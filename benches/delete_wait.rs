@@ -32,17 +32,16 @@ const SESSION_TIME: Duration = Duration::from_secs(2);
 /// How the follower polls: the CLI's `--poll-interval 2s --concurrency 32
 /// --max-requests-per-second RATE`. The first poll of a session comes D after it started, so
 /// that one poll sees it finished; 32 polls may be out at once, as many as the deletions.
-fn follow_options(rate: Rate) -> FollowOptions {
-    FollowOptions {
-        requests_per_second: match rate {
-            Rate::Cli => RATE,
-            Rate::Unbounded => f64::INFINITY,
-        },
-        in_flight: CONCURRENCY,
-        interval: SESSION_TIME,
-        max_interval: Duration::from_secs(15),
-        timeout: Some(Duration::from_secs(120)),
-    }
+fn follow_options(rate: Rate, polling: Polling) -> FollowOptions {
+    let requests_per_second = match rate {
+        Rate::Cli => RATE,
+        Rate::Unbounded => f64::INFINITY,
+    };
+    FollowOptions::default()
+        .with_rate(requests_per_second, CONCURRENCY)
+        .with_intervals(SESSION_TIME, Duration::from_secs(15))
+        .with_timeout(Duration::from_secs(120))
+        .with_list_polling(polling == Polling::List)
 }
 
 /// The follower's rate bound (`--max-requests-per-second`).
@@ -80,9 +79,7 @@ async fn delete_and_wait(
     rate: Rate,
     polling: Polling,
 ) -> usize {
-    let follower = appliance
-        .follower(follow_options(rate))
-        .list_polling(polling == Polling::List);
+    let follower = appliance.follower(follow_options(rate, polling));
     let units: Vec<&[String]> = match requests {
         Requests::PerVm => ids.chunks(1).collect(),
         Requests::Batches => ids.chunks(BATCH_LIMIT).collect(),

@@ -56,10 +56,11 @@ pub(crate) async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(),
             .map_or_else(|| "-".to_string(), ToString::to_string),
         session.status
     )?;
-    let options = WaitOptions {
-        initial_interval: Duration::from_millis(50),
-        ..WaitOptions::with_timeout(Duration::from_secs(60))
-    };
+    let defaults = WaitOptions::default();
+    let options = defaults
+        .clone()
+        .with_timeout(Duration::from_secs(60))
+        .with_intervals(Duration::from_millis(50), defaults.max_interval);
     let mut changes = Vec::new();
     let done = appliance
         .wait_session(session, &options, |s| {

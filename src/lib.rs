@@ -36,7 +36,7 @@
 //!     println!("no backups to delete");
 //!     return Ok(());
 //! };
-//! let options = WaitOptions::with_timeout(Duration::from_secs(30 * 60));
+//! let options = WaitOptions::default().with_timeout(Duration::from_secs(30 * 60));
 //! let done = appliance
 //!     .wait_session(session, &options, |s| eprintln!("session {}: {}", s.id, s.status))
 //!     .await?;

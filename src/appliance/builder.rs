@@ -80,7 +80,7 @@ impl ApplianceBuilder {
             pending_mfa: None,
             conformance: None,
             version: None,
-            operation_wait: WaitOptions::with_timeout(Duration::from_secs(10 * 60)),
+            operation_wait: WaitOptions::default().with_timeout(Duration::from_secs(10 * 60)),
             tokens: None,
         }
     }

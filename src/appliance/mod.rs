@@ -48,7 +48,7 @@ use crate::{v1, v8_1, Error, ErrorKind};
 ///     .build()?;
 /// match appliance.delete_backups("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64").await? {
 ///     DeleteOutcome::Started(session) => {
-///         let options = WaitOptions::with_timeout(Duration::from_secs(15 * 60));
+///         let options = WaitOptions::default().with_timeout(Duration::from_secs(15 * 60));
 ///         let done = appliance
 ///             .wait_session(session, &options, |s| println!("session {}: {}", s.id, s.status))
 ///             .await?;

@@ -8,8 +8,10 @@ use super::Session;
 use crate::operations::v1::GET_JOB_SESSION;
 use crate::{Appliance, Error, ErrorKind, SessionStatus};
 
-/// How [`Appliance::wait`] polls.
+/// How [`Appliance::wait`] polls. Built from [`WaitOptions::default`] and its `with_`
+/// methods (the struct may grow: it cannot be written as a literal outside this crate).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up after this long (the session keeps running on the appliance). `None` waits for
     /// as long as it takes.
@@ -31,12 +33,17 @@ impl Default for WaitOptions {
 }
 
 impl WaitOptions {
-    /// The default polling, giving up after `timeout`.
-    pub fn with_timeout(timeout: Duration) -> Self {
-        Self {
-            timeout: Some(timeout),
-            ..Self::default()
-        }
+    /// Giving up after `timeout`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Pausing `initial` after the first poll, growing by half up to `max`.
+    pub fn with_intervals(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_interval = initial;
+        self.max_interval = max;
+        self
     }
 }
 

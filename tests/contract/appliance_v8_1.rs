@@ -57,10 +57,7 @@ fn with_token(uri: &str) -> Appliance {
         .retry_policy(fast_retries())
         .connect_timeout(NEVER)
         .request_timeout(NEVER)
-        .operation_wait(WaitOptions {
-            timeout: Some(NEVER),
-            ..WaitOptions::default()
-        })
+        .operation_wait(WaitOptions::default().with_timeout(NEVER))
         .build()
         .expect("valid settings")
 }
@@ -1195,10 +1192,7 @@ async fn wait_session_polls_answers_of_nulls_until_the_status_is_final() {
     .expect("the example decodes")
     .into();
     let mut seen = Vec::new();
-    let options = WaitOptions {
-        timeout: Some(Duration::from_secs(3600)),
-        ..WaitOptions::default()
-    };
+    let options = WaitOptions::default().with_timeout(Duration::from_secs(3600));
     let (done, elapsed) =
         on_paused_clock(appliance.wait_session(started, &options, |s| seen.push(s.status.clone())))
             .await;

@@ -38,11 +38,7 @@ async fn mock(progress: Progress) -> MockAppliance {
 async fn every_session_is_followed_from_its_start_with_a_few_polls_each() {
     let mock = mock(Progress::Time(Duration::from_secs(2))).await;
     let appliance = crate::support::logged_in(&mock).await;
-    let follower = appliance.follower(FollowOptions {
-        requests_per_second: 1000.0,
-        in_flight: 64,
-        ..FollowOptions::default()
-    });
+    let follower = appliance.follower(FollowOptions::default().with_rate(1000.0, 64));
     let before = mock.requests();
     let started = tokio::time::Instant::now();
     let finished = join_all((0..100).map(|i| {
@@ -78,11 +74,7 @@ async fn on_a_v8_1_mock_the_sessions_are_followed_with_a_few_lists() {
         .await
         .expect("the mock starts");
     let appliance = crate::support::logged_in(&mock).await;
-    let follower = appliance.follower(FollowOptions {
-        requests_per_second: 1000.0,
-        in_flight: 64,
-        ..FollowOptions::default()
-    });
+    let follower = appliance.follower(FollowOptions::default().with_rate(1000.0, 64));
     let ids: Vec<String> = mock.vms().into_iter().map(|(_, id)| id).collect();
     let before = mock.requests();
     let started = tokio::time::Instant::now();
@@ -117,12 +109,11 @@ async fn the_request_rate_stays_under_the_bound() {
             appliance.delete_backups(&format!("vm-{i}")).await,
         ));
     }
-    let follower = appliance.follower(FollowOptions {
-        requests_per_second: 5.0,
-        in_flight: 4,
-        interval: Duration::from_millis(100),
-        ..FollowOptions::default()
-    });
+    let follower = appliance.follower(
+        FollowOptions::default()
+            .with_rate(5.0, 4)
+            .with_intervals(Duration::from_millis(100), Duration::from_secs(15)),
+    );
     let before = mock.requests();
     let started = tokio::time::Instant::now();
     let finished = join_all(sessions.into_iter().map(|s| follower.follow(s, |_| {}))).await;
@@ -143,10 +134,8 @@ async fn a_timeout_leaves_the_session_running_and_says_so() {
     let mock = mock(Progress::Polls(1000)).await;
     let appliance = crate::support::logged_in(&mock).await;
     let session = crate::support::started(appliance.delete_backups("vm-1").await);
-    let follower = appliance.follower(FollowOptions {
-        timeout: Some(Duration::from_secs(10)),
-        ..FollowOptions::default()
-    });
+    let follower =
+        appliance.follower(FollowOptions::default().with_timeout(Duration::from_secs(10)));
     let mut seen = Vec::new();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let error = follower
@@ -795,10 +784,7 @@ async fn pages_of_the_list_count_against_the_request_rate() {
     own_gets(&server, &ids, "Success", 0).await;
 
     let appliance = client(&server.uri(), ApiVersion::V8_1);
-    let follower = appliance.follower(FollowOptions {
-        requests_per_second: 0.2,
-        ..FollowOptions::default()
-    });
+    let follower = appliance.follower(FollowOptions::default().with_rate(0.2, 16));
     let started = tokio::time::Instant::now();
     let bodies = ids.iter().map(|id| body(id, "Running")).collect();
     let results = ticking(follow_all(&follower, bodies)).await;
@@ -837,11 +823,11 @@ async fn pages_of_the_list_count_against_the_in_flight_bound() {
     own_get_at(&server, &requests, "GET 5", (&ids[5], "Success"), SLOW, 1).await;
 
     let appliance = client(&server.uri(), ApiVersion::V8_1);
-    let follower = appliance.follower(FollowOptions {
-        in_flight: 1,
-        interval: Duration::from_millis(100),
-        ..FollowOptions::default()
-    });
+    let follower = appliance.follower(
+        FollowOptions::default()
+            .with_rate(50.0, 1)
+            .with_intervals(Duration::from_millis(100), Duration::from_secs(15)),
+    );
     let first = follower.follow(session_of(body(&ids[0], "Running")), |_| {});
     let others = async {
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -870,9 +856,7 @@ async fn with_list_polling_off_each_session_is_read_by_its_own_get_on_v8_1() {
     own_gets(&server, &ids, "Success", 1).await;
 
     let appliance = client(&server.uri(), ApiVersion::V8_1);
-    let follower = appliance
-        .follower(FollowOptions::default())
-        .list_polling(false);
+    let follower = appliance.follower(FollowOptions::default().with_list_polling(false));
     let bodies = ids.iter().map(|id| body(id, "Running")).collect();
     let results = ticking(follow_all(&follower, bodies)).await;
     assert!(results.iter().all(|(r, _)| r.is_ok()), "{results:?}");
@@ -900,10 +884,7 @@ async fn on_v1_each_session_is_read_by_its_own_get_and_nothing_else_takes_a_turn
     }
 
     let appliance = client(&server.uri(), ApiVersion::V1);
-    let follower = appliance.follower(FollowOptions {
-        requests_per_second: 0.1,
-        ..FollowOptions::default()
-    });
+    let follower = appliance.follower(FollowOptions::default().with_rate(0.1, 16));
     let started = tokio::time::Instant::now();
     let results = ticking(join_all(ids.iter().map(|id| {
         let session: vbazure::v1::types::JobSession =

@@ -10,11 +10,10 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn quick(timeout: Option<Duration>) -> WaitOptions {
-    WaitOptions {
-        timeout,
-        initial_interval: Duration::from_millis(10),
-        max_interval: Duration::from_millis(30),
-    }
+    let mut options =
+        WaitOptions::default().with_intervals(Duration::from_millis(10), Duration::from_millis(30));
+    options.timeout = timeout;
+    options
 }
 
 /// Serves `answers` in order for `GET /api/v1/jobSessions/11`, the last one from then on.

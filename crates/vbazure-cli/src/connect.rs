@@ -101,11 +101,12 @@ async fn seed_sessions(
     let seeding = builder
         .build()
         .map_err(|e| Failure::new(Exit::Usage, e.to_string()))?;
-    let quick = vbazure::WaitOptions {
-        timeout: Some(std::time::Duration::from_secs(30)),
-        initial_interval: std::time::Duration::from_millis(5),
-        max_interval: std::time::Duration::from_millis(20),
-    };
+    let quick = vbazure::WaitOptions::default()
+        .with_timeout(std::time::Duration::from_secs(30))
+        .with_intervals(
+            std::time::Duration::from_millis(5),
+            std::time::Duration::from_millis(20),
+        );
     for (_, id) in mock.vms().into_iter().take(2) {
         if let vbazure::DeleteOutcome::Started(session) =
             seeding.delete_backups(&id).await.map_err(failed)?

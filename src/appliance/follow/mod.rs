@@ -43,13 +43,12 @@
 //!
 //! What `follow` gives is the same either way: `on_change` sees the session when handed over
 //! and at each change of status a poll finds, and the result is the session as the poll that
-//! found it finished read it. [`SessionFollower::list_polling`] turns the list off.
+//! found it finished read it. [`FollowOptions::list_polling`] turns the list off.
 
 mod list;
 mod poller;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -61,8 +60,11 @@ use crate::operations::v1::GET_JOB_SESSION;
 use crate::v8_1::types::SessionTypeFilter;
 use crate::{Appliance, Error, ErrorKind, SessionStatus, Timestamp};
 
-/// How a [`SessionFollower`] polls.
+/// How a [`SessionFollower`] polls. Built from [`FollowOptions::default`] and its `with_`
+/// methods (the struct may grow: it cannot be written as a literal outside this crate); the
+/// names say what [`WaitOptions`](crate::WaitOptions)' say.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct FollowOptions {
     /// The most status requests the follower sends per second, all sessions together, a page
     /// of the session list counting as one (default 50).
@@ -71,12 +73,16 @@ pub struct FollowOptions {
     /// one (default 16).
     pub in_flight: usize,
     /// The pause before a session's first poll; later pauses grow by half (default 1 s).
-    pub interval: Duration,
+    pub initial_interval: Duration,
     /// The longest pause between two polls of one session (default 15 s).
     pub max_interval: Duration,
     /// Give up on a session after this long; it goes on running on the appliance (default:
     /// no limit).
     pub timeout: Option<Duration>,
+    /// Whether sessions due together are read with one filtered session list on an appliance
+    /// speaking API v8.1 (default on; see [`SessionFollower`]). Off, every poll is the
+    /// session's own `GET jobSessions/{id}`, as on v1.
+    pub list_polling: bool,
 }
 
 impl Default for FollowOptions {
@@ -84,10 +90,39 @@ impl Default for FollowOptions {
         Self {
             requests_per_second: 50.0,
             in_flight: 16,
-            interval: Duration::from_secs(1),
+            initial_interval: Duration::from_secs(1),
             max_interval: Duration::from_secs(15),
             timeout: None,
+            list_polling: true,
         }
+    }
+}
+
+impl FollowOptions {
+    /// At most `requests_per_second` status requests a second, and `in_flight` at once.
+    pub fn with_rate(mut self, requests_per_second: f64, in_flight: usize) -> Self {
+        self.requests_per_second = requests_per_second;
+        self.in_flight = in_flight;
+        self
+    }
+
+    /// Pausing `initial` before a session's first poll, growing by half up to `max`.
+    pub fn with_intervals(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_interval = initial;
+        self.max_interval = max;
+        self
+    }
+
+    /// Giving up on a session after `timeout`.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// With the session list answering polls on v8.1, or not.
+    pub fn with_list_polling(mut self, enabled: bool) -> Self {
+        self.list_polling = enabled;
+        self
     }
 }
 
@@ -182,8 +217,6 @@ impl Followed {
 struct Shared {
     appliance: Appliance,
     options: FollowOptions,
-    /// Whether the session list may answer polls (v8.1).
-    list_polling: AtomicBool,
     followed: Mutex<Followed>,
     /// Wakes the poller when a session is added.
     added: Notify,
@@ -194,7 +227,7 @@ impl Shared {
     /// to speak v8.1. Before the version is known (found out by the first request) polls are
     /// each session's own, which find it out.
     fn lists(&self) -> bool {
-        self.list_polling.load(Ordering::Relaxed)
+        self.options.list_polling
             && self.appliance.inner.version.get().map(|c| c.version) == Some(ApiVersion::V8_1)
     }
 }
@@ -214,8 +247,8 @@ impl Shared {
 /// form the client cannot decode, is read by its own `GET` in the same round, as are all of
 /// them when the list fails; and every session is also read by its own `GET` after 3 polls
 /// answered by the list, then 6, 12, …, in case the list lags. What `follow` gives and what
-/// `on_change` sees do not depend on how the polls went. [`list_polling`](Self::list_polling)
-/// turns the list off.
+/// `on_change` sees do not depend on how the polls went.
+/// [`FollowOptions::list_polling`] turns the list off.
 #[derive(Clone)]
 pub struct SessionFollower {
     shared: Arc<Shared>,
@@ -225,10 +258,6 @@ impl std::fmt::Debug for SessionFollower {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SessionFollower")
             .field("options", &self.shared.options)
-            .field(
-                "list_polling",
-                &self.shared.list_polling.load(Ordering::Relaxed),
-            )
             .finish_non_exhaustive()
     }
 }
@@ -241,7 +270,6 @@ impl Appliance {
             shared: Arc::new(Shared {
                 appliance: self.clone(),
                 options,
-                list_polling: AtomicBool::new(true),
                 followed: Mutex::new(Followed::default()),
                 added: Notify::new(),
             }),
@@ -250,15 +278,6 @@ impl Appliance {
 }
 
 impl SessionFollower {
-    /// Whether sessions due together are read with one filtered session list on an appliance
-    /// speaking API v8.1 (on by default; see [`SessionFollower`]). Off, every poll is the
-    /// session's own `GET jobSessions/{id}`, as on v1. It applies to this follower and its
-    /// clones, from their next poll.
-    pub fn list_polling(self, enabled: bool) -> Self {
-        self.shared.list_polling.store(enabled, Ordering::Relaxed);
-        self
-    }
-
     /// Follows `session` until it is finished ([`Session::is_finished`]) and gives its final
     /// state. `on_change` sees the session now and each time its status changes, from the
     /// poller's task. Reaching [`FollowOptions::timeout`] gives [`ErrorKind::StillRunning`];
@@ -294,7 +313,7 @@ impl SessionFollower {
             let key = followed.next_key;
             followed.next_key += 1;
             let deadline = options.timeout.map(|t| now + t);
-            let first = now + options.interval;
+            let first = now + options.initial_interval;
             if let Some(id) = &list_id {
                 followed.by_id.entry(id.clone()).or_default().push(key);
             }
@@ -307,7 +326,7 @@ impl SessionFollower {
                     since,
                     last_status: session.status.clone(),
                     next_poll: deadline.map_or(first, |d| first.min(d)),
-                    pause: options.interval,
+                    pause: options.initial_interval,
                     started: now,
                     deadline,
                     polling: false,

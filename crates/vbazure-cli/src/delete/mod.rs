@@ -715,21 +715,18 @@ async fn follow(
 fn follow_options(args: &DeleteBackups) -> FollowOptions {
     let wait = wait_options(&args.waiting);
     let defaults = FollowOptions::default();
-    FollowOptions {
-        requests_per_second: args.max_requests_per_second,
-        in_flight: defaults.in_flight.max(args.concurrency as usize),
-        interval: wait.initial_interval,
-        max_interval: wait.max_interval,
-        timeout: wait.timeout,
-    }
+    let in_flight = defaults.in_flight.max(args.concurrency as usize);
+    let mut options = defaults
+        .with_rate(args.max_requests_per_second, in_flight)
+        .with_intervals(wait.initial_interval, wait.max_interval);
+    options.timeout = wait.timeout;
+    options
 }
 
 pub(crate) fn wait_options(waiting: &Waiting) -> WaitOptions {
-    WaitOptions {
-        timeout: waiting.timeout,
-        initial_interval: waiting.poll_interval,
-        max_interval: WaitOptions::default()
-            .max_interval
-            .max(waiting.poll_interval),
-    }
+    let defaults = WaitOptions::default();
+    let max_interval = defaults.max_interval.max(waiting.poll_interval);
+    let mut options = defaults.with_intervals(waiting.poll_interval, max_interval);
+    options.timeout = waiting.timeout;
+    options
 }

@@ -74,11 +74,9 @@ async fn the_binary_serves_the_flow_and_exits_on_sigterm() {
         "ej43ifg58cgjs8e9cod74ye6cbwm5nttf6ijzk64rshqoip1abqy",
     )
     .await;
-    let options = WaitOptions {
-        timeout: Some(Duration::from_secs(10)),
-        initial_interval: Duration::from_millis(10),
-        max_interval: Duration::from_millis(20),
-    };
+    let options = WaitOptions::default()
+        .with_timeout(Duration::from_secs(10))
+        .with_intervals(Duration::from_millis(10), Duration::from_millis(20));
     let done = appliance
         .wait_session(session, &options, |_| {})
         .await

@@ -10,11 +10,9 @@ use vbazure::{ErrorKind, SessionStatus, SessionType, WaitOptions};
 use vbazure_mock::{FinalStatus, MockAppliance, Progress};
 
 fn quick() -> WaitOptions {
-    WaitOptions {
-        timeout: Some(Duration::from_secs(10)),
-        initial_interval: Duration::from_millis(5),
-        max_interval: Duration::from_millis(20),
-    }
+    WaitOptions::default()
+        .with_timeout(Duration::from_secs(10))
+        .with_intervals(Duration::from_millis(5), Duration::from_millis(20))
 }
 
 #[tokio::test]

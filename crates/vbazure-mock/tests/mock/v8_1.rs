@@ -880,11 +880,9 @@ async fn the_vbazure_client_detects_v8_1_and_runs_the_flow() {
         vbazure::ApiVersion::V8_1
     );
     let session = crate::support::delete(&appliance, DB_1).await;
-    let options = vbazure::WaitOptions {
-        timeout: Some(Duration::from_secs(10)),
-        initial_interval: Duration::from_millis(5),
-        max_interval: Duration::from_millis(20),
-    };
+    let options = vbazure::WaitOptions::default()
+        .with_timeout(Duration::from_secs(10))
+        .with_intervals(Duration::from_millis(5), Duration::from_millis(20));
     let done = appliance
         .wait_session(session, &options, |_| {})
         .await

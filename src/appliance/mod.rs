@@ -332,16 +332,7 @@ impl Appliance {
         limit: u32,
         filter: Option<&SessionFilter>,
     ) -> Result<SessionPage, Error> {
-        let invalid = |message: String| {
-            Error::new(
-                v1_ops::LIST_JOB_SESSIONS,
-                ErrorKind::InvalidRequest { message },
-            )
-        };
-        let offset = i32::try_from(offset)
-            .map_err(|_| invalid(format!("offset {offset} is larger than the API allows")))?;
-        let limit = std::num::NonZeroU32::new(limit)
-            .ok_or_else(|| invalid("limit must be at least 1".to_string()))?;
+        let window = paging::window(v1_ops::LIST_JOB_SESSIONS, offset, limit)?;
         match self.speaking().await? {
             Speaking::V1(_) if filter.is_some_and(|f| !f.is_empty()) => {
                 Err(not_in_v1(v1_ops::LIST_JOB_SESSIONS, "session filters"))
@@ -351,16 +342,17 @@ impl Appliance {
                     v1_ops::LIST_JOB_SESSIONS,
                     client
                         .list_job_sessions()
-                        .offset(offset)
-                        .limit(limit)
+                        .offset(window.offset)
+                        .limit(window.limit)
                         .send(),
                 )
                 .await?
                 .into()),
             Speaking::V8_1(client) => {
-                let limit = i32::try_from(limit.get())
-                    .map_err(|_| invalid(format!("limit {limit} is larger than the API allows")))?;
-                let request = client.list_job_sessions().offset(offset).limit(limit);
+                let request = client
+                    .list_job_sessions()
+                    .offset(window.offset)
+                    .limit(window.limit_i32);
                 let request = match filter {
                     Some(filter) => filter.apply(request),
                     None => request,

@@ -234,19 +234,11 @@ impl Appliance {
     ) -> Result<VmPage, Error> {
         let operation = ops::LIST_PROTECTED_VIRTUAL_MACHINES;
         let client = self.v8_1_only(operation, "the protected VM list").await?;
-        let invalid =
-            |message: String| Error::new(operation, ErrorKind::InvalidRequest { message });
-        let offset = i32::try_from(offset)
-            .map_err(|_| invalid(format!("offset {offset} is larger than the API allows")))?;
-        if limit == 0 {
-            return Err(invalid("limit must be at least 1".to_string()));
-        }
-        let limit = i32::try_from(limit)
-            .map_err(|_| invalid(format!("limit {limit} is larger than the API allows")))?;
+        let window = super::paging::window(operation, offset, limit)?;
         let mut request = client
             .list_protected_virtual_machines()
-            .offset(offset)
-            .limit(limit);
+            .offset(window.offset)
+            .limit(window.limit_i32);
         if let Some(search) = search {
             request = request.search_pattern(search.to_string());
         }

@@ -97,7 +97,13 @@ impl Appliance {
                     match deadline {
                         Some(deadline) => match tokio::time::timeout_at(deadline, poll).await {
                             Ok(result) => result?,
-                            Err(_) => return Err(still_running(session_id, last_status, started)),
+                            Err(_) => {
+                                return Err(still_running(
+                                    session_id,
+                                    last_status.unwrap_or(SessionStatus::Running),
+                                    started,
+                                ))
+                            }
                         },
                         None => poll.await?,
                     }
@@ -114,7 +120,11 @@ impl Appliance {
             if let Some(deadline) = deadline {
                 let now = Instant::now();
                 if now >= deadline {
-                    return Err(still_running(session_id, last_status, started));
+                    return Err(still_running(
+                        session_id,
+                        last_status.unwrap_or(SessionStatus::Running),
+                        started,
+                    ));
                 }
                 pause = pause.min(deadline - now);
             }
@@ -124,12 +134,14 @@ impl Appliance {
     }
 }
 
-fn still_running(session_id: String, status: Option<SessionStatus>, started: Instant) -> Error {
+/// The error of a wait that ended before the session did (the one- and the many-session
+/// followers give the same).
+pub(super) fn still_running(session_id: String, status: SessionStatus, started: Instant) -> Error {
     Error::new(
         GET_JOB_SESSION,
         ErrorKind::StillRunning {
             session_id,
-            status: status.unwrap_or(SessionStatus::Running),
+            status,
             waited: started.elapsed(),
         },
     )

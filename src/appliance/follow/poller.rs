@@ -12,8 +12,7 @@ use tokio::time::Instant;
 
 use super::{list, lock, Entry, FollowOptions, Followed, Shared};
 use crate::appliance::{Session, SessionPage};
-use crate::operations::v1::GET_JOB_SESSION;
-use crate::{Error, ErrorKind};
+use crate::Error;
 
 /// How much of a late wake-up counts towards the next sends.
 const RATE_CREDIT: Duration = Duration::from_millis(10);
@@ -255,12 +254,9 @@ pub(super) fn found(entry: &mut Entry, session: Session, options: &FollowOptions
 }
 
 fn still_running(entry: &Entry) -> Error {
-    Error::new(
-        GET_JOB_SESSION,
-        ErrorKind::StillRunning {
-            session_id: entry.session_id.clone(),
-            status: entry.last_status.clone(),
-            waited: entry.started.elapsed(),
-        },
+    crate::appliance::wait::still_running(
+        entry.session_id.clone(),
+        entry.last_status.clone(),
+        entry.started,
     )
 }

@@ -387,7 +387,7 @@ impl Appliance {
                 ));
             }
             tokio::time::sleep(interval).await;
-            interval = (interval + interval / 2).min(options.max_interval);
+            interval = super::wait::grown(interval, options.max_interval);
             current = self
                 .send(
                     ops::GET_ASYNC_OPERATION,

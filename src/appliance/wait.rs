@@ -129,9 +129,15 @@ impl Appliance {
                 pause = pause.min(deadline - now);
             }
             tokio::time::sleep(pause).await;
-            interval = (interval + interval / 2).min(options.max_interval);
+            interval = grown(interval, options.max_interval);
         }
     }
+}
+
+/// The pause after `pause`: half as long again, up to `max` (every poll loop of the client
+/// backs off so).
+pub(super) fn grown(pause: Duration, max: Duration) -> Duration {
+    (pause + pause / 2).min(max)
 }
 
 /// The error of a wait that ended before the session did (the one- and the many-session

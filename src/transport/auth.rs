@@ -340,7 +340,7 @@ fn store(tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
     // token never expires between the check and the request. A token whose answer gives no
     // lifetime is kept until the appliance refuses it (then it is renewed once, on the 401).
     tokens.renew_at = token.lifetime.map(|lifetime| {
-        let margin = (lifetime / 2).min(Duration::from_secs(60));
+        let margin = renewal_margin(lifetime);
         Instant::now() + lifetime - margin
     });
     tokens.expires_at = token
@@ -355,13 +355,19 @@ fn store(tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
     Ok(access)
 }
 
+/// How long before its end a token of `lifetime` is renewed: a minute, or half of a lifetime
+/// shorter than two minutes.
+fn renewal_margin(lifetime: Duration) -> Duration {
+    (lifetime / 2).min(Duration::from_secs(60))
+}
+
 /// When to renew a token kept from an earlier run that expires at `expires_at`: the same margin
 /// as a fresh one's, from the time it has left (now, if it has expired or the clock went back).
 fn renewal_before(expires_at: SystemTime) -> Instant {
     let left = expires_at
         .duration_since(SystemTime::now())
         .unwrap_or(Duration::ZERO);
-    let margin = (left / 2).min(Duration::from_secs(60));
+    let margin = renewal_margin(left);
     Instant::now() + (left - margin)
 }
 

@@ -246,7 +246,7 @@ pub(super) fn found(entry: &mut Entry, session: Session, options: &FollowOptions
         return;
     }
     let now = Instant::now();
-    entry.pause = (entry.pause + entry.pause / 2).min(options.max_interval);
+    entry.pause = crate::appliance::wait::grown(entry.pause, options.max_interval);
     entry.next_poll = now + entry.pause;
     if let Some(deadline) = entry.deadline {
         entry.next_poll = entry.next_poll.min(deadline);

@@ -176,7 +176,7 @@ pub(crate) async fn connect(
     };
     let keep = keep.filter(|_| !matches!(kept, Kept::Refused));
     builder = match (&settings.token, &settings.username, kept) {
-        (Some(token), _, _) => builder.access_token(token.as_str()),
+        (Some(token), _, _) => builder.access_token(token.clone()),
         // With tokens kept from an earlier run, the password is asked for only if they
         // cannot be renewed.
         (None, Some(username), Kept::Tokens(tokens)) => {

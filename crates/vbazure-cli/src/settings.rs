@@ -18,7 +18,8 @@ const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug)]
 pub(crate) struct Settings {
     pub url: Option<String>,
-    pub token: Option<String>,
+    /// `--token` / `VBAZURE_TOKEN` (redacted in `Debug`).
+    pub token: Option<vbazure::Secret>,
     pub username: Option<String>,
     pub ca_cert: Option<PathBuf>,
     pub insecure: bool,
@@ -59,7 +60,7 @@ impl Settings {
                 .url
                 .clone()
                 .or_else(|| from_profile.map(|p| p.url.clone())),
-            token: global.token.clone(),
+            token: global.token.as_deref().map(vbazure::Secret::from),
             username: global
                 .username
                 .clone()
@@ -108,5 +109,33 @@ pub(crate) fn check_profile_name(name: &str) -> Result<(), Failure> {
                 "profile name {name:?}: use 1 to 64 letters, digits, - and _ (it names a file)"
             ),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::args::Cli;
+
+    #[test]
+    fn a_flag_wins_and_the_token_never_shows_in_debug() {
+        let cli = Cli::parse_from([
+            "vbazure",
+            "--token",
+            "s3cret-token",
+            "--url",
+            "https://a.example.com",
+            "--request-timeout",
+            "45s",
+            "sessions",
+            "list",
+        ]);
+        let settings = Settings::resolve(&cli.global).expect("settings");
+        assert_eq!(settings.request_timeout, Duration::from_secs(45));
+        assert!(settings.token_cache.is_none(), "a given token is not cached");
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("s3cret-token"), "{shown}");
     }
 }

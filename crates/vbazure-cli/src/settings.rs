@@ -134,7 +134,10 @@ mod tests {
         ]);
         let settings = Settings::resolve(&cli.global).expect("settings");
         assert_eq!(settings.request_timeout, Duration::from_secs(45));
-        assert!(settings.token_cache.is_none(), "a given token is not cached");
+        assert!(
+            settings.token_cache.is_none(),
+            "a given token is not cached"
+        );
         let shown = format!("{settings:?}");
         assert!(!shown.contains("s3cret-token"), "{shown}");
     }

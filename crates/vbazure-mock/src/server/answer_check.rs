@@ -47,84 +47,23 @@ pub(super) fn checked(
         Some(r) => (r.operation.name.as_str(), format!(" (v{})", r.version)),
         None => ("(no operation)", String::new()),
     };
-    // What the drifts asked for, and what else is wrong.
-    let mut planned: Vec<(Drift, String)> = Vec::new();
-    let mut unexpected: Vec<String> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut found = Found::default();
     if drifted.made(Drift::UndocumentedStatus, "") {
-        let listed = operation.is_some_and(|o| {
-            o.responses
-                .iter()
-                .any(|r| r.status == reply.status.to_string() || r.covers(reply.status))
-        });
-        if listed {
-            unexpected.push(format!(
-                "--drift {} answered {}, which the spec documents",
-                Drift::UndocumentedStatus,
-                reply.status
-            ));
-        } else {
-            planned.push((
-                Drift::UndocumentedStatus,
-                format!("the spec documents no {} answer here", reply.status),
-            ));
-        }
-        seen.push("");
+        found.status_drift(operation, reply.status);
     }
     match &schema {
-        Some(schema) => {
-            // Undeclared fields are allowed by OpenAPI and not otherwise checked: asked for
-            // only to see the one a drift added.
-            let options = vbazure_spec::ValidateOptions {
-                undeclared: drifted
-                    .departures
-                    .iter()
-                    .any(|d| d.drift == Drift::UndocumentedField),
-            };
-            for violation in vbazure_spec::validate_with(doc, schema, body, &options) {
-                let at = violation.instance.as_str();
-                let by = if violation.keyword == "undeclared" {
-                    if !drifted.made(Drift::UndocumentedField, at) {
-                        continue;
-                    }
-                    Some(Drift::UndocumentedField)
-                } else {
-                    drifted.at(at)
-                };
-                match by {
-                    Some(drift) => {
-                        if let Some(d) = drifted
-                            .departures
-                            .iter()
-                            .find(|d| d.drift == drift && d.pointer == at)
-                        {
-                            seen.push(&d.pointer);
-                        }
-                        planned.push((drift, violation.to_string()));
-                    }
-                    None => unexpected.push(violation.to_string()),
-                }
-            }
-        }
-        None => unexpected.push(format!(
+        Some(schema) => found.body(doc, schema, body, drifted),
+        None => found.unexpected.push(format!(
             "the spec documents no {} body of type {} here",
             documented_status, reply.content_type
         )),
     }
-    // A drift whose change the spec allows is a mock out of step with its document.
-    for departure in &drifted.departures {
-        if !seen.contains(&departure.pointer.as_str()) {
-            unexpected.push(format!(
-                "--drift {} changed {} without departing from the spec",
-                departure.drift,
-                if departure.pointer.is_empty() {
-                    "the status"
-                } else {
-                    &departure.pointer
-                }
-            ));
-        }
-    }
+    found.unaccounted(drifted);
+    let Found {
+        planned,
+        unexpected,
+        ..
+    } = found;
     if !planned.is_empty() {
         let mut kinds: Vec<&str> = planned.iter().map(|(d, _)| d.as_str()).collect();
         kinds.sort_unstable();
@@ -155,4 +94,97 @@ pub(super) fn checked(
         500,
         "The mock produced an answer that breaks the spec; see its violations.",
     )
+}
+
+/// What the check found in one answer.
+#[derive(Default)]
+struct Found<'a> {
+    /// The departures a drift asked for, with the violation each made.
+    planned: Vec<(Drift, String)>,
+    /// What else is wrong.
+    unexpected: Vec<String>,
+    /// The pointers of the departures a violation accounts for (`""`: the status).
+    seen: Vec<&'a str>,
+}
+
+impl<'a> Found<'a> {
+    /// `--drift undocumented-status`: the status must be one the operation does not list.
+    fn status_drift(&mut self, operation: Option<&vbazure_spec::Operation>, status: u16) {
+        let listed = operation.is_some_and(|o| {
+            o.responses
+                .iter()
+                .any(|r| r.status == status.to_string() || r.covers(status))
+        });
+        if listed {
+            self.unexpected.push(format!(
+                "--drift {} answered {status}, which the spec documents",
+                Drift::UndocumentedStatus
+            ));
+        } else {
+            self.planned.push((
+                Drift::UndocumentedStatus,
+                format!("the spec documents no {status} answer here"),
+            ));
+        }
+        self.seen.push("");
+    }
+
+    /// The body against `schema`: each violation is a drift's, or unexpected.
+    fn body(
+        &mut self,
+        doc: &vbazure_spec::Document,
+        schema: &str,
+        body: &serde_json::Value,
+        drifted: &'a Drifted,
+    ) {
+        // Undeclared fields are allowed by OpenAPI and not otherwise checked: asked for only
+        // to see the one a drift added.
+        let options = vbazure_spec::ValidateOptions {
+            undeclared: drifted
+                .departures
+                .iter()
+                .any(|d| d.drift == Drift::UndocumentedField),
+        };
+        for violation in vbazure_spec::validate_with(doc, schema, body, &options) {
+            let at = violation.instance.as_str();
+            let by = if violation.keyword == "undeclared" {
+                if !drifted.made(Drift::UndocumentedField, at) {
+                    continue;
+                }
+                Some(Drift::UndocumentedField)
+            } else {
+                drifted.at(at)
+            };
+            match by {
+                Some(drift) => {
+                    if let Some(d) = drifted
+                        .departures
+                        .iter()
+                        .find(|d| d.drift == drift && d.pointer == at)
+                    {
+                        self.seen.push(&d.pointer);
+                    }
+                    self.planned.push((drift, violation.to_string()));
+                }
+                None => self.unexpected.push(violation.to_string()),
+            }
+        }
+    }
+
+    /// A drift whose change the spec allows is a mock out of step with its document.
+    fn unaccounted(&mut self, drifted: &Drifted) {
+        for departure in &drifted.departures {
+            if !self.seen.contains(&departure.pointer.as_str()) {
+                self.unexpected.push(format!(
+                    "--drift {} changed {} without departing from the spec",
+                    departure.drift,
+                    if departure.pointer.is_empty() {
+                        "the status"
+                    } else {
+                        &departure.pointer
+                    }
+                ));
+            }
+        }
+    }
 }

@@ -177,6 +177,55 @@ fn check(
         return;
     }
 
+    check_combinators(cx, schema, &schema_pointer, value, at, out, depth);
+
+    if let Some(expected) = schema.get("type").and_then(Value::as_str) {
+        let actual = type_name(value);
+        let fits = actual == expected || (expected == "number" && actual == "integer");
+        if !fits {
+            violation(
+                out,
+                at,
+                &keyword("type"),
+                format!("expected {expected}, found {actual}"),
+            );
+            return;
+        }
+    }
+
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+        if !allowed.contains(value) {
+            violation(
+                out,
+                at,
+                &keyword("enum"),
+                format!("{value} is not one of the listed values"),
+            );
+        }
+    }
+
+    match value {
+        Value::String(text) => check_string(schema, text, at, &keyword, out),
+        Value::Number(number) => check_number(schema, number, at, &keyword, out),
+        Value::Array(items) => check_array(cx, schema, &schema_pointer, items, at, out, depth),
+        Value::Object(fields) => check_object(cx, schema, &schema_pointer, fields, at, out, depth),
+        Value::Null | Value::Bool(_) => {}
+    }
+}
+
+type Schema = serde_json::Map<String, Value>;
+
+/// `allOf`, `anyOf` and `oneOf`: each part checked on its own, and the count that pass judged.
+fn check_combinators(
+    cx: &Cx<'_>,
+    schema: &Schema,
+    schema_pointer: &str,
+    value: &Value,
+    at: &str,
+    out: &mut Vec<Violation>,
+    depth: usize,
+) {
+    let keyword = |k: &str| pointer::push(schema_pointer, k);
     for combinator in ["allOf", "anyOf", "oneOf"] {
         let Some(parts) = schema.get(combinator).and_then(Value::as_array) else {
             continue;
@@ -207,125 +256,116 @@ fn check(
             _ => {}
         }
     }
+}
 
-    if let Some(expected) = schema.get("type").and_then(Value::as_str) {
-        let actual = type_name(value);
-        let fits = actual == expected || (expected == "number" && actual == "integer");
-        if !fits {
+/// An array's bounds and items.
+fn check_array(
+    cx: &Cx<'_>,
+    schema: &Schema,
+    schema_pointer: &str,
+    items: &[Value],
+    at: &str,
+    out: &mut Vec<Violation>,
+    depth: usize,
+) {
+    let keyword = |k: &str| pointer::push(schema_pointer, k);
+    let count = items.len() as u64;
+    if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
+        if count < min {
             violation(
                 out,
                 at,
-                &keyword("type"),
-                format!("expected {expected}, found {actual}"),
+                &keyword("minItems"),
+                format!("{count} items, fewer than {min}"),
             );
-            return;
         }
     }
-
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-        if !allowed.contains(value) {
+    if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
+        if count > max {
             violation(
                 out,
                 at,
-                &keyword("enum"),
-                format!("{value} is not one of the listed values"),
+                &keyword("maxItems"),
+                format!("{count} items, more than {max}"),
             );
         }
     }
+    if schema.contains_key("items") {
+        for (i, item) in items.iter().enumerate() {
+            check(
+                cx,
+                &keyword("items"),
+                item,
+                &pointer::push(at, &i.to_string()),
+                out,
+                depth + 1,
+            );
+        }
+    }
+}
 
-    match value {
-        Value::String(text) => check_string(schema, text, at, &keyword, out),
-        Value::Number(number) => check_number(schema, number, at, &keyword, out),
-        Value::Array(items) => {
-            let count = items.len() as u64;
-            if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-                if count < min {
-                    violation(
-                        out,
-                        at,
-                        &keyword("minItems"),
-                        format!("{count} items, fewer than {min}"),
-                    );
-                }
-            }
-            if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
-                if count > max {
-                    violation(
-                        out,
-                        at,
-                        &keyword("maxItems"),
-                        format!("{count} items, more than {max}"),
-                    );
-                }
-            }
-            if schema.contains_key("items") {
-                for (i, item) in items.iter().enumerate() {
-                    check(
-                        cx,
-                        &keyword("items"),
-                        item,
-                        &pointer::push(at, &i.to_string()),
-                        out,
-                        depth + 1,
-                    );
-                }
+/// An object's required, declared and additional properties.
+fn check_object(
+    cx: &Cx<'_>,
+    schema: &Schema,
+    schema_pointer: &str,
+    fields: &serde_json::Map<String, Value>,
+    at: &str,
+    out: &mut Vec<Violation>,
+    depth: usize,
+) {
+    let keyword = |k: &str| pointer::push(schema_pointer, k);
+    if let Some(required) = schema.get("required").and_then(Value::as_array) {
+        for name in required.iter().filter_map(Value::as_str) {
+            if !fields.contains_key(name) {
+                property_violation(
+                    out,
+                    at,
+                    &keyword("required"),
+                    name,
+                    format!("the required property `{name}` is missing"),
+                );
             }
         }
-        Value::Object(fields) => {
-            if let Some(required) = schema.get("required").and_then(Value::as_array) {
-                for name in required.iter().filter_map(Value::as_str) {
-                    if !fields.contains_key(name) {
-                        property_violation(
-                            out,
-                            at,
-                            &keyword("required"),
-                            name,
-                            format!("the required property `{name}` is missing"),
-                        );
-                    }
-                }
-            }
-            let properties = schema.get("properties").and_then(Value::as_object);
-            for (name, field) in fields {
-                let field_at = pointer::push(at, name);
-                if properties.is_some_and(|p| p.contains_key(name)) {
-                    let p = pointer::push(&keyword("properties"), name);
-                    check(cx, &p, field, &field_at, out, depth + 1);
-                    continue;
-                }
-                match schema.get("additionalProperties") {
-                    Some(Value::Bool(false)) => property_violation(
-                        out,
-                        &field_at,
-                        &keyword("additionalProperties"),
-                        name,
-                        format!("the property `{name}` is not allowed"),
-                    ),
-                    Some(Value::Object(_)) => check(
-                        cx,
-                        &keyword("additionalProperties"),
-                        field,
-                        &field_at,
-                        out,
-                        depth + 1,
-                    ),
-                    _ if cx.options.undeclared && properties.is_some() => {
-                        property_violation(
-                            out,
-                            &field_at,
-                            &keyword("properties"),
-                            name,
-                            format!("the property `{name}` is not declared"),
-                        );
-                        if let Some(last) = out.last_mut() {
-                            last.keyword = "undeclared".to_string();
-                        }
-                    }
-                    _ => {}
-                }
-            }
+    }
+    let properties = schema.get("properties").and_then(Value::as_object);
+    for (name, field) in fields {
+        let field_at = pointer::push(at, name);
+        if properties.is_some_and(|p| p.contains_key(name)) {
+            let p = pointer::push(&keyword("properties"), name);
+            check(cx, &p, field, &field_at, out, depth + 1);
+            continue;
         }
-        Value::Null | Value::Bool(_) => {}
+        match schema.get("additionalProperties") {
+            Some(Value::Bool(false)) => property_violation(
+                out,
+                &field_at,
+                &keyword("additionalProperties"),
+                name,
+                format!("the property `{name}` is not allowed"),
+            ),
+            Some(Value::Object(_)) => check(
+                cx,
+                &keyword("additionalProperties"),
+                field,
+                &field_at,
+                out,
+                depth + 1,
+            ),
+            _ if cx.options.undeclared && properties.is_some() => {
+                property_violation(
+                    out,
+                    &field_at,
+                    &keyword("properties"),
+                    name,
+                    format!("the property `{name}` is not declared"),
+                );
+                if let Some(last) = out.last_mut() {
+                    last.keyword = "undeclared".to_string();
+                }
+            }
+            _ => {}
+        }
     }
 }
 

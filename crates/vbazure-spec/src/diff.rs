@@ -309,8 +309,14 @@ impl Differ<'_> {
 
     fn operation(&mut self, before: &Operation, after: &Operation) {
         let op = Some(after.name.as_str());
+        self.parameters(before, after, op);
+        self.request_body(before, after, op);
+        self.responses(before, after, op);
+    }
+
+    /// Parameters, by name and place (path-item parameters included).
+    fn parameters(&mut self, before: &Operation, after: &Operation, op: Option<&str>) {
         let request = Direction::Request;
-        // Parameters, by name and place (path-item parameters included).
         let params_old = parameters(before);
         let params_new = parameters(after);
         for (key, (at, required, _)) in &params_old {
@@ -357,7 +363,11 @@ impl Differ<'_> {
                 self.schema(old_schema, new_schema, op, request, Some(field));
             }
         }
-        // Request body.
+    }
+
+    /// The request body: added, removed, or its schema compared.
+    fn request_body(&mut self, before: &Operation, after: &Operation, op: Option<&str>) {
+        let request = Direction::Request;
         match (&before.request_body, &after.request_body) {
             (None, Some(body)) => {
                 let breaks = if body.required {
@@ -395,7 +405,10 @@ impl Differ<'_> {
             }
             (None, None) => {}
         }
-        // Responses: the success statuses, then the success body.
+    }
+
+    /// The success statuses, then the success bodies.
+    fn responses(&mut self, before: &Operation, after: &Operation, op: Option<&str>) {
         let response = Direction::Response;
         let responses_new = pointer::push(&after.pointer, "responses");
         let success = |operation: &'_ Operation| -> BTreeMap<String, Option<String>> {

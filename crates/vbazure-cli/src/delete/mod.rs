@@ -186,65 +186,13 @@ pub(crate) async fn run(
     }
 
     // What earlier runs (the journal) did: VMs accepted are followed, not sent again.
-    let mut tally = Tally::default();
-    let mut to_send: Vec<(String, String)> = Vec::new();
-    let mut resumed: Vec<(Unit, String)> = Vec::new();
-    let mut uncertain: Vec<(Vec<(String, String)>, Timestamp)> = Vec::new();
-    // The latest time an earlier run's unanswered request could still have been answered.
-    let mut settled_by: Option<Timestamp> = None;
-    for (label, id) in targets {
-        match earlier.state(&id) {
-            State::Pending => to_send.push((label, id)),
-            State::Nothing => {
-                tally.nothing += 1;
-                printer.text(&format!(
-                    "{label}  no backups to delete (recorded by an earlier run)"
-                ));
-            }
-            State::Ended { session, status } => {
-                let status: SessionStatus = status.as_str().into();
-                let this = match status {
-                    SessionStatus::Success => Exit::Ok,
-                    SessionStatus::Warning => Exit::Warning,
-                    _ => Exit::Failed,
-                };
-                tally.count_ended(this, 1);
-                printer.text(&format!(
-                    "{label}  session {session}  {status}  (ended in an earlier run; not sent again)"
-                ));
-            }
-            State::Accepted { session } => match resumed.iter_mut().find(|(_, s)| *s == session) {
-                Some((unit, _)) => {
-                    unit.ids.push(id);
-                    unit.label = format!("{} VMs of session {session}", unit.ids.len());
-                }
-                None => resumed.push((
-                    Unit {
-                        label,
-                        ids: vec![id],
-                        batch: false,
-                    },
-                    session,
-                )),
-            },
-            State::Uncertain {
-                at,
-                answer_by,
-                group,
-            } => {
-                if settled_by.is_none_or(|t| t.as_datetime() < answer_by.as_datetime()) {
-                    settled_by = Some(answer_by);
-                }
-                match uncertain
-                    .iter_mut()
-                    .find(|(members, _)| group.contains(&members[0].1))
-                {
-                    Some((members, _)) => members.push((label, id)),
-                    None => uncertain.push((vec![(label, id)], at)),
-                }
-            }
-        }
-    }
+    let Plan {
+        mut tally,
+        mut to_send,
+        resumed,
+        uncertain,
+        settled_by,
+    } = plan(targets, &earlier, printer);
 
     let asking = to_send.len() + uncertain.iter().map(|(m, _)| m.len()).sum::<usize>();
     if asking > 0 && !args.yes && !cx.mock {
@@ -272,50 +220,16 @@ pub(crate) async fn run(
     if let Some(settled_by) = settled_by {
         settle(&settled_by).await?;
     }
-    let mut found: Vec<(Unit, Session)> = Vec::new();
-    for (members, at) in uncertain {
-        let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
-        let label = match members.as_slice() {
-            [(label, _)] => label.clone(),
-            _ => format!("{} VMs of one request", members.len()),
-        };
-        match look_for_session(appliance, cx.version, &ids, &at, &earlier.sessions).await? {
-            Lookup::Found(session) => {
-                record(Event::Accepted {
-                    at: journal::now(),
-                    vms: ids.clone(),
-                    session: session.id.clone(),
-                    found: true,
-                })?;
-                printer.text(&format!(
-                    "{label}  session {}  found on the appliance: the deletion an earlier run \
-                     sent (not sent again)",
-                    session.id
-                ));
-                found.push((
-                    Unit {
-                        label,
-                        ids,
-                        batch: members.len() > 1,
-                    },
-                    session,
-                ));
-            }
-            Lookup::None => to_send.extend(members),
-            Lookup::Unknown(why) => {
-                tally.unknown += ids.len();
-                tally.worst(Exit::Api);
-                let since = Timestamp::from(at.as_datetime() - LOOKUP_MARGIN);
-                eprintln!(
-                    "error: {label}: unknown: a deletion may have been sent at {at} by an earlier \
-                     run, and {why}; not sent again (never twice). Check with `vbazure sessions \
-                     list --all --type BackupDeletion --since {since}` and the sessions' logs \
-                     (`vbazure sessions log SESSION_ID`); if the VM's backups are still there, \
-                     delete them with a command without this journal"
-                );
-            }
-        }
-    }
+    let found = recover(
+        appliance,
+        &cx,
+        uncertain,
+        &earlier,
+        journal.as_ref(),
+        &mut tally,
+        &mut to_send,
+    )
+    .await?;
 
     let units = units(to_send, args.batch);
     let requests = units.len();
@@ -510,6 +424,154 @@ pub(crate) async fn run(
     let batches = args.batch.then_some(requests);
     printer.summary(&summary(total, &tally, args.wait, batches));
     Ok(tally.exit.unwrap_or(Exit::Ok))
+}
+
+/// What the journal of earlier runs leaves to do: the VMs to send, the sessions to follow
+/// again, the deletions to look for first (a cut-off run's), and what is already settled
+/// (counted in the tally and printed).
+struct Plan {
+    tally: Tally,
+    to_send: Vec<(String, String)>,
+    resumed: Vec<(Unit, String)>,
+    /// Members of one request an earlier run may have sent, and when it was sent.
+    uncertain: Vec<(Vec<(String, String)>, Timestamp)>,
+    /// The latest time an earlier run's unanswered request could still have been answered.
+    settled_by: Option<Timestamp>,
+}
+
+fn plan(targets: Vec<(String, String)>, earlier: &journal::Read, printer: &Printer) -> Plan {
+    let mut tally = Tally::default();
+    let mut to_send: Vec<(String, String)> = Vec::new();
+    let mut resumed: Vec<(Unit, String)> = Vec::new();
+    let mut uncertain: Vec<(Vec<(String, String)>, Timestamp)> = Vec::new();
+    // The latest time an earlier run's unanswered request could still have been answered.
+    let mut settled_by: Option<Timestamp> = None;
+    for (label, id) in targets {
+        match earlier.state(&id) {
+            State::Pending => to_send.push((label, id)),
+            State::Nothing => {
+                tally.nothing += 1;
+                printer.text(&format!(
+                    "{label}  no backups to delete (recorded by an earlier run)"
+                ));
+            }
+            State::Ended { session, status } => {
+                let status: SessionStatus = status.as_str().into();
+                let this = match status {
+                    SessionStatus::Success => Exit::Ok,
+                    SessionStatus::Warning => Exit::Warning,
+                    _ => Exit::Failed,
+                };
+                tally.count_ended(this, 1);
+                printer.text(&format!(
+                    "{label}  session {session}  {status}  (ended in an earlier run; not sent again)"
+                ));
+            }
+            State::Accepted { session } => match resumed.iter_mut().find(|(_, s)| *s == session) {
+                Some((unit, _)) => {
+                    unit.ids.push(id);
+                    unit.label = format!("{} VMs of session {session}", unit.ids.len());
+                }
+                None => resumed.push((
+                    Unit {
+                        label,
+                        ids: vec![id],
+                        batch: false,
+                    },
+                    session,
+                )),
+            },
+            State::Uncertain {
+                at,
+                answer_by,
+                group,
+            } => {
+                if settled_by.is_none_or(|t| t.as_datetime() < answer_by.as_datetime()) {
+                    settled_by = Some(answer_by);
+                }
+                match uncertain
+                    .iter_mut()
+                    .find(|(members, _)| group.contains(&members[0].1))
+                {
+                    Some((members, _)) => members.push((label, id)),
+                    None => uncertain.push((vec![(label, id)], at)),
+                }
+            }
+        }
+    }
+    Plan {
+        tally,
+        to_send,
+        resumed,
+        uncertain,
+        settled_by,
+    }
+}
+
+/// The deletions an earlier run may have sent, looked for on the appliance: one found is
+/// recorded and given back to follow; none found is sent again (added to `to_send`); one that
+/// cannot be ruled out is counted unknown and never sent again.
+async fn recover(
+    appliance: &Appliance,
+    cx: &Context,
+    uncertain: Vec<(Vec<(String, String)>, Timestamp)>,
+    earlier: &journal::Read,
+    journal: Option<&Journal>,
+    tally: &mut Tally,
+    to_send: &mut Vec<(String, String)>,
+) -> Result<Vec<(Unit, Session)>, Failure> {
+    let printer = &cx.printer;
+    let record = |event: Event| -> Result<(), Failure> {
+        match journal {
+            Some(journal) => journal.record(&event),
+            None => Ok(()),
+        }
+    };
+    let mut found: Vec<(Unit, Session)> = Vec::new();
+    for (members, at) in uncertain {
+        let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
+        let label = match members.as_slice() {
+            [(label, _)] => label.clone(),
+            _ => format!("{} VMs of one request", members.len()),
+        };
+        match look_for_session(appliance, cx.version, &ids, &at, &earlier.sessions).await? {
+            Lookup::Found(session) => {
+                record(Event::Accepted {
+                    at: journal::now(),
+                    vms: ids.clone(),
+                    session: session.id.clone(),
+                    found: true,
+                })?;
+                printer.text(&format!(
+                    "{label}  session {}  found on the appliance: the deletion an earlier run \
+                     sent (not sent again)",
+                    session.id
+                ));
+                found.push((
+                    Unit {
+                        label,
+                        ids,
+                        batch: members.len() > 1,
+                    },
+                    session,
+                ));
+            }
+            Lookup::None => to_send.extend(members),
+            Lookup::Unknown(why) => {
+                tally.unknown += ids.len();
+                tally.worst(Exit::Api);
+                let since = Timestamp::from(at.as_datetime() - LOOKUP_MARGIN);
+                eprintln!(
+                    "error: {label}: unknown: a deletion may have been sent at {at} by an earlier \
+                     run, and {why}; not sent again (never twice). Check with `vbazure sessions \
+                     list --all --type BackupDeletion --since {since}` and the sessions' logs \
+                     (`vbazure sessions log SESSION_ID`); if the VM's backups are still there, \
+                     delete them with a command without this journal"
+                );
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// `--backup-tier` as the journal records it.

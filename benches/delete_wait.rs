@@ -38,7 +38,8 @@ fn follow_options(rate: Rate, polling: Polling) -> FollowOptions {
         Rate::Unbounded => f64::INFINITY,
     };
     FollowOptions::default()
-        .with_rate(requests_per_second, CONCURRENCY)
+        .with_requests_per_second(requests_per_second)
+        .with_in_flight(CONCURRENCY)
         .with_intervals(SESSION_TIME, Duration::from_secs(15))
         .with_timeout(Duration::from_secs(120))
         .with_list_polling(polling == Polling::List)

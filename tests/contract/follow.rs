@@ -38,7 +38,11 @@ async fn mock(progress: Progress) -> MockAppliance {
 async fn every_session_is_followed_from_its_start_with_a_few_polls_each() {
     let mock = mock(Progress::Time(Duration::from_secs(2))).await;
     let appliance = crate::support::logged_in(&mock).await;
-    let follower = appliance.follower(FollowOptions::default().with_rate(1000.0, 64));
+    let follower = appliance.follower(
+        FollowOptions::default()
+            .with_requests_per_second(1000.0)
+            .with_in_flight(64),
+    );
     let before = mock.requests();
     let started = tokio::time::Instant::now();
     let finished = join_all((0..100).map(|i| {
@@ -74,7 +78,11 @@ async fn on_a_v8_1_mock_the_sessions_are_followed_with_a_few_lists() {
         .await
         .expect("the mock starts");
     let appliance = crate::support::logged_in(&mock).await;
-    let follower = appliance.follower(FollowOptions::default().with_rate(1000.0, 64));
+    let follower = appliance.follower(
+        FollowOptions::default()
+            .with_requests_per_second(1000.0)
+            .with_in_flight(64),
+    );
     let ids: Vec<String> = mock.vms().into_iter().map(|(_, id)| id).collect();
     let before = mock.requests();
     let started = tokio::time::Instant::now();
@@ -111,7 +119,8 @@ async fn the_request_rate_stays_under_the_bound() {
     }
     let follower = appliance.follower(
         FollowOptions::default()
-            .with_rate(5.0, 4)
+            .with_requests_per_second(5.0)
+            .with_in_flight(4)
             .with_intervals(Duration::from_millis(100), Duration::from_secs(15)),
     );
     let before = mock.requests();
@@ -784,7 +793,7 @@ async fn pages_of_the_list_count_against_the_request_rate() {
     own_gets(&server, &ids, "Success", 0).await;
 
     let appliance = client(&server.uri(), ApiVersion::V8_1);
-    let follower = appliance.follower(FollowOptions::default().with_rate(0.2, 16));
+    let follower = appliance.follower(FollowOptions::default().with_requests_per_second(0.2));
     let started = tokio::time::Instant::now();
     let bodies = ids.iter().map(|id| body(id, "Running")).collect();
     let results = ticking(follow_all(&follower, bodies)).await;
@@ -825,7 +834,7 @@ async fn pages_of_the_list_count_against_the_in_flight_bound() {
     let appliance = client(&server.uri(), ApiVersion::V8_1);
     let follower = appliance.follower(
         FollowOptions::default()
-            .with_rate(50.0, 1)
+            .with_in_flight(1)
             .with_intervals(Duration::from_millis(100), Duration::from_secs(15)),
     );
     let first = follower.follow(session_of(body(&ids[0], "Running")), |_| {});
@@ -884,7 +893,7 @@ async fn on_v1_each_session_is_read_by_its_own_get_and_nothing_else_takes_a_turn
     }
 
     let appliance = client(&server.uri(), ApiVersion::V1);
-    let follower = appliance.follower(FollowOptions::default().with_rate(0.1, 16));
+    let follower = appliance.follower(FollowOptions::default().with_requests_per_second(0.1));
     let started = tokio::time::Instant::now();
     let results = ticking(join_all(ids.iter().map(|id| {
         let session: vbazure::v1::types::JobSession =

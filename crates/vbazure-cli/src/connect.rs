@@ -286,33 +286,30 @@ impl Keep {
 
 /// The password when a login needs it after all (the kept tokens could not be renewed).
 async fn lazy_password(username: String, missing: Arc<AtomicBool>) -> Result<Secret, String> {
-    let read = tokio::task::spawn_blocking(move || password(&username)).await;
-    if !matches!(read, Ok(Ok(_))) {
+    let read = tokio::task::spawn_blocking(move || read_password(&username))
+        .await
+        .unwrap_or_else(|e| Err(format!("cannot read it at the prompt: {e}")));
+    if read.is_err() {
         missing.store(true, Ordering::Relaxed);
     }
-    match read {
-        Ok(Ok(password)) => Ok(Secret::from(password)),
-        // The library says "no password: " before the reason.
-        Ok(Err(failure)) => Err(failure
-            .message
-            .strip_prefix("no password: ")
-            .unwrap_or(&failure.message)
-            .to_string()),
-        Err(e) => Err(format!("cannot read the password: {e}")),
-    }
+    read.map(Secret::from)
 }
 
-/// The password: from VBAZURE_PASSWORD, else asked for on the terminal.
+/// The password: from VBAZURE_PASSWORD, else asked for on the terminal; a usage error
+/// (nothing sent) when there is none.
 fn password(username: &str) -> Result<String, Failure> {
+    read_password(username).map_err(|why| Failure::new(Exit::Usage, format!("no password: {why}")))
+}
+
+/// The password, or why there is none (the library's error of a login without it says "no
+/// password: " before it).
+fn read_password(username: &str) -> Result<String, String> {
     if let Ok(password) = std::env::var("VBAZURE_PASSWORD") {
         return Ok(password);
     }
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(Failure::new(
-            Exit::Usage,
-            "no password: set VBAZURE_PASSWORD (there is no terminal to ask on)".to_string(),
-        ));
+        return Err("set VBAZURE_PASSWORD (there is no terminal to ask on)".to_string());
     }
     rpassword::prompt_password(format!("password for {username}: "))
-        .map_err(|e| Failure::new(Exit::Usage, format!("cannot read the password: {e}")))
+        .map_err(|e| format!("cannot read it at the prompt: {e}"))
 }

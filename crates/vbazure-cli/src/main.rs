@@ -306,15 +306,6 @@ async fn run(cli: Cli, settings: Settings) -> Exit {
     exit
 }
 
-/// A refused login: exit 2 (usage) when it was refused for want of the multi-factor code.
-fn login_failure(connection: &Connection, error: &vbazure::Error) -> Failure {
-    let mut failure = Failure::api("login", error);
-    if connection.secret_missing.load(Ordering::Relaxed) {
-        failure.exit = Exit::Usage;
-    }
-    failure
-}
-
 /// The version, the checks that need it, the login, then the command.
 async fn run_command(
     connection: &Connection,
@@ -329,7 +320,7 @@ async fn run_command(
     // there is a login error like any other.
     let version = appliance.api_version().await.map_err(|e| {
         if e.operation() == vbazure::operations::v8_1::CREATE_TOKEN {
-            login_failure(connection, &e)
+            Failure::api("login", &e)
         } else {
             Failure::api("the appliance", &e)
         }
@@ -354,7 +345,7 @@ async fn run_command(
         appliance
             .login()
             .await
-            .map_err(|e| login_failure(connection, &e))?;
+            .map_err(|e| Failure::api("login", &e))?;
         // v1 has no logout: its tokens simply expire.
         *logged_in = version == ApiVersion::V8_1;
     }

@@ -99,9 +99,14 @@ impl Default for FollowOptions {
 }
 
 impl FollowOptions {
-    /// At most `requests_per_second` status requests a second, and `in_flight` at once.
-    pub fn with_rate(mut self, requests_per_second: f64, in_flight: usize) -> Self {
+    /// At most `requests_per_second` status requests a second, all sessions together.
+    pub fn with_requests_per_second(mut self, requests_per_second: f64) -> Self {
         self.requests_per_second = requests_per_second;
+        self
+    }
+
+    /// At most `in_flight` status requests outstanding at once.
+    pub fn with_in_flight(mut self, in_flight: usize) -> Self {
         self.in_flight = in_flight;
         self
     }

@@ -779,7 +779,8 @@ fn follow_options(args: &DeleteBackups) -> FollowOptions {
     let defaults = FollowOptions::default();
     let in_flight = defaults.in_flight.max(args.concurrency as usize);
     let mut options = defaults
-        .with_rate(args.max_requests_per_second, in_flight)
+        .with_requests_per_second(args.max_requests_per_second)
+        .with_in_flight(in_flight)
         .with_intervals(wait.initial_interval, wait.max_interval);
     options.timeout = wait.timeout;
     options

@@ -4,7 +4,7 @@
 //! more that can be asked for. A cell is text for people: the appliance's value, or `-` when it
 //! left the value out or sent `null`.
 
-use vbazure::{LogEntry, ProtectedVm, Session};
+use vbazure::{LogEntry, ProtectedVm, Session, TimeSpan};
 
 /// What the appliance left out or sent as `null`.
 pub(crate) const ABSENT: &str = "-";
@@ -36,9 +36,12 @@ pub(crate) fn shown(value: Option<&impl std::fmt::Display>) -> String {
 
 /// The duration for people (`2m 33.84s`), or `-` when the appliance sent none.
 pub(crate) fn duration(session: &Session) -> String {
-    session
-        .execution_duration
-        .map_or_else(|| ABSENT.to_string(), |d| format!("{d:#}"))
+    span(session.execution_duration)
+}
+
+/// A time span for people (`2m 33.84s`), or `-`.
+fn span(value: Option<TimeSpan>) -> String {
+    value.map_or_else(|| ABSENT.to_string(), |d| format!("{d:#}"))
 }
 
 impl Record for Session {
@@ -207,10 +210,7 @@ impl Record for LogEntry {
                 name: "duration",
                 header: "DURATION",
                 default: false,
-                cell: |e| {
-                    e.execution_duration
-                        .map_or_else(|| ABSENT.to_string(), |d| format!("{d:#}"))
-                },
+                cell: |e| span(e.execution_duration),
             },
         ]
     }

@@ -11,7 +11,7 @@ pub(crate) use file::Profiles;
 
 use crate::args::{Global, ProfileCommand};
 use crate::exit::Exit;
-use crate::output::{Column, Printer, Record};
+use crate::output::{shown, Column, Printer, Record};
 use crate::settings::check_profile_name;
 use crate::token_cache::TokenCache;
 use crate::Failure;
@@ -22,10 +22,6 @@ struct Named {
     name: String,
     #[serde(flatten)]
     profile: Profile,
-}
-
-fn text(value: Option<&impl ToString>) -> String {
-    value.map_or_else(|| "-".to_string(), ToString::to_string)
 }
 
 impl Record for Named {
@@ -48,39 +44,31 @@ impl Record for Named {
                 name: "username",
                 header: "USER",
                 default: true,
-                cell: |p| text(p.profile.username.as_ref()),
+                cell: |p| shown(p.profile.username.as_ref()),
             },
             Column {
                 name: "api-version",
                 header: "API",
                 default: true,
-                cell: |p| text(p.profile.api_version.as_ref()),
+                cell: |p| shown(p.profile.api_version.as_ref()),
             },
             Column {
                 name: "ca-cert",
                 header: "CA CERTIFICATE",
                 default: false,
-                cell: |p| {
-                    text(
-                        p.profile
-                            .ca_cert
-                            .as_ref()
-                            .map(|c| c.display().to_string())
-                            .as_ref(),
-                    )
-                },
+                cell: |p| shown(p.profile.ca_cert.as_ref().map(|c| c.display()).as_ref()),
             },
             Column {
                 name: "output",
                 header: "OUTPUT",
                 default: false,
-                cell: |p| text(p.profile.output.as_ref().map(output_name).as_ref()),
+                cell: |p| shown(p.profile.output.as_ref().map(output_name).as_ref()),
             },
             Column {
                 name: "request-timeout",
                 header: "TIMEOUT",
                 default: false,
-                cell: |p| text(p.profile.request_timeout.as_ref()),
+                cell: |p| shown(p.profile.request_timeout.as_ref()),
             },
         ]
     }

@@ -12,7 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support::{example_v8_1, fast_retries, form_fields, grant, json, problem};
+use crate::support::{
+    anonymous, bearer, example_v8_1, fast_retries, form_fields, grant, json, problem, query_is,
+    query_pairs, skip, NEVER,
+};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use vbazure::v8_1::types::{BackupTier, SessionTypeFilter};
@@ -34,9 +37,6 @@ const VM_ID: &str = "4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64";
 // ---------------------------------------------------------------------------------------------
 // Clients, bodies and matchers
 // ---------------------------------------------------------------------------------------------
-
-/// Timeouts no test reaches, for the tests that run on a paused clock (see [`on_paused_clock`]).
-const NEVER: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// A client speaking v8.1 that logs in as [`USERNAME`] with [`PASSWORD`].
 fn with_password(uri: &str) -> Appliance {
@@ -78,36 +78,6 @@ fn answers_in_turn(answers: Vec<Value>) -> impl Fn(&Request) -> ResponseTemplate
         let n = calls.fetch_add(1, Ordering::SeqCst).min(answers.len() - 1);
         json(200, &answers[n])
     }
-}
-
-fn bearer(token: &str) -> impl Fn(&Request) -> bool {
-    let expected = format!("Bearer {token}");
-    move |r: &Request| {
-        r.headers
-            .get("authorization")
-            .is_some_and(|v| v.as_bytes() == expected.as_bytes())
-    }
-}
-
-fn anonymous(r: &Request) -> bool {
-    !r.headers.contains_key("authorization")
-}
-
-/// The query of a request as sorted pairs, repeated keys kept.
-fn query(r: &Request) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = r.url.query_pairs().into_owned().collect();
-    pairs.sort();
-    pairs
-}
-
-/// A matcher for exactly this query (in any order).
-fn query_is(expected: &[(&str, &str)]) -> impl Fn(&Request) -> bool {
-    let mut expected: Vec<(String, String)> = expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    expected.sort();
-    move |r: &Request| query(r) == expected
 }
 
 /// The document's session with this id and status.
@@ -172,17 +142,6 @@ async fn requests(server: &MockServer) -> Vec<Request> {
         .received_requests()
         .await
         .expect("request recording is on")
-}
-
-/// Moves tokio's clock (which token lifetimes follow) `by` forward, at once.
-///
-/// Paused only for the jump: the mock server answers from another thread, and a clock left
-/// paused jumps to the next timer whenever the runtime waits on a socket, which would fire the
-/// client's timeouts.
-async fn skip(by: Duration) {
-    tokio::time::pause();
-    tokio::time::advance(by).await;
-    tokio::time::resume();
 }
 
 /// Runs `future` on a paused clock, so that the pauses between polls cost no wall-clock time,
@@ -1036,7 +995,7 @@ async fn a_filtered_page_sends_every_filter_with_repeated_keys() {
             let sent = requests(&server).await;
             panic!(
                 "{e}; sent: {:?}",
-                sent.iter().map(query).collect::<Vec<_>>()
+                sent.iter().map(query_pairs).collect::<Vec<_>>()
             );
         }
     };
@@ -1072,7 +1031,7 @@ async fn filter_times_are_sent_in_whole_seconds() {
         .job_sessions_page_filtered(0, 10, &filter)
         .await
         .expect("reads");
-    let sent = query(&requests(&server).await[0]);
+    let sent = query_pairs(&requests(&server).await[0]);
     for key in ["FromUtc", "ToUtc"] {
         let value = sent
             .iter()

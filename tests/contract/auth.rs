@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use crate::support::{form_fields, grant, json, problem, token_body, with_password, with_token};
+use crate::support::{
+    anonymous, form_fields, grant, json, problem, skip, token_body, with_password, with_token,
+};
 use vbazure::ErrorKind;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request};
@@ -46,16 +48,6 @@ async fn token_grant(
         .expect(expected)
         .mount(server)
         .await;
-}
-
-/// Moves tokio's clock (which the tokens' lifetimes follow) `by` forward, at once.
-///
-/// Paused only for the jump: the mock server answers from another thread, and a paused clock
-/// that auto-advances while the test waits on a socket would fire the client's timeouts.
-async fn skip(by: Duration) {
-    tokio::time::pause();
-    tokio::time::advance(by).await;
-    tokio::time::resume();
 }
 
 #[tokio::test]
@@ -128,7 +120,7 @@ async fn concurrent_requests_with_an_expired_token_share_one_renewal() {
         .and(path("/api/oauth2/token"))
         .and(grant("Refresh_token"))
         // The token request itself carries no token: it never waits on the renewal it is.
-        .and(|r: &Request| !r.headers.contains_key("authorization"))
+        .and(anonymous)
         .respond_with(
             json(200, &token_body("access-2", "refresh-2", 3600))
                 .set_delay(Duration::from_millis(100)),

@@ -7,9 +7,11 @@
 use serde_json::Value;
 use vbazure::{ApiVersion, Appliance, ErrorKind};
 use wiremock::matchers::{any, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{example, example_v8_1, fast_retries, json, problem, token_body};
+use crate::support::{
+    anonymous, bearer, example, example_v8_1, fast_retries, json, problem, token_body,
+};
 
 const USERNAME: &str = "administrator";
 const PASSWORD: &str = "detection-pa55word";
@@ -35,16 +37,6 @@ const KINDS: [Kind; 4] = [
     Kind::ForbiddenEverywhere,
     Kind::ProxyPage,
 ];
-
-fn anonymous(r: &Request) -> bool {
-    !r.headers.contains_key("authorization")
-}
-
-fn with_token(r: &Request) -> bool {
-    r.headers
-        .get("authorization")
-        .is_some_and(|v| v.as_bytes() == format!("Bearer {ACCESS}").as_bytes())
-}
 
 /// The token answer to a login, `times` times.
 async fn logins(server: &MockServer, times: u64) {
@@ -96,7 +88,7 @@ async fn appliance_of(kind: Kind, served: ApiVersion) -> MockServer {
     let (read, about) = read_path(served);
     Mock::given(method("GET"))
         .and(path(read))
-        .and(with_token)
+        .and(bearer(ACCESS))
         .respond_with(json(200, &about))
         .mount(&server)
         .await;
@@ -141,7 +133,7 @@ async fn each_kind_of_appliance_is_taken_for_the_version_it_serves() {
             let (session_path, session) = session_answer(served);
             Mock::given(method("GET"))
                 .and(path(session_path))
-                .and(with_token)
+                .and(bearer(ACCESS))
                 .respond_with(json(200, &session))
                 .named("the call, in the served version")
                 .expect(1)
@@ -279,7 +271,7 @@ async fn a_failed_confirming_read_keeps_the_version_rather_than_ruling_it_out() 
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v8.1/system/about"))
-        .and(with_token)
+        .and(bearer(ACCESS))
         .respond_with(problem(503, "Service Unavailable", "Starting."))
         .expect(1)
         .mount(&server)

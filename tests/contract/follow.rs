@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::support::json;
+use crate::support::{json, query_pairs, NEVER};
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 use vbazure::{
@@ -192,9 +192,6 @@ async fn a_follow_given_up_is_no_longer_polled() {
 // Many sessions per request (v8.1): wiremock servers, one per test, every mock counted
 // ---------------------------------------------------------------------------------------------
 
-/// Timeouts no test reaches: the clock of these tests is paused (see [`ticking`]).
-const NEVER: Duration = Duration::from_secs(365 * 24 * 3600);
-
 /// The session list's path on v8.1.
 const LIST: &str = "/api/v8.1/jobSessions";
 
@@ -261,13 +258,6 @@ fn session_of(body: Value) -> Session {
 /// A page of the v8.1 session list.
 fn page(offset: usize, total: Option<usize>, items: Vec<Value>) -> Value {
     json!({"offset": offset, "limit": 100, "totalCount": total, "results": items, "_links": null})
-}
-
-/// The query of a request, sorted.
-fn query(request: &Request) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-    pairs.sort();
-    pairs
 }
 
 /// The requests `server` received at `path`.
@@ -378,7 +368,7 @@ async fn on_v8_1_sessions_due_together_are_read_with_list_requests_only() {
     // the 5 minutes of clock margin, in whole seconds.
     let handed = handed.duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
     for request in received(&server, LIST).await {
-        let sent = query(&request);
+        let sent = query_pairs(&request);
         let keys: Vec<&str> = sent.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["FromUtc", "Limit", "Offset", "Types"], "{sent:?}");
         let value = |key: &str| sent.iter().find(|(k, _)| k == key).unwrap().1.clone();
@@ -463,7 +453,7 @@ async fn the_window_starts_at_a_due_sessions_start_when_that_is_before_its_handi
     Mock::given(method("GET"))
         .and(path(LIST))
         .and(|r: &Request| {
-            query(r)
+            query_pairs(r)
                 .iter()
                 .any(|(k, v)| k == "FromUtc" && v == "2024-10-04T15:07:09Z")
         })
@@ -490,7 +480,7 @@ async fn a_list_for_a_session_of_a_kind_the_filter_lacks_has_no_type_filter() {
     let items = vec![body(&ids[0], "Success"), body(&ids[1], "Success")];
     Mock::given(method("GET"))
         .and(path(LIST))
-        .and(|r: &Request| query(r).iter().all(|(k, _)| k != "Types"))
+        .and(|r: &Request| query_pairs(r).iter().all(|(k, _)| k != "Types"))
         .respond_with(json(200, &page(0, Some(2), items)))
         .named("the list of every type")
         .expect(1)
@@ -546,7 +536,11 @@ async fn page_at(
     let requests = requests.clone();
     Mock::given(method("GET"))
         .and(path(LIST))
-        .and(move |r: &Request| query(r).iter().any(|(k, v)| k == "Offset" && *v == at))
+        .and(move |r: &Request| {
+            query_pairs(r)
+                .iter()
+                .any(|(k, v)| k == "Offset" && *v == at)
+        })
         .respond_with(move |_: &Request| requests.arrived(&label, delay, answer.clone()))
         .named(format!("page {offset}"))
         .expect(times)
@@ -746,7 +740,13 @@ async fn a_server_that_ignores_the_offset_is_not_read_for_ever() {
     let offsets: Vec<String> = received(&server, LIST)
         .await
         .iter()
-        .map(|r| query(r).into_iter().find(|(k, _)| k == "Offset").unwrap().1)
+        .map(|r| {
+            query_pairs(r)
+                .into_iter()
+                .find(|(k, _)| k == "Offset")
+                .unwrap()
+                .1
+        })
         .collect();
     assert_eq!(offsets, ["0", "3"]);
 }
@@ -783,7 +783,11 @@ async fn pages_of_the_list_count_against_the_request_rate() {
         let offset = (n * 100).to_string();
         Mock::given(method("GET"))
             .and(path(LIST))
-            .and(move |r: &Request| query(r).iter().any(|(k, v)| k == "Offset" && *v == offset))
+            .and(move |r: &Request| {
+                query_pairs(r)
+                    .iter()
+                    .any(|(k, v)| k == "Offset" && *v == offset)
+            })
             .respond_with(json(200, &page(n * 100, Some(300), items)))
             .named(format!("page {n}"))
             .expect(1)

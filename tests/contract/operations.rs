@@ -2,7 +2,7 @@
 //! body) and decodes the documented answer. One `MockServer` per test; `.expect(n)` proves how
 //! many requests were made.
 
-use crate::support::{form_fields, json, with_password, with_token, TOKEN};
+use crate::support::{anonymous, form_fields, has_no_body, json, with_password, with_token, TOKEN};
 use serde_json::Value;
 use vbazure::{SessionStatus, SessionType};
 use wiremock::matchers::{header, method, path, query_param};
@@ -10,10 +10,6 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn bearer() -> String {
     format!("Bearer {TOKEN}")
-}
-
-fn has_no_body(request: &Request) -> bool {
-    request.body.is_empty()
 }
 
 #[test]
@@ -38,7 +34,7 @@ async fn create_token_sends_the_documented_form() {
     Mock::given(method("POST"))
         .and(path("/api/oauth2/token"))
         .and(header("content-type", "application/x-www-form-urlencoded"))
-        .and(|r: &Request| !r.headers.contains_key("authorization"))
+        .and(anonymous)
         .and(|r: &Request| {
             form_fields(r)
                 == [

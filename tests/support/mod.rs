@@ -83,6 +83,61 @@ pub(crate) fn with_password(base_url: &str, password: &str) -> vbazure::Applianc
         .expect("valid settings")
 }
 
+/// Timeouts no test reaches, for the tests that run on a paused clock.
+pub(crate) const NEVER: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 3600);
+
+/// Moves tokio's clock (which token lifetimes follow) `by` forward, at once.
+///
+/// Paused only for the jump: the mock server answers from another thread, and a clock left
+/// paused jumps to the next timer whenever the runtime waits on a socket, which would fire the
+/// client's timeouts.
+pub(crate) async fn skip(by: std::time::Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
+/// The query of `request` as (name, value) pairs, decoded and sorted; repeated keys stay
+/// repeated.
+pub(crate) fn query_pairs(request: &wiremock::Request) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    pairs.sort();
+    pairs
+}
+
+/// A matcher: the query is exactly these pairs (in any order), and nothing else.
+pub(crate) fn query_is(
+    expected: &[(&str, &str)],
+) -> impl Fn(&wiremock::Request) -> bool + Send + Sync + 'static {
+    let mut expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    expected.sort();
+    move |request: &wiremock::Request| query_pairs(request) == expected
+}
+
+/// A matcher: the request has no body.
+pub(crate) fn has_no_body(request: &wiremock::Request) -> bool {
+    request.body.is_empty()
+}
+
+/// A matcher: the request carries no `Authorization` header.
+pub(crate) fn anonymous(request: &wiremock::Request) -> bool {
+    !request.headers.contains_key("authorization")
+}
+
+/// A matcher: the request carries `token` as its bearer token.
+pub(crate) fn bearer(token: &str) -> impl Fn(&wiremock::Request) -> bool + Send + Sync + 'static {
+    let expected = format!("Bearer {token}");
+    move |request: &wiremock::Request| {
+        request
+            .headers
+            .get("authorization")
+            .is_some_and(|v| v.as_bytes() == expected.as_bytes())
+    }
+}
+
 /// A JSON answer as the appliance writes it.
 pub(crate) fn json(status: u16, body: &serde_json::Value) -> wiremock::ResponseTemplate {
     wiremock::ResponseTemplate::new(status)

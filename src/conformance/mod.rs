@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 pub(crate) use check::{check_answer, Contract};
 pub(crate) use documents::{v1_document, v8_1_document};
+/// What every finding says (its kind, operation, place and message) and its JSON.
+pub use vbazure_spec::Report;
 
 /// What a departure from the document does to a client generated from it.
 #[derive(
@@ -63,13 +65,47 @@ pub struct Finding {
     pub message: String,
 }
 
+/// Its rule is its kind: the check has no rules of its own.
+impl Report for Finding {
+    fn rule(&self) -> &str {
+        self.kind.as_str()
+    }
+
+    fn operation(&self) -> Option<&str> {
+        Some(&self.operation)
+    }
+
+    fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn whole(&self) -> &'static str {
+        "the answer"
+    }
+
+    /// The finding as a JSON object, for tools: its kind, the answer's status, and what the
+    /// document says beside what came.
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "kind": self.kind.as_str(),
+            "operation": self.operation,
+            "status": self.status,
+            "pointer": self.pointer,
+            "expected": self.expected,
+            "found": self.found,
+            "message": self.message,
+        })
+    }
+}
+
+/// `kind operation status at /pointer: message (the document says ...; came ...)`.
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.pointer.is_empty() {
-            "the answer"
-        } else {
-            &self.pointer
-        };
+        let at = self.shown_pointer();
         write!(
             f,
             "{:<8} {} {} at {at}: {} (the document says {}; came {})",

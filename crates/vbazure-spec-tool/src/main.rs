@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::json;
-use vbazure_spec::{Change, ConformFinding, ConformKind, Document, Finding, Severity};
+use vbazure_spec::{Change, ConformFinding, ConformKind, Document, Finding, Report, Severity};
 
 /// Check, lint and compare versions of vbazure's openapi.yaml.
 #[derive(Debug, Parser)]
@@ -171,13 +171,26 @@ fn run(cli: Cli) -> Result<u8, String> {
     }
 }
 
+/// `operation: ` in front of a line's message, or nothing when it concerns no operation.
+fn operation_prefix(report: &impl Report) -> String {
+    report
+        .operation()
+        .map(|o| format!("{o}: "))
+        .unwrap_or_default()
+}
+
+/// Each of `reports` as the JSON object of its kind.
+fn json_list(reports: &[impl Report]) -> Vec<serde_json::Value> {
+    reports.iter().map(Report::to_json).collect()
+}
+
 fn diff_json(old: &Document, new: &Document, changes: &[Change], breaking: usize) {
     let report = json!({
         "old": old.source_name(),
         "new": new.source_name(),
         "breaking": breaking,
         "compatible": changes.len() - breaking,
-        "changes": changes.iter().map(Change::to_json).collect::<Vec<_>>(),
+        "changes": json_list(changes),
     });
     println!("{report:#}");
 }
@@ -188,11 +201,7 @@ fn diff_text(old: &Document, new: &Document, changes: &[Change], breaking: usize
             Severity::Breaking => "BREAKING  ",
             Severity::Compatible => "compatible",
         };
-        let operation = change
-            .operation
-            .as_deref()
-            .map(|o| format!("{o}: "))
-            .unwrap_or_default();
+        let operation = operation_prefix(change);
         println!(
             "{label}  {:<9}  {:<8}  {operation}{}  [{} at {}]",
             change.breaks.as_str(),
@@ -221,7 +230,7 @@ fn conform_json(ours: &Document, theirs: &Document, findings: &[ConformFinding])
         "breaking": count(findings, ConformKind::Breaking),
         "drift": count(findings, ConformKind::Drift),
         "note": count(findings, ConformKind::Note),
-        "findings": findings.iter().map(ConformFinding::to_json).collect::<Vec<_>>(),
+        "findings": json_list(findings),
     });
     println!("{report:#}");
 }
@@ -233,11 +242,7 @@ fn conform_text(ours: &Document, theirs: &Document, findings: &[ConformFinding])
             ConformKind::Drift => "drift   ",
             ConformKind::Note => "note    ",
         };
-        let operation = finding
-            .operation
-            .as_deref()
-            .map(|o| format!("{o}: "))
-            .unwrap_or_default();
+        let operation = operation_prefix(finding);
         println!(
             "{label}  {operation}{}  [{}]\n          ours:   {}\n          theirs: {}",
             finding.message, finding.rule, finding.ours, finding.theirs

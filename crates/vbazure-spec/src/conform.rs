@@ -20,7 +20,8 @@ use std::fmt;
 use serde_json::{json, Value};
 
 use crate::compat::{format_fit, type_accepts, FormatFit};
-use crate::{pointer, Document, Location, MediaType, Operation, Parameter, Response};
+use crate::report::DOCUMENT_ROOT;
+use crate::{pointer, Document, Location, MediaType, Operation, Parameter, Report, Response};
 
 /// How much a finding matters to the client generated from OURS.
 #[derive(
@@ -77,11 +78,7 @@ impl Place {
 /// `file:line:column at /json/pointer`.
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.pointer.is_empty() {
-            "the document root"
-        } else {
-            &self.pointer
-        };
+        let at = pointer::shown(&self.pointer, DOCUMENT_ROOT);
         write!(f, "{}:{} at {at}", self.file, self.location)
     }
 }
@@ -104,9 +101,30 @@ pub struct ConformFinding {
     pub message: String,
 }
 
-impl ConformFinding {
-    /// The finding as a JSON object, for tools.
-    pub fn to_json(&self) -> Value {
+/// Its place is the place in OURS, the document the finding is about.
+impl Report for ConformFinding {
+    fn rule(&self) -> &str {
+        self.rule
+    }
+
+    fn operation(&self) -> Option<&str> {
+        self.operation.as_deref()
+    }
+
+    fn pointer(&self) -> &str {
+        &self.ours.pointer
+    }
+
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn whole(&self) -> &'static str {
+        DOCUMENT_ROOT
+    }
+
+    /// The finding as a JSON object, for tools: its kind, and both places whole.
+    fn to_json(&self) -> Value {
         json!({
             "rule": self.rule,
             "kind": self.kind.as_str(),

@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Value};
 
 use crate::compat::{format_fit, rust_type, type_accepts, FormatFit};
+use crate::report::DOCUMENT_ROOT;
 use crate::usage::{usage, Usage};
-use crate::{pointer, Document, MediaType, Operation};
+use crate::{pointer, Document, MediaType, Operation, Report};
 
 /// Whether code using the generated client keeps compiling and working.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr)]
@@ -127,9 +128,31 @@ pub struct Change {
     pub message: String,
 }
 
-impl Change {
-    /// The change as a JSON object, for tools.
-    pub fn to_json(&self) -> Value {
+/// Its rule is its kind of change.
+impl Report for Change {
+    fn rule(&self) -> &str {
+        self.kind
+    }
+
+    fn operation(&self) -> Option<&str> {
+        self.operation.as_deref()
+    }
+
+    fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn whole(&self) -> &'static str {
+        DOCUMENT_ROOT
+    }
+
+    /// The change as a JSON object, for tools: its severity, direction and what it breaks,
+    /// and its kind of change (its rule) under `kind`.
+    fn to_json(&self) -> Value {
         json!({
             "severity": self.severity.as_str(),
             "direction": self.direction.as_str(),

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::{Document, Location};
+use crate::report::DOCUMENT_ROOT;
+use crate::{Document, Location, Report};
 
 /// One problem in the spec: the rule it breaks, where, and in which operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,11 +43,25 @@ impl Finding {
     }
 }
 
-fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "the document root"
-    } else {
-        pointer
+impl Report for Finding {
+    fn rule(&self) -> &str {
+        self.rule
+    }
+
+    fn operation(&self) -> Option<&str> {
+        self.operation.as_deref()
+    }
+
+    fn pointer(&self) -> &str {
+        &self.pointer
+    }
+
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn whole(&self) -> &'static str {
+        DOCUMENT_ROOT
     }
 }
 
@@ -55,9 +70,10 @@ fn display_pointer(pointer: &str) -> &str {
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}: {}", self.location, self.rule, self.message)?;
+        let at = self.shown_pointer();
         match &self.operation {
-            Some(operation) => write!(f, " (operation {operation}, at {})", self.pointer),
-            None => write!(f, " (at {})", display_pointer(&self.pointer)),
+            Some(operation) => write!(f, " (operation {operation}, at {at})"),
+            None => write!(f, " (at {at})"),
         }
     }
 }

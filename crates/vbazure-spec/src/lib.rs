@@ -17,6 +17,7 @@ pub mod formats;
 mod lint;
 mod operations;
 pub mod pointer;
+mod report;
 mod usage;
 mod validate;
 mod version;
@@ -35,5 +36,6 @@ pub use lint::lint;
 pub use operations::{
     MediaType, Operation, Parameter, ParameterIn, RequestBody, Response, METHODS,
 };
+pub use report::Report;
 pub use validate::{validate, validate_with, ValidateOptions, Violation};
 pub use version::ApiVersion;

@@ -27,6 +27,16 @@ pub fn tokens(pointer: &str) -> Vec<String> {
         .collect()
 }
 
+/// A pointer as messages show it: `whole` (what the empty pointer stands for, in words) when
+/// it is empty.
+pub fn shown<'a>(pointer: &'a str, whole: &'a str) -> &'a str {
+    if pointer.is_empty() {
+        whole
+    } else {
+        pointer
+    }
+}
+
 /// The pointer of the parent of `pointer`, or `None` for the root.
 pub fn parent(pointer: &str) -> Option<&str> {
     pointer.rfind('/').map(|i| &pointer[..i])
@@ -45,5 +55,7 @@ mod tests {
         assert_eq!(parent(&p), Some("/paths"));
         assert_eq!(parent(""), None);
         assert!(tokens("").is_empty());
+        assert_eq!(shown("", "the answer"), "the answer");
+        assert_eq!(shown("/a", "the answer"), "/a");
     }
 }

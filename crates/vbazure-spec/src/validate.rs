@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::{pointer, Document};
+use crate::{pointer, Document, Report};
 
 /// One way a value breaks its schema, in parts a program can use without reading the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,13 +22,33 @@ pub struct Violation {
     pub message: String,
 }
 
+/// Its rule is the keyword broken; its place is in the value, never in an operation.
+impl Report for Violation {
+    fn rule(&self) -> &str {
+        &self.keyword
+    }
+
+    fn operation(&self) -> Option<&str> {
+        None
+    }
+
+    fn pointer(&self) -> &str {
+        &self.instance
+    }
+
+    fn message(&self) -> &str {
+        &self.message
+    }
+
+    fn whole(&self) -> &'static str {
+        "(the whole value)"
+    }
+}
+
+/// `/where/in/the/value: message (schema /where/in/the/document)`.
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at = if self.instance.is_empty() {
-            "(the whole value)"
-        } else {
-            &self.instance
-        };
+        let at = self.shown_pointer();
         write!(f, "{at}: {} (schema {})", self.message, self.schema)
     }
 }

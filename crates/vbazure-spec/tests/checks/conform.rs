@@ -7,7 +7,7 @@ use crate::provider;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use vbazure_spec::{conform, ConformFinding, ConformKind, Document};
+use vbazure_spec::{conform, ConformFinding, ConformKind, Document, Report};
 
 use ConformKind::{Breaking, Drift, Note};
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use vbazure_spec::{diff, Change, Direction, Document, Severity};
+use vbazure_spec::{diff, Change, Direction, Document, Report, Severity};
 
 fn full(case: &str) -> Vec<Change> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

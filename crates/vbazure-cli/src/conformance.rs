@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use futures_util::StreamExt;
 use serde_json::json;
-use vbazure::conformance::{Finding, FindingKind, OperationReport};
+use vbazure::conformance::{FindingKind, OperationReport, Report};
 use vbazure::{ApiVersion, Appliance, Conformance};
 
 use crate::exit::Exit;
@@ -131,7 +131,7 @@ fn report(conformance: &Conformance, version: ApiVersion, failed: &[String], pri
                 .iter()
                 .map(|(operation, r)| (operation.clone(), report_json(r)))
                 .collect::<BTreeMap<_, _>>(),
-            "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
+            "findings": findings.iter().map(Report::to_json).collect::<Vec<_>>(),
             "failedCalls": failed,
         }));
     } else {
@@ -167,17 +167,5 @@ fn report_json(report: &OperationReport) -> serde_json::Value {
         "breaking": report.breaking,
         "drift": report.drift,
         "fine": report.fine,
-    })
-}
-
-fn finding_json(finding: &Finding) -> serde_json::Value {
-    json!({
-        "kind": finding.kind.as_str(),
-        "operation": finding.operation,
-        "status": finding.status,
-        "pointer": finding.pointer,
-        "expected": finding.expected,
-        "found": finding.found,
-        "message": finding.message,
     })
 }

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use quote::ToTokens;
 use syn::{Fields, File, ImplItem, Item, Type, Visibility};
+use vbazure_surface::{signature, tokens_to_string};
 
 /// Lists the client's methods (with their parameters and results) and every generated type
 /// with its fields or variants, sorted.
@@ -118,31 +118,6 @@ fn describe_type(item: &Item, lines: &mut Vec<String>) {
     }
 }
 
-fn signature(sig: &syn::Signature) -> String {
-    let params = sig
-        .inputs
-        .iter()
-        .map(|arg| match arg {
-            syn::FnArg::Receiver(r) => tokens_to_string(&r.ty),
-            syn::FnArg::Typed(t) => {
-                format!("{}: {}", tokens_to_string(&t.pat), tokens_to_string(&t.ty))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let output = match &sig.output {
-        syn::ReturnType::Default => String::new(),
-        syn::ReturnType::Type(_, ty) => format!(" -> {}", tokens_to_string(ty)),
-    };
-    let bounds = sig
-        .generics
-        .where_clause
-        .as_ref()
-        .map(|w| format!(" {}", tokens_to_string(w)))
-        .unwrap_or_default();
-    format!("{}({params}){output}{bounds}", sig.ident)
-}
-
 fn type_name(ty: &Type) -> String {
     match ty {
         Type::Path(p) => p
@@ -172,42 +147,4 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
         });
     }
     found
-}
-
-/// A syntax node as compact text, with the standard library's paths shortened.
-fn tokens_to_string(node: &impl ToTokens) -> String {
-    let mut text = node.to_token_stream().to_string();
-    // proc_macro2 spaces every token; close up the punctuation.
-    for (from, to) in [
-        (" :: ", "::"),
-        (":: ", "::"),
-        (" <", "<"),
-        ("< ", "<"),
-        (" >", ">"),
-        (" ,", ","),
-        (",>", ">"),
-        ("& '", "&'"),
-        ("& ", "&"),
-        (" (", "("),
-        ("( ", "("),
-        (" )", ")"),
-        (" :", ":"),
-    ] {
-        text = text.replace(from, to);
-    }
-    for prefix in [
-        "::std::option::",
-        "::std::string::",
-        "::std::vec::",
-        "::std::collections::",
-        "::std::convert::",
-        "std::convert::",
-        "::std::num::",
-        "::std::fmt::",
-        "crate::",
-        "super::types::",
-    ] {
-        text = text.replace(prefix, "");
-    }
-    text.replace("::serde_json::", "serde_json::")
 }

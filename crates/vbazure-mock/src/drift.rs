@@ -12,6 +12,7 @@ use std::str::FromStr;
 use serde_json::{json, Value};
 
 use crate::config::ApiVersion;
+use crate::operation_ids::{OperationId, V1, V8_1};
 use crate::reply::Reply;
 
 /// A way the mock's answers depart from the document on purpose, so that a client's
@@ -86,6 +87,34 @@ impl Drift {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
+
+    /// What it does, in one line, as `vbazure-mock --help` lists it beside its name.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Drift::UndocumentedField => {
+                "A field the spec does not declare, \"x-mock-drift\": true (every answer, pages' \
+                 items)"
+            }
+            Drift::Null => {
+                "null where the spec forbids it (a v1 session's id, a v8.1 session's status, a \
+                 page's limit, ...)"
+            }
+            Drift::EnumValue => {
+                "\"Paused\" where the spec lists the values (sessions' and log records' status)"
+            }
+            Drift::WrongType => {
+                "A field of another JSON type (a v1 session's usn or a page's totalCount as a \
+                 string, a v8.1 session's executionStartTime as a number, ...)"
+            }
+            Drift::UndocumentedStatus => {
+                "Status 299, which no operation documents, with the answer's body"
+            }
+            Drift::NullMembers => {
+                "null for every v8.1 member without a value, as a .NET serializer writes it \
+                 (the default leaves them out, as the vendor's document needs); not a violation"
+            }
+        }
+    }
 }
 
 /// The names [`Drift::as_str`] gives.
@@ -149,40 +178,47 @@ enum Shape {
     VmPage,
 }
 
-/// What the success answer `status` of `operation_id` in `version` is, if it is one of the
-/// flow's.
-fn shape(version: ApiVersion, operation_id: &str, status: u16) -> Option<Shape> {
-    use ApiVersion::{V1, V8_1};
-    Some(match (version, operation_id, status) {
-        (_, "createToken", 200) => Shape::Token,
-        (V1, "deleteBackups", 200)
-        | (_, "getJobSession", 200)
-        | (V8_1, "deleteVirtualMachineBackups" | "deleteVirtualMachinesBackups", 202) => {
-            Shape::Session
+/// What the success answer `status` of `operation` is, if it is one of the flow's.
+fn shape(operation: OperationId, status: u16) -> Option<Shape> {
+    use OperationId as Of;
+    let (shape, success) = match operation {
+        Of::V1(V1::CreateToken) | Of::V8_1(V8_1::CreateToken) => (Shape::Token, 200),
+        Of::V1(V1::DeleteBackups | V1::GetJobSession) | Of::V8_1(V8_1::GetJobSession) => {
+            (Shape::Session, 200)
         }
-        (_, "listJobSessions", 200) => Shape::SessionPage,
-        (_, "getJobSessionLog", 200) => Shape::Log,
-        (V8_1, "getSystemInfo", 200) => Shape::SystemInfo,
-        (V8_1, "getProtectedVirtualMachine", 200) => Shape::Vm,
-        (V8_1, "listProtectedVirtualMachines", 200) => Shape::VmPage,
+        Of::V8_1(V8_1::DeleteVirtualMachineBackups | V8_1::DeleteVirtualMachinesBackups) => {
+            (Shape::Session, 202)
+        }
+        Of::V1(V1::ListJobSessions) | Of::V8_1(V8_1::ListJobSessions) => (Shape::SessionPage, 200),
+        Of::V1(V1::GetJobSessionLog) | Of::V8_1(V8_1::GetJobSessionLog) => (Shape::Log, 200),
+        Of::V8_1(V8_1::GetSystemInfo) => (Shape::SystemInfo, 200),
+        Of::V8_1(V8_1::GetProtectedVirtualMachine) => (Shape::Vm, 200),
+        Of::V8_1(V8_1::ListProtectedVirtualMachines) => (Shape::VmPage, 200),
+        // The answers of the other operations (stops, logout, asynchronous operations) and
+        // of any an operation added to a document do not drift.
         _ => return None,
-    })
+    };
+    (status == success).then_some(shape)
 }
 
-/// Applies `drifts` to the answer of `operation_id` (of `version`'s document); what changed.
+/// Applies `drifts` to the answer of `operation` (`None` for one its version's embedded
+/// document does not name, which never drifts); what changed.
 pub(crate) fn apply(
     drifts: &BTreeSet<Drift>,
-    version: ApiVersion,
-    operation_id: Option<&str>,
+    operation: Option<OperationId>,
     reply: &mut Reply,
 ) -> Drifted {
     let mut drifted = Drifted::default();
     if drifts.is_empty() {
         return drifted;
     }
-    let Some(shape) = operation_id.and_then(|id| shape(version, id, reply.status)) else {
+    let Some(operation) = operation else {
         return drifted;
     };
+    let Some(shape) = shape(operation, reply.status) else {
+        return drifted;
+    };
+    let version = operation.version();
     let Some(body) = reply.body.as_mut() else {
         return drifted;
     };
@@ -346,26 +382,20 @@ mod tests {
         assert!(refused.contains("undocumented-status"), "{refused}");
     }
 
-    fn drifted(
-        drift: Drift,
-        version: ApiVersion,
-        operation: &str,
-        body: Value,
-    ) -> (Reply, Drifted) {
+    fn drifted(drift: Drift, operation: OperationId, body: Value) -> (Reply, Drifted) {
         let mut reply = Reply::json(200, body);
-        let drifted = apply(
-            &BTreeSet::from([drift]),
-            version,
-            Some(operation),
-            &mut reply,
-        );
+        let drifted = apply(&BTreeSet::from([drift]), Some(operation), &mut reply);
         (reply, drifted)
     }
 
     #[test]
     fn each_change_is_where_it_says() {
         let session = json!({"id": "7", "status": "Running", "usn": 3});
-        let (reply, done) = drifted(Drift::WrongType, ApiVersion::V1, "getJobSession", session);
+        let (reply, done) = drifted(
+            Drift::WrongType,
+            OperationId::V1(V1::GetJobSession),
+            session,
+        );
         assert_eq!(
             reply.body,
             Some(json!({"id": "7", "status": "Running", "usn": "3"}))
@@ -375,8 +405,7 @@ mod tests {
         let page = json!({"limit": 2, "results": [{"id": "1"}, {"id": "2"}]});
         let (reply, done) = drifted(
             Drift::UndocumentedField,
-            ApiVersion::V8_1,
-            "listJobSessions",
+            OperationId::V8_1(V8_1::ListJobSessions),
             page,
         );
         let body = reply.body.unwrap_or_default();
@@ -393,7 +422,11 @@ mod tests {
         );
 
         let start = json!({"executionStartTime": "2024-05-01T10:00:00.5Z", "status": "Running"});
-        let (reply, _) = drifted(Drift::WrongType, ApiVersion::V8_1, "getJobSession", start);
+        let (reply, _) = drifted(
+            Drift::WrongType,
+            OperationId::V8_1(V8_1::GetJobSession),
+            start,
+        );
         assert_eq!(
             reply.body.unwrap_or_default()["executionStartTime"],
             1_714_557_600
@@ -405,8 +438,7 @@ mod tests {
         let session = json!({"id": "7", "status": "Running"});
         let (reply, done) = drifted(
             Drift::UndocumentedStatus,
-            ApiVersion::V1,
-            "getJobSession",
+            OperationId::V1(V1::GetJobSession),
             session.clone(),
         );
         assert_eq!((reply.status, reply.body), (Drift::STATUS, Some(session)));
@@ -419,17 +451,21 @@ mod tests {
         // An error answer, an operation outside the flow, and a field a drift leaves alone.
         let mut problem = Reply::problem(404, "gone");
         let every: BTreeSet<Drift> = Drift::ALL.into_iter().collect();
-        let done = apply(&every, ApiVersion::V1, Some("getJobSession"), &mut problem);
+        let session = Some(OperationId::V1(V1::GetJobSession));
+        let done = apply(&every, session, &mut problem);
         assert!(done.departures.is_empty() && problem.status == 404);
         let (reply, done) = drifted(
             Drift::Null,
-            ApiVersion::V8_1,
-            "getAsyncOperation",
+            OperationId::V8_1(V8_1::GetAsyncOperation),
             json!({"id": "a"}),
         );
         assert!(done.departures.is_empty());
         assert_eq!(reply.body, Some(json!({"id": "a"})));
-        let (_, done) = drifted(Drift::Null, ApiVersion::V8_1, "getSystemInfo", json!({}));
+        let (_, done) = drifted(
+            Drift::Null,
+            OperationId::V8_1(V8_1::GetSystemInfo),
+            json!({}),
+        );
         assert!(done.departures.is_empty(), "every system field is nullable");
     }
 }

@@ -7,31 +7,33 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::config::ApiVersion;
+use crate::operation_ids::{OperationId, V1};
 use crate::reply::Reply;
 use crate::server::{Call, Shared};
-use crate::state::TokenForm;
+use crate::state::{Session, TokenForm};
 use crate::v8_1;
 
-/// The answer of a stateful operation, or `None` when the operation has no handler here.
+/// The answer of a stateful operation, or `None` when the operation has no handler here: one
+/// its version's embedded document does not name (see [`OperationId::of`]), or one a version's
+/// handler leaves to its documented example.
 pub(crate) fn handle(shared: &Shared, call: &Call<'_>) -> Option<Reply> {
-    let name = call.operation.operation_id.as_deref()?;
-    if name == "createToken" {
-        return Some(create_token(shared, call));
-    }
-    match call.version {
-        ApiVersion::V1 => v1(shared, call, name),
-        ApiVersion::V8_1 => v8_1::handle(shared, call, name),
+    match call.id? {
+        OperationId::V1(operation) => v1(shared, call, operation),
+        OperationId::V8_1(operation) => v8_1::handle(shared, call, operation),
     }
 }
 
-fn v1(shared: &Shared, call: &Call<'_>, name: &str) -> Option<Reply> {
-    Some(match name {
-        "deleteBackups" => delete_backups(shared, call),
-        "listJobSessions" => list_job_sessions(shared, call),
-        "getJobSession" => get_job_session(shared, call),
-        "getJobSessionLog" => get_job_session_log(shared, call),
-        "stopJobSession" => stop_job_session(shared, call),
-        _ => return None,
+/// The answer of a v1 operation. Every one is listed, without a catch-all: an operation added
+/// to the document is a build error here until it has a handler or is left to its example
+/// (`=> return None`).
+fn v1(shared: &Shared, call: &Call<'_>, operation: V1) -> Option<Reply> {
+    Some(match operation {
+        V1::CreateToken => create_token(shared, call),
+        V1::DeleteBackups => delete_backups(shared, call),
+        V1::ListJobSessions => list_job_sessions(shared, call),
+        V1::GetJobSession => get_job_session(shared, call),
+        V1::GetJobSessionLog => get_job_session_log(shared, call),
+        V1::StopJobSession => stop_job_session(shared, call),
     })
 }
 
@@ -85,7 +87,7 @@ fn require(call: &Call<'_>, names: &[&str]) -> Result<(), Reply> {
 /// The token operation. It is served once for every version (its path carries none), as the
 /// newest document served has it: v8.1's answer, with MFA, when v8.1 is served; v1's fields
 /// only when v1 alone is.
-fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
+pub(crate) fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
     let config = shared.config();
     let speaks_v8_1 = call.version == ApiVersion::V8_1;
     let username = match field(call, "grant_type") {
@@ -181,11 +183,7 @@ fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
 }
 
 fn delete_backups(shared: &Shared, call: &Call<'_>) -> Reply {
-    let vm_id = call
-        .path_params
-        .get("id")
-        .map(String::as_str)
-        .unwrap_or_default();
+    let vm_id = call.path_param("id");
     if shared.with_config(|c| {
         c.known_vms
             .as_ref()
@@ -205,10 +203,7 @@ fn delete_backups(shared: &Shared, call: &Call<'_>) -> Reply {
 }
 
 pub(crate) fn session_id<'a>(call: &'a Call<'_>) -> &'a str {
-    call.path_params
-        .get("sessionId")
-        .map(String::as_str)
-        .unwrap_or_default()
+    call.path_param("sessionId")
 }
 
 pub(crate) fn not_found(call: &Call<'_>) -> Reply {
@@ -218,28 +213,32 @@ pub(crate) fn not_found(call: &Call<'_>) -> Reply {
     )
 }
 
-fn get_job_session(shared: &Shared, call: &Call<'_>) -> Reply {
+/// A read of the session the path names (of the call's version), moved on first (`polled`:
+/// the read counts as a poll): `answer` of it, or 404.
+pub(crate) fn read_session(
+    shared: &Shared,
+    call: &Call<'_>,
+    polled: bool,
+    answer: impl FnOnce(&Session) -> Reply,
+) -> Reply {
     let progression = shared.progression();
     let mut state = shared.state();
-    match state.v1_session_mut(session_id(call)) {
-        Some(session) => {
-            session.advance_v1(progression, true);
-            Reply::json(200, session.to_json(&shared.base_url, true))
-        }
+    match state.read_session(call.version, session_id(call), progression, polled) {
+        Some(session) => answer(session),
         None => not_found(call),
     }
 }
 
+fn get_job_session(shared: &Shared, call: &Call<'_>) -> Reply {
+    read_session(shared, call, true, |session| {
+        Reply::json(200, session.to_json(&shared.base_url, true))
+    })
+}
+
 fn get_job_session_log(shared: &Shared, call: &Call<'_>) -> Reply {
-    let progression = shared.progression();
-    let mut state = shared.state();
-    match state.v1_session_mut(session_id(call)) {
-        Some(session) => {
-            session.advance_v1(progression, false);
-            Reply::json(200, session.log_json(None))
-        }
-        None => not_found(call),
-    }
+    read_session(shared, call, false, |session| {
+        Reply::json(200, session.log_json(None))
+    })
 }
 
 fn stop_job_session(shared: &Shared, call: &Call<'_>) -> Reply {

@@ -42,6 +42,7 @@ mod dotnet;
 mod drift;
 mod handlers;
 mod inventory;
+mod operation_ids;
 mod reply;
 mod routes;
 mod server;
@@ -70,11 +71,15 @@ use crate::routes::Routes;
 use crate::server::Shared;
 use crate::state::State;
 
+// `documents/` holds links to the workspace's documents, the one copy of each: the crate reads
+// nothing outside itself, so that `cargo package` takes their content in (the build script
+// reads the same links).
+
 /// The API v1 document the mock serves unless given another, embedded at build time.
-pub const SPEC: &str = include_str!("../../../openapi.yaml");
+pub const SPEC: &str = include_str!("../documents/openapi.yaml");
 
 /// The API v8.1 document the mock serves unless given another, embedded at build time.
-pub const SPEC_V8_1: &str = include_str!("../../../openapi-v8.1.yaml");
+pub const SPEC_V8_1: &str = include_str!("../documents/openapi-v8.1.yaml");
 
 /// The most VMs [`MockBuilder::generate_vms`] makes (a page of all of them is then about
 /// 100 MB of JSON).

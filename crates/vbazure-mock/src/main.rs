@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, ValueEnum};
 use vbazure_mock::{
     ApiVersion, Drift, FinalStatus, MockAppliance, MockConfig, Progress, DEFAULT_USERNAME,
@@ -85,8 +86,8 @@ struct Args {
     /// Make the answers of the flow (tokens, sessions, pages, logs, system information, VMs)
     /// depart from the spec in this way, to test a client's conformance check (repeatable).
     /// Each departure is still recorded as a violation, but the answer is sent as it is.
-    #[arg(long = "drift", value_name = "KIND", value_enum)]
-    drift: Vec<DriftKind>,
+    #[arg(long = "drift", value_name = "KIND", value_parser = drift_kinds())]
+    drift: Vec<Drift>,
     /// Refuse every request without a token (but logging in) with this status, 401 or 403,
     /// before routing it, on any path, served or not: an appliance that authenticates before
     /// it routes, whose version anonymous requests cannot tell
@@ -94,37 +95,12 @@ struct Args {
     gate_anonymous: Option<u16>,
 }
 
-/// The kinds of `--drift`, as `Drift` names them.
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum DriftKind {
-    /// A field the spec does not declare, "x-mock-drift": true (every answer, pages' items).
-    UndocumentedField,
-    /// null where the spec forbids it (a v1 session's id, a v8.1 session's status, a page's
-    /// limit, ...).
-    Null,
-    /// "Paused" where the spec lists the values (sessions' and log records' status).
-    EnumValue,
-    /// A field of another JSON type (a v1 session's usn or a page's totalCount as a string, a
-    /// v8.1 session's executionStartTime as a number, ...).
-    WrongType,
-    /// Status 299, which no operation documents, with the answer's body.
-    UndocumentedStatus,
-    /// null for every v8.1 member without a value, as a .NET serializer writes it (the
-    /// default leaves them out, as the vendor's document needs); not a violation.
-    NullMembers,
-}
-
-impl From<DriftKind> for Drift {
-    fn from(kind: DriftKind) -> Self {
-        match kind {
-            DriftKind::UndocumentedField => Drift::UndocumentedField,
-            DriftKind::Null => Drift::Null,
-            DriftKind::EnumValue => Drift::EnumValue,
-            DriftKind::WrongType => Drift::WrongType,
-            DriftKind::UndocumentedStatus => Drift::UndocumentedStatus,
-            DriftKind::NullMembers => Drift::NullMembers,
-        }
-    }
+/// The kinds of `--drift`: every [`Drift`], by its name, with its summary as help (the library
+/// lists them once).
+fn drift_kinds() -> impl TypedValueParser<Value = Drift> {
+    let kinds = Drift::ALL.map(|drift| PossibleValue::new(drift.as_str()).help(drift.summary()));
+    // Only the names above get here, and each reads back as its drift.
+    PossibleValuesParser::new(kinds).try_map(|name| name.parse::<Drift>())
 }
 
 fn parse_gate(text: &str) -> Result<u16, String> {
@@ -176,7 +152,7 @@ async fn main() -> ExitCode {
         known_vms: None,
         mfa_code: args.mfa_code,
         operation_polls: args.operation_polls,
-        drift: args.drift.into_iter().map(Drift::from).collect(),
+        drift: args.drift.into_iter().collect(),
         gate_anonymous: args.gate_anonymous,
     };
     let mut builder = MockAppliance::builder()

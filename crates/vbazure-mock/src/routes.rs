@@ -1,5 +1,6 @@
 //! The route table: the operations of every document served (read once by `vbazure_spec`) by
-//! path template and method. Nothing here names an operation of this API.
+//! path template and method, each with its name in the embedded document of its version
+//! ([`OperationId`]), resolved once here. Nothing here names an operation of this API.
 //!
 //! The documents' paths differ by their version prefix (`/api/v1`, `/api/v8.1`), except the
 //! token path, which carries no version: a (path, method) that several documents have is
@@ -10,12 +11,15 @@ use std::collections::BTreeMap;
 use vbazure_spec::{Document, MediaType, Operation, Parameter, ParameterIn};
 
 use crate::config::ApiVersion;
+use crate::operation_ids::OperationId;
 
 /// An operation, and the version whose document it comes from.
 #[derive(Debug)]
 pub(crate) struct Routed {
     pub version: ApiVersion,
     pub operation: Operation,
+    /// Its name, when the embedded document of its version has its `operationId`.
+    pub id: Option<OperationId>,
 }
 
 /// What a request path and method lead to.
@@ -64,9 +68,14 @@ impl Routes {
                 operations.retain(|o| {
                     o.operation.path != operation.path || o.operation.method != operation.method
                 });
+                let id = operation
+                    .operation_id
+                    .as_deref()
+                    .and_then(|id| OperationId::of(*version, id));
                 operations.push(Routed {
                     version: *version,
                     operation: operation.clone(),
+                    id,
                 });
             }
         }

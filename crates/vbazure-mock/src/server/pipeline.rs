@@ -76,8 +76,7 @@ pub(super) async fn answer(
             Some(mut reply) => {
                 let drifts = shared.with_config(|c| c.drift.clone());
                 drift::written_nulls(&drifts, routed.version, &mut reply);
-                let operation_id = routed.operation.operation_id.as_deref();
-                drifted = drift::apply(&drifts, routed.version, operation_id, &mut reply);
+                drifted = drift::apply(&drifts, routed.id, &mut reply);
                 reply
             }
             None => documented_example(doc, &routed.operation),

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use vbazure_spec::{Document, Operation, ParameterIn};
 
 use crate::config::ApiVersion;
+use crate::operation_ids::OperationId;
 use crate::reply::Reply;
 use crate::routes::{parameters_in, Routed};
 
@@ -19,9 +20,10 @@ use super::shared::Shared;
 
 /// A request, checked against its operation.
 pub(crate) struct Call<'a> {
-    pub operation: &'a Operation,
     /// The version whose document the operation comes from.
     pub version: ApiVersion,
+    /// The operation's name in the embedded document of that version, if it has one there.
+    pub id: Option<OperationId>,
     /// The request's path, as sent.
     pub path: &'a str,
     pub path_params: BTreeMap<String, String>,
@@ -32,6 +34,17 @@ pub(crate) struct Call<'a> {
     pub body: Option<Value>,
     /// The access token the request was authorized with, if the operation needs one.
     pub bearer: Option<String>,
+}
+
+impl Call<'_> {
+    /// The value of the path parameter `name` as sent; empty when the path has none of that
+    /// name (the handlers ask only for their templates' parameters).
+    pub(crate) fn path_param(&self, name: &str) -> &str {
+        self.path_params
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
 }
 
 /// The parts of one request that [`prepare`] checks.
@@ -81,8 +94,8 @@ pub(super) fn prepare<'a>(
         return Err(Reply::validation(problems));
     }
     Ok(Call {
-        operation,
         version: routed.version,
+        id: routed.id,
         path: request.path,
         path_params: request.path_params,
         query,

@@ -81,31 +81,52 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// A v1 deletion session for one VM, numbered `number`.
-    pub(super) fn v1_deletion(number: u64, vm_id: &str) -> Self {
-        let started = now();
+    /// A session of `version` that has just started (at `started`), with its first records.
+    fn running(
+        id: String,
+        version: ApiVersion,
+        targets: Vec<Target>,
+        tier: Option<Tier>,
+        started: DateTime<Utc>,
+        log: Vec<LogItem>,
+    ) -> Self {
         Self {
-            id: number.to_string(),
-            version: ApiVersion::V1,
-            targets: vec![Target {
-                id: vm_id.to_string(),
-                name: vm_id.to_string(),
-                has_backups: true,
-            }],
-            tier: None,
+            id,
+            version,
+            targets,
+            tier,
             status: Status::Running,
             started,
             started_at: Instant::now(),
             stopped: None,
             polls: 0,
             usn: 0,
-            log: vec![LogItem::new(
-                started,
-                Status::Success,
-                format!("Backup deletion of virtual machine {vm_id} has started"),
-            )],
+            log,
             removed_points: None,
         }
+    }
+
+    /// A v1 deletion session for one VM, numbered `number`.
+    pub(super) fn v1_deletion(number: u64, vm_id: &str) -> Self {
+        let started = now();
+        let target = Target {
+            id: vm_id.to_string(),
+            name: vm_id.to_string(),
+            has_backups: true,
+        };
+        let log = vec![LogItem::new(
+            started,
+            Status::Success,
+            format!("Backup deletion of virtual machine {vm_id} has started"),
+        )];
+        Self::running(
+            number.to_string(),
+            ApiVersion::V1,
+            vec![target],
+            None,
+            started,
+            log,
+        )
     }
 
     /// A v8.1 deletion session for `targets` (one, or a batch), with an id of its own.
@@ -138,20 +159,7 @@ impl Session {
             };
             log.push(LogItem::new(started, Status::Success, message).about(&target.id));
         }
-        Self {
-            id,
-            version: ApiVersion::V8_1,
-            targets,
-            tier,
-            status: Status::Running,
-            started,
-            started_at: Instant::now(),
-            stopped: None,
-            polls: 0,
-            usn: 0,
-            log,
-            removed_points: None,
-        }
+        Self::running(id, ApiVersion::V8_1, targets, tier, started, log)
     }
 
     /// Counts a read as a poll, logs progress, and says whether the session ends now, with

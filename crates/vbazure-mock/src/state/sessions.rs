@@ -2,7 +2,7 @@
 //! Started, found by the id the mock wrote, and moved on; a v8.1 deletion that finishes
 //! removes the backups of its VMs from the inventory.
 
-use crate::config::{FinalStatus, Progress};
+use crate::config::{ApiVersion, FinalStatus, Progress};
 use crate::inventory::Tier;
 
 use super::session::{Session, Target};
@@ -38,6 +38,29 @@ impl State {
         self.session_index.insert(session.id.clone(), index);
         self.sessions.push(session);
         index
+    }
+
+    /// The session of `version` with this id, moved on first (`polled`: the read counts as a
+    /// poll), as a read of it finds it.
+    pub(crate) fn read_session(
+        &mut self,
+        version: ApiVersion,
+        id: &str,
+        progression: (Progress, FinalStatus),
+        polled: bool,
+    ) -> Option<&Session> {
+        match version {
+            ApiVersion::V1 => {
+                let session = self.v1_session_mut(id)?;
+                session.advance_v1(progression, polled);
+                Some(session)
+            }
+            ApiVersion::V8_1 => {
+                let index = self.v8_1_index(id)?;
+                self.advance_v8_1(index, progression, polled);
+                self.v8_1_session(index)
+            }
+        }
     }
 
     pub(crate) fn v1_session_mut(&mut self, id: &str) -> Option<&mut Session> {

@@ -48,6 +48,7 @@ fn bench(c: &mut Criterion) {
                     async move {
                         appliance
                             .delete_backups(&format!("vm-{i}"))
+                            .send()
                             .await
                             .expect("deleted")
                     }

@@ -88,9 +88,10 @@ async fn delete_and_wait(
     let mut deletions = futures_util::stream::iter(units)
         .map(|unit| async move {
             let outcome = match requests {
-                Requests::PerVm => appliance.delete_backups(&unit[0]).await,
+                Requests::PerVm => appliance.delete_backups(&unit[0]).send().await,
                 Requests::Batches => appliance
-                    .delete_backups_batch(unit, None)
+                    .delete_backups_batch(unit)
+                    .send()
                     .await
                     .and_then(|mut done| done.remove(0).outcome),
             };

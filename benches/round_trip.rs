@@ -45,8 +45,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("vbazure", |b| {
-        b.to_async(&runtime)
-            .iter(|| async { black_box(appliance.delete_backups(vm).await.expect("succeeds")) })
+        b.to_async(&runtime).iter(|| async {
+            black_box(appliance.delete_backups(vm).send().await.expect("succeeds"))
+        })
     });
     group.finish();
 }

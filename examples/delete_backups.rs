@@ -38,7 +38,7 @@ pub(crate) async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(),
     appliance.login().await?;
     // The version the appliance speaks is found out on first use (this mock speaks v1; an
     // appliance of today v8.1): the flow is the same.
-    let session = match appliance.delete_backups(vm_id).await? {
+    let session = match appliance.delete_backups(vm_id).send().await? {
         DeleteOutcome::Started(session) => session,
         DeleteOutcome::NothingToDelete => {
             writeln!(out, "deleteBackups {vm_id}: no backups to delete")?;
@@ -74,7 +74,7 @@ pub(crate) async fn run(vm_id: Option<&str>, out: &mut impl Write) -> Result<(),
         Some(took) => writeln!(out, "finished: {} after {took:#}", done.status)?,
         None => writeln!(out, "finished: {}", done.status)?,
     }
-    for item in appliance.job_session_log(&done.id).await?.entries {
+    for item in appliance.job_session_log(&done.id).send().await?.entries {
         writeln!(
             out,
             "log: {} {}",

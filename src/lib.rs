@@ -31,7 +31,7 @@
 //!     .ca_certificate_file("appliance-ca.pem")
 //!     .build()?;
 //! let DeleteOutcome::Started(session) =
-//!     appliance.delete_backups("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64").await?
+//!     appliance.delete_backups("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64").send().await?
 //! else {
 //!     println!("no backups to delete");
 //!     return Ok(());
@@ -84,6 +84,7 @@ pub mod v8_1 {
     pub const API_SURFACE: &str = include_str!(concat!(env!("OUT_DIR"), "/v8_1_api_surface.txt"));
 }
 
+pub use appliance::request;
 pub use appliance::{
     ApiVersion, Appliance, ApplianceBuilder, BatchDeletion, BuildError, DeleteOutcome,
     FollowOptions, LogEntry, ProtectedVm, Session, SessionAnswer, SessionFilter, SessionFollower,

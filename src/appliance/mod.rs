@@ -8,8 +8,10 @@
 //! asynchronous operations).
 
 mod builder;
+mod dialect;
 mod follow;
 mod paging;
+pub mod request;
 mod session;
 mod v8_1_only;
 mod version;
@@ -25,11 +27,9 @@ pub use v8_1_only::{BatchDeletion, ProtectedVm, SessionFilter, VmPage, BATCH_LIM
 pub use version::ApiVersion;
 pub use wait::WaitOptions;
 
-use crate::operations::{v1 as v1_ops, v8_1 as v8_1_ops};
-use crate::transport::path_segment;
 use crate::transport::send;
-use crate::v8_1::types::DeleteVirtualMachineBackupsAnswer;
 use crate::{v1, v8_1, Error, ErrorKind};
+use dialect::{Call, Dialect, Step};
 
 /// A connection to one appliance, authenticated, with retries for idempotent requests, in the
 /// API version it speaks (chosen with [`ApplianceBuilder::api_version`], or found out on first
@@ -75,12 +75,6 @@ struct Inner {
     operation_wait: WaitOptions,
 }
 
-/// Which client a call goes through.
-enum Speaking<'a> {
-    V1(&'a v1::Client),
-    V8_1(&'a v8_1::Client),
-}
-
 impl Appliance {
     /// Starts configuring a connection to the appliance at `base_url`
     /// (`https://host[:port]`).
@@ -121,10 +115,7 @@ impl Appliance {
         // path is shared, the form is the version's); it is kept for the requests that follow.
         let token = |version: ApiVersion| async move {
             let auth = state.auth.as_ref()?;
-            Some(match version {
-                ApiVersion::V1 => auth.access_token(&self.inner.v1).await,
-                ApiVersion::V8_1 => auth.access_token(&self.inner.v8_1).await,
-            })
+            Some(auth.access_token(self.dialect_of(version)).await)
         };
         self.inner
             .version
@@ -170,11 +161,46 @@ impl Appliance {
         send(operation, call).await.map_err(|e| self.explained(e))
     }
 
-    async fn speaking(&self) -> Result<Speaking<'_>, Error> {
-        Ok(match self.api_version().await? {
-            ApiVersion::V1 => Speaking::V1(&self.inner.v1),
-            ApiVersion::V8_1 => Speaking::V8_1(&self.inner.v8_1),
-        })
+    /// The dialect of `version`: the one place a version is matched to its client.
+    fn dialect_of(&self, version: ApiVersion) -> &dyn Dialect {
+        match version {
+            ApiVersion::V1 => &self.inner.v1,
+            ApiVersion::V8_1 => &self.inner.v8_1,
+        }
+    }
+
+    /// The dialect of the version in use (found out first when need be).
+    async fn dialect(&self) -> Result<&dyn Dialect, Error> {
+        Ok(self.dialect_of(self.api_version().await?))
+    }
+
+    /// The `operationId` of `step` in the version in use, for errors found before a request is
+    /// made; before a version is chosen, its name in the newest version this client speaks
+    /// (the flow's steps are named alike in every document: a test holds them to it).
+    pub(crate) fn operation_now(&self, step: Step) -> &'static str {
+        let version = self
+            .inner
+            .version
+            .get()
+            .map_or(ApiVersion::NEWEST_FIRST[0], |chosen| chosen.version);
+        self.dialect_of(version).operation(step)
+    }
+
+    /// Whether the version in use is known and its session list takes filters.
+    pub(crate) fn filters_sessions_now(&self) -> bool {
+        self.inner
+            .version
+            .get()
+            .is_some_and(|chosen| self.dialect_of(chosen.version).filters_sessions())
+    }
+
+    /// One call of the version in use, its errors explained as [`send`](Self::send)'s are.
+    async fn ask<'a, T>(
+        &'a self,
+        call: impl FnOnce(&'a dyn Dialect) -> Call<'a, T>,
+    ) -> Result<T, Error> {
+        let dialect = self.dialect().await?;
+        call(dialect).await.map_err(|e| self.explained(e))
     }
 
     /// The tokens the client holds now (after a login, or as given to
@@ -192,177 +218,51 @@ impl Appliance {
         let Some(auth) = &state.auth else {
             return Ok(());
         };
-        match self.speaking().await? {
-            Speaking::V1(client) => auth.access_token(client).await.map(drop),
-            Speaking::V8_1(client) => auth.access_token(client).await.map(drop),
-        }
+        auth.access_token(self.dialect().await?).await.map(drop)
     }
 
-    /// Starts removing every backup of the virtual machine `vm_id`: a session to follow, or,
-    /// on v8.1, [`DeleteOutcome::NothingToDelete`] when there was nothing to remove.
-    pub async fn delete_backups(&self, vm_id: &str) -> Result<DeleteOutcome, Error> {
-        match self.speaking().await? {
-            Speaking::V1(client) => {
-                path_segment::check(v1_ops::DELETE_BACKUPS, "VM id", vm_id)?;
-                let session = self
-                    .send(
-                        v1_ops::DELETE_BACKUPS,
-                        client.delete_backups().id(vm_id).send(),
-                    )
-                    .await?;
-                Ok(DeleteOutcome::Started(session.into()))
-            }
-            Speaking::V8_1(client) => self.delete_backups_v8_1(client, vm_id, None).await,
-        }
-    }
-
-    async fn delete_backups_v8_1(
-        &self,
-        client: &v8_1::Client,
-        vm_id: &str,
-        tier: Option<v8_1::types::BackupTier>,
-    ) -> Result<DeleteOutcome, Error> {
-        let operation = v8_1_ops::DELETE_VIRTUAL_MACHINE_BACKUPS;
-        path_segment::check(operation, "VM id", vm_id)?;
-        let mut request = client.delete_virtual_machine_backups().id(vm_id);
-        if let Some(tier) = tier {
-            request = request.backup_tier(tier);
-        }
-        Ok(match self.send(operation, request.send_answer()).await? {
-            DeleteVirtualMachineBackupsAnswer::Accepted(session) => {
-                DeleteOutcome::Started(session.into())
-            }
-            DeleteVirtualMachineBackupsAnswer::NoContent => DeleteOutcome::NothingToDelete,
-        })
+    /// Removing every backup of the virtual machine `vm_id`: a session to follow, or, on v8.1,
+    /// [`DeleteOutcome::NothingToDelete`] when there was nothing to remove. Options (a backup
+    /// tier) are methods of the request; `send()` starts it.
+    pub fn delete_backups<'a>(&'a self, vm_id: &'a str) -> request::DeleteBackups<'a> {
+        request::DeleteBackups::new(self, vm_id)
     }
 
     /// The current state of a session.
     pub async fn job_session(&self, session_id: &str) -> Result<Session, Error> {
-        path_segment::check(v1_ops::GET_JOB_SESSION, "session id", session_id)?;
-        Ok(match self.speaking().await? {
-            Speaking::V1(client) => self
-                .send(
-                    v1_ops::GET_JOB_SESSION,
-                    client.get_job_session().session_id(session_id).send(),
-                )
-                .await?
-                .into(),
-            Speaking::V8_1(client) => self
-                .send(
-                    v8_1_ops::GET_JOB_SESSION,
-                    client.get_job_session().session_id(session_id).send(),
-                )
-                .await?
-                .into(),
-        })
+        self.ask(|dialect| dialect.job_session(session_id)).await
     }
 
-    /// The log of a session so far.
-    pub async fn job_session_log(&self, session_id: &str) -> Result<SessionLog, Error> {
-        self.log(session_id, None).await
-    }
-
-    /// The records of a session's log about one resource (`instanceId`, v8.1): `resource_id`
-    /// is the appliance's id of the VM, as [`LogEntry::resource_id`] gives it.
-    pub async fn job_session_log_for(
-        &self,
-        session_id: &str,
-        resource_id: &str,
-    ) -> Result<SessionLog, Error> {
-        self.log(session_id, Some(resource_id)).await
-    }
-
-    async fn log(&self, session_id: &str, resource: Option<&str>) -> Result<SessionLog, Error> {
-        path_segment::check(v1_ops::GET_JOB_SESSION_LOG, "session id", session_id)?;
-        Ok(match self.speaking().await? {
-            Speaking::V1(_) if resource.is_some() => {
-                return Err(not_in_v1(
-                    v1_ops::GET_JOB_SESSION_LOG,
-                    "a log for one resource",
-                ))
-            }
-            Speaking::V1(client) => self
-                .send(
-                    v1_ops::GET_JOB_SESSION_LOG,
-                    client.get_job_session_log().session_id(session_id).send(),
-                )
-                .await?
-                .into(),
-            Speaking::V8_1(client) => {
-                let mut request = client.get_job_session_log().session_id(session_id);
-                if let Some(resource) = resource {
-                    request = request.instance_id(resource);
-                }
-                self.send(v8_1_ops::GET_JOB_SESSION_LOG, request.send())
-                    .await?
-                    .into()
-            }
-        })
+    /// The log of a session so far (or, with
+    /// [`resource`](request::JobSessionLog::resource), its records about one VM).
+    pub fn job_session_log<'a>(&'a self, session_id: &'a str) -> request::JobSessionLog<'a> {
+        request::JobSessionLog::new(self, session_id)
     }
 
     /// Asks the appliance to stop a running session.
     pub async fn stop_job_session(&self, session_id: &str) -> Result<(), Error> {
-        path_segment::check(v1_ops::STOP_JOB_SESSION, "session id", session_id)?;
-        match self.speaking().await? {
-            Speaking::V1(client) => {
-                self.send(
-                    v1_ops::STOP_JOB_SESSION,
-                    client.stop_job_session().session_id(session_id).send(),
-                )
-                .await
-            }
-            Speaking::V8_1(client) => {
-                self.send(
-                    v8_1_ops::STOP_JOB_SESSION,
-                    client.stop_job_session().session_id(session_id).send(),
-                )
-                .await
-            }
-        }
+        self.ask(|dialect| dialect.stop_job_session(session_id))
+            .await
     }
 
-    /// One page of sessions: `limit` sessions (at least 1) after the first `offset`.
-    pub async fn job_sessions_page(&self, offset: u32, limit: u32) -> Result<SessionPage, Error> {
-        self.sessions_page(offset, limit, None).await
+    /// One page of sessions: `limit` sessions (at least 1) after the first `offset` (narrowed
+    /// with [`filter`](request::JobSessionsPage::filter)).
+    pub fn job_sessions_page(&self, offset: u32, limit: u32) -> request::JobSessionsPage<'_> {
+        request::JobSessionsPage::new(self, offset, limit)
     }
 
-    async fn sessions_page(
+    pub(crate) async fn sessions_page(
         &self,
-        offset: u32,
+        offset: u64,
         limit: u32,
         filter: Option<&SessionFilter>,
     ) -> Result<SessionPage, Error> {
-        let window = paging::window(v1_ops::LIST_JOB_SESSIONS, offset, limit)?;
-        match self.speaking().await? {
-            Speaking::V1(_) if filter.is_some_and(|f| !f.is_empty()) => {
-                Err(not_in_v1(v1_ops::LIST_JOB_SESSIONS, "session filters"))
-            }
-            Speaking::V1(client) => Ok(self
-                .send(
-                    v1_ops::LIST_JOB_SESSIONS,
-                    client
-                        .list_job_sessions()
-                        .offset(window.offset)
-                        .limit(window.limit)
-                        .send(),
-                )
-                .await?
-                .into()),
-            Speaking::V8_1(client) => {
-                let request = client
-                    .list_job_sessions()
-                    .offset(window.offset)
-                    .limit(window.limit_i32);
-                let request = match filter {
-                    Some(filter) => filter.apply(request),
-                    None => request,
-                };
-                Ok(self
-                    .send(v8_1_ops::LIST_JOB_SESSIONS, request.send())
-                    .await?
-                    .into())
-            }
-        }
+        let dialect = self.dialect().await?;
+        let window = paging::window(dialect.operation(Step::ListJobSessions), offset, limit)?;
+        dialect
+            .job_sessions_page(window, filter)
+            .await
+            .map_err(|e| self.explained(e))
     }
 }
 

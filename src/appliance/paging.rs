@@ -5,8 +5,8 @@ use std::future::Future;
 
 use futures_util::Stream;
 
+use super::dialect::Step;
 use super::{Session, SessionFilter};
-use crate::operations::v1::LIST_JOB_SESSIONS;
 use crate::{Appliance, Error, ErrorKind, UndecodableItem};
 
 /// A page's offset and limit as both APIs take them.
@@ -20,12 +20,12 @@ pub(super) struct Window {
 
 /// The window of `offset` and `limit`: both must fit the APIs' 32-bit integers and the limit
 /// be at least 1; else an error of `operation` saying which is wrong, and nothing is sent.
-pub(super) fn window(operation: &'static str, offset: u32, limit: u32) -> Result<Window, Error> {
+pub(super) fn window(operation: &'static str, offset: u64, limit: u32) -> Result<Window, Error> {
     let invalid = |message: String| Error::new(operation, ErrorKind::InvalidRequest { message });
     let too_large =
-        |what: &str, value: u32| invalid(format!("{what} {value} is larger than the API allows"));
+        |what: &str, value: u64| invalid(format!("{what} {value} is larger than the API allows"));
     let offset = i32::try_from(offset).map_err(|_| too_large("offset", offset))?;
-    let limit_i32 = i32::try_from(limit).map_err(|_| too_large("limit", limit))?;
+    let limit_i32 = i32::try_from(limit).map_err(|_| too_large("limit", limit.into()))?;
     let limit = std::num::NonZeroU32::new(limit)
         .ok_or_else(|| invalid("limit must be at least 1".to_string()))?;
     Ok(Window {
@@ -35,11 +35,12 @@ pub(super) fn window(operation: &'static str, offset: u32, limit: u32) -> Result
     })
 }
 
-/// One page as the pager needs it: its items, each decoded on its own, and the total when the
-/// appliance gives one.
+/// One page as the pager needs it: its items, each decoded on its own, the total when the
+/// appliance gives one, and the operation that read it (which errors about its items name).
 pub(super) struct Fetched<T> {
     pub(super) items: Vec<Result<T, UndecodableItem>>,
     pub(super) total: Option<u64>,
+    pub(super) operation: &'static str,
 }
 
 struct Pages<T, F> {
@@ -52,18 +53,17 @@ struct Pages<T, F> {
 }
 
 /// Every item of a list read with `fetch(offset)`, until the total is reached or a page comes
-/// back empty. Items that move between pages while it reads are given once (by `id`); an item
+/// back empty. An offset the API cannot take is `fetch`'s error to give. Items that move between pages while it reads are given once (by `id`); an item
 /// that does not decode is an [`ErrorKind::UndecodableItem`] and the stream goes on; a page of
 /// items already given ends it with [`ErrorKind::RepeatedPage`], so that a server that ignores
 /// the offset cannot make it loop forever; any other error ends it.
 pub(super) fn pages<'a, T, F, Fut>(
-    operation: &'static str,
     fetch: F,
     id: fn(&T) -> Option<String>,
 ) -> impl Stream<Item = Result<T, Error>> + Send + 'a
 where
     T: Send + 'a,
-    F: FnMut(u32) -> Fut + Send + 'a,
+    F: FnMut(u64) -> Fut + Send + 'a,
     Fut: Future<Output = Result<Fetched<T>, Error>> + Send + 'a,
 {
     let start = Pages {
@@ -83,12 +83,7 @@ where
             }
             // Whatever happens next, an error ends the stream.
             pages.done = true;
-            let Ok(offset) = u32::try_from(pages.offset) else {
-                let message = format!("offset {} is larger than the API allows", pages.offset);
-                let error = Error::new(operation, ErrorKind::InvalidRequest { message });
-                return Some((Err(error), pages));
-            };
-            let page = match (pages.fetch)(offset).await {
+            let page = match (pages.fetch)(pages.offset).await {
                 Ok(page) => page,
                 Err(e) => return Some((Err(e), pages)),
             };
@@ -96,6 +91,7 @@ where
                 return None;
             }
             let count = page.items.len() as u64;
+            let operation = page.operation;
             let mut fresh = 0;
             for item in page.items {
                 match item {
@@ -130,8 +126,9 @@ where
 }
 
 impl Appliance {
-    /// Every job session, read `page_size` at a time (the appliance's default is 30 on v1, 100
-    /// on v8.1).
+    /// Every job session (or, with [`filter`](super::request::JobSessions::filter), those a
+    /// filter lets through), read `page_size` at a time (the appliance's default is 30 on v1,
+    /// 100 on v8.1).
     ///
     /// The stream follows `offset` until `totalCount` is reached or a page comes back empty.
     /// Sessions that move between pages while it reads are given once. A session the client
@@ -143,7 +140,7 @@ impl Appliance {
     /// ```no_run
     /// # async fn run(appliance: vbazure::Appliance) -> Result<(), vbazure::Error> {
     /// use futures_util::StreamExt;
-    /// let mut sessions = std::pin::pin!(appliance.job_sessions(100));
+    /// let mut sessions = std::pin::pin!(appliance.job_sessions(100).stream());
     /// while let Some(session) = sessions.next().await {
     ///     match session {
     ///         Ok(session) => println!("{} {}", session.id, session.status),
@@ -152,24 +149,11 @@ impl Appliance {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn job_sessions(
-        &self,
-        page_size: u32,
-    ) -> impl Stream<Item = Result<Session, Error>> + Send + '_ {
-        self.sessions_stream(page_size, None)
+    pub fn job_sessions(&self, page_size: u32) -> super::request::JobSessions<'_> {
+        super::request::JobSessions::new(self, page_size)
     }
 
-    /// [`job_sessions`](Self::job_sessions) narrowed by `filter` (v8.1; on v1 a non-empty
-    /// filter gives one [`ErrorKind::NotInVersion`] error and nothing is sent).
-    pub fn job_sessions_filtered<'a>(
-        &'a self,
-        page_size: u32,
-        filter: &'a SessionFilter,
-    ) -> impl Stream<Item = Result<Session, Error>> + Send + 'a {
-        self.sessions_stream(page_size, Some(filter))
-    }
-
-    fn sessions_stream<'a>(
+    pub(crate) fn sessions_stream<'a>(
         &'a self,
         page_size: u32,
         filter: Option<&'a SessionFilter>,
@@ -179,9 +163,10 @@ impl Appliance {
             Ok(Fetched {
                 items: page.sessions,
                 total: page.total_count,
+                operation: self.dialect().await?.operation(Step::ListJobSessions),
             })
         };
-        pages(LIST_JOB_SESSIONS, fetch, |s: &Session| {
+        pages(fetch, |s: &Session| {
             (!s.id.is_empty()).then(|| s.id.clone())
         })
     }

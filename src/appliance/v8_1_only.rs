@@ -6,7 +6,7 @@ use futures_util::Stream;
 use tokio::time::Instant;
 
 use super::paging::{pages, Fetched};
-use super::{not_in_v1, DeleteOutcome, Speaking};
+use super::{not_in_v1, request, ApiVersion, DeleteOutcome};
 use crate::operations::v8_1 as ops;
 use crate::transport::path_segment;
 use crate::v8_1::types::{
@@ -115,29 +115,25 @@ impl Appliance {
         operation: &'static str,
         feature: &'static str,
     ) -> Result<&v8_1::Client, Error> {
-        match self.speaking().await? {
-            Speaking::V8_1(client) => Ok(client),
-            Speaking::V1(_) => Err(not_in_v1(operation, feature)),
+        match self.api_version().await? {
+            ApiVersion::V8_1 => Ok(&self.inner.v8_1),
+            ApiVersion::V1 => Err(not_in_v1(operation, feature)),
         }
     }
 
-    /// Starts removing the backups of `vm_id` in one tier only (v8.1 `BackupTier`).
-    pub async fn delete_backups_in_tier(
-        &self,
-        vm_id: &str,
-        tier: BackupTier,
-    ) -> Result<DeleteOutcome, Error> {
-        let client = self
-            .v8_1_only(ops::DELETE_VIRTUAL_MACHINE_BACKUPS, "a backup tier")
-            .await?;
-        self.delete_backups_v8_1(client, vm_id, Some(tier)).await
-    }
-
-    /// Removes the backups of many VMs, [`BATCH_LIMIT`] per request, one session per request
+    /// Removing the backups of many VMs, [`BATCH_LIMIT`] per request, one session per request
     /// (v8.1). The requests are made in the order of `vm_ids`; one that fails does not stop
     /// the others, and each request's outcome is given with its VMs, so that no session
-    /// started is lost. An empty id fails the whole call before anything is sent.
-    pub async fn delete_backups_batch(
+    /// started is lost. An empty id fails the whole call before anything is sent. A backup
+    /// tier is an option of the request; `send()` makes the requests.
+    pub fn delete_backups_batch<'a>(
+        &'a self,
+        vm_ids: &'a [String],
+    ) -> request::DeleteBackupsBatch<'a> {
+        request::DeleteBackupsBatch::new(self, vm_ids)
+    }
+
+    pub(crate) async fn batch_delete(
         &self,
         vm_ids: &[String],
         tier: Option<BackupTier>,
@@ -184,17 +180,6 @@ impl Appliance {
         Ok(done)
     }
 
-    /// One page of sessions narrowed by `filter` (v8.1; on v1 a non-empty filter fails before
-    /// anything is sent).
-    pub async fn job_sessions_page_filtered(
-        &self,
-        offset: u32,
-        limit: u32,
-        filter: &SessionFilter,
-    ) -> Result<super::SessionPage, Error> {
-        self.sessions_page(offset, limit, Some(filter)).await
-    }
-
     /// The appliance's versions (v8.1 `system/about`).
     pub async fn system_info(&self) -> Result<SystemInfo, Error> {
         let client = self
@@ -222,12 +207,18 @@ impl Appliance {
         result
     }
 
-    /// One page of protected VMs whose name contains `search` (all of them without), `limit`
-    /// at a time (v8.1). With `sync`, the appliance first rescans Azure; when it answers with
-    /// an asynchronous operation, the operation is followed to its result.
-    pub async fn protected_vms_page(
+    /// One page of protected VMs, `limit` at a time after the first `offset` (v8.1): all of
+    /// them, or those whose name contains a [`search`](request::ProtectedVmsPage::search)
+    /// pattern; with [`rescan`](request::ProtectedVmsPage::rescan) the appliance first rescans
+    /// Azure, and when it answers with an asynchronous operation, the operation is followed to
+    /// its result.
+    pub fn protected_vms_page(&self, offset: u32, limit: u32) -> request::ProtectedVmsPage<'_> {
+        request::ProtectedVmsPage::new(self, offset, limit)
+    }
+
+    pub(crate) async fn vms_page(
         &self,
-        offset: u32,
+        offset: u64,
         limit: u32,
         search: Option<&str>,
         sync: bool,
@@ -264,29 +255,29 @@ impl Appliance {
         })
     }
 
-    /// Every protected VM whose name contains `search`, `page_size` at a time (v8.1), paged as
-    /// [`job_sessions`](Self::job_sessions) is: each VM once, a VM that does not decode as an
-    /// [`ErrorKind::UndecodableItem`] error and the stream goes on, a page of VMs already given
-    /// ends it with [`ErrorKind::RepeatedPage`]; any other error ends it.
-    pub fn protected_vms<'a>(
+    /// Every protected VM (or those whose name contains a
+    /// [`search`](request::ProtectedVms::search) pattern), `page_size` at a time (v8.1), paged
+    /// as [`job_sessions`](Self::job_sessions) is: each VM once, a VM that does not decode as
+    /// an [`ErrorKind::UndecodableItem`] error and the stream goes on, a page of VMs already
+    /// given ends it with [`ErrorKind::RepeatedPage`]; any other error ends it.
+    pub fn protected_vms(&self, page_size: u32) -> request::ProtectedVms<'_> {
+        request::ProtectedVms::new(self, page_size)
+    }
+
+    pub(crate) fn vms_stream<'a>(
         &'a self,
         page_size: u32,
         search: Option<&'a str>,
     ) -> impl Stream<Item = Result<ProtectedVm, Error>> + Send + 'a {
         let fetch = move |offset| async move {
-            let page = self
-                .protected_vms_page(offset, page_size, search, false)
-                .await?;
+            let page = self.vms_page(offset, page_size, search, false).await?;
             Ok(Fetched {
                 items: page.vms,
                 total: page.total_count,
+                operation: ops::LIST_PROTECTED_VIRTUAL_MACHINES,
             })
         };
-        pages(
-            ops::LIST_PROTECTED_VIRTUAL_MACHINES,
-            fetch,
-            |vm: &ProtectedVm| vm.id.clone(),
-        )
+        pages(fetch, |vm: &ProtectedVm| vm.id.clone())
     }
 
     /// One protected VM by the appliance's id of it (v8.1).
@@ -317,7 +308,7 @@ impl Appliance {
     pub async fn find_vm_by_name(&self, name: &str) -> Result<ProtectedVm, Error> {
         use futures_util::TryStreamExt;
         // A VM the client cannot read could be the one asked for: its error ends the search.
-        let found: Vec<ProtectedVm> = self.protected_vms(100, Some(name)).try_collect().await?;
+        let found: Vec<ProtectedVm> = self.vms_stream(100, Some(name)).try_collect().await?;
         let shown = |vm: &ProtectedVm| {
             format!(
                 "{} ({})",

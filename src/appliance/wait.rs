@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use super::dialect::Step;
 use super::Session;
-use crate::operations::v1::GET_JOB_SESSION;
 use crate::{Appliance, Error, ErrorKind, SessionStatus};
 
 /// How [`Appliance::wait`] polls. Built from [`WaitOptions::default`] and its `with_`
@@ -84,7 +84,8 @@ impl Appliance {
         mut on_change: impl FnMut(&Session),
     ) -> Result<Session, Error> {
         // A session without a usable id cannot be polled: say so before any pause.
-        crate::transport::path_segment::check(GET_JOB_SESSION, "session id", &session_id)?;
+        let operation = self.operation_now(Step::GetJobSession);
+        crate::transport::path_segment::check(operation, "session id", &session_id)?;
         let started = Instant::now();
         let deadline = options.timeout.map(|t| started + t);
         let mut interval = options.initial_interval;
@@ -99,6 +100,7 @@ impl Appliance {
                             Ok(result) => result?,
                             Err(_) => {
                                 return Err(still_running(
+                                    operation,
                                     session_id,
                                     last_status.unwrap_or(SessionStatus::Running),
                                     started,
@@ -121,6 +123,7 @@ impl Appliance {
                 let now = Instant::now();
                 if now >= deadline {
                     return Err(still_running(
+                        operation,
                         session_id,
                         last_status.unwrap_or(SessionStatus::Running),
                         started,
@@ -141,10 +144,15 @@ pub(super) fn grown(pause: Duration, max: Duration) -> Duration {
 }
 
 /// The error of a wait that ended before the session did (the one- and the many-session
-/// followers give the same).
-pub(super) fn still_running(session_id: String, status: SessionStatus, started: Instant) -> Error {
+/// followers give the same), named after the polls' `operation`.
+pub(super) fn still_running(
+    operation: &'static str,
+    session_id: String,
+    status: SessionStatus,
+    started: Instant,
+) -> Error {
     Error::new(
-        GET_JOB_SESSION,
+        operation,
         ErrorKind::StillRunning {
             session_id,
             status,

@@ -13,7 +13,7 @@ pub(crate) mod path_segment;
 pub(crate) mod retry;
 mod send;
 mod state;
-mod token_endpoint;
+pub(crate) mod token_endpoint;
 
 pub(crate) use auth::{Auth, Credentials, MfaCode, Password};
 pub use auth::{MfaFuture, SecretFuture, TokenSet};

@@ -638,6 +638,7 @@ async fn delete_backups_202_starts_the_documented_session() {
 
     let outcome = with_token(&server.uri())
         .delete_backups(VM_ID)
+        .send()
         .await
         .expect("started");
     let DeleteOutcome::Started(session) = outcome else {
@@ -668,7 +669,7 @@ async fn delete_backups_204_is_nothing_to_delete() {
         .mount(&server)
         .await;
 
-    let outcome = with_token(&server.uri()).delete_backups(VM_ID).await;
+    let outcome = with_token(&server.uri()).delete_backups(VM_ID).send().await;
     assert_eq!(outcome.expect("succeeds"), DeleteOutcome::NothingToDelete);
 }
 
@@ -686,7 +687,9 @@ async fn delete_backups_in_tier_sends_the_tier() {
         .await;
 
     let outcome = with_token(&server.uri())
-        .delete_backups_in_tier(VM_ID, BackupTier::Archive)
+        .delete_backups(VM_ID)
+        .tier(BackupTier::Archive)
+        .send()
         .await
         .expect("started");
     assert_eq!(outcome.session().map(|s| s.id.as_str()), Some(SESSION_ID));
@@ -718,7 +721,9 @@ async fn a_batch_of_2500_is_three_requests_of_1000_1000_and_500_in_order() {
 
     let ids: Vec<String> = (0..2500).map(|n| format!("vm-{n:04}")).collect();
     let done = with_token(&server.uri())
-        .delete_backups_batch(&ids, Some(BackupTier::NonArchive))
+        .delete_backups_batch(&ids)
+        .tier(BackupTier::NonArchive)
+        .send()
         .await
         .expect("each request is made");
 
@@ -786,7 +791,8 @@ async fn a_failed_request_of_a_batch_does_not_stop_the_others() {
 
     let ids: Vec<String> = (0..2001).map(|n| format!("vm-{n}")).collect();
     let done = with_token(&server.uri())
-        .delete_backups_batch(&ids, None)
+        .delete_backups_batch(&ids)
+        .send()
         .await
         .expect("each request is made");
     let shown: Vec<(usize, &str)> = done
@@ -828,7 +834,8 @@ async fn a_batch_without_a_tier_sends_none() {
         .await;
 
     let done = with_token(&server.uri())
-        .delete_backups_batch(&[VM_ID.to_string()], None)
+        .delete_backups_batch(&[VM_ID.to_string()])
+        .send()
         .await
         .expect("one request");
     assert_eq!(done.len(), 1);
@@ -847,7 +854,8 @@ async fn a_batch_with_an_empty_id_sends_nothing() {
 
     let ids = ["vm-1".to_string(), "  ".to_string(), "vm-3".to_string()];
     let error = with_password(&server.uri())
-        .delete_backups_batch(&ids, None)
+        .delete_backups_batch(&ids)
+        .send()
         .await
         .expect_err("an empty id");
     assert!(
@@ -919,14 +927,20 @@ async fn the_log_is_read_whole_or_for_one_resource() {
         .await;
 
     let appliance = with_token(&server.uri());
-    let log = appliance.job_session_log(SESSION_ID).await.expect("reads");
+    let log = appliance
+        .job_session_log(SESSION_ID)
+        .send()
+        .await
+        .expect("reads");
     assert_eq!(log.session_id.as_deref(), Some(SESSION_ID));
     assert_eq!(log.entries.len(), 2);
     assert_eq!(log.entries[0].resource_id, None);
     assert_eq!(log.entries[1].resource_id.as_deref(), Some(VM_ID));
     assert_eq!(log.entries[1].execution_duration, None);
     appliance
-        .job_session_log_for(SESSION_ID, VM_ID)
+        .job_session_log(SESSION_ID)
+        .resource(VM_ID)
+        .send()
         .await
         .expect("reads the VM's part");
 }
@@ -986,7 +1000,9 @@ async fn a_filtered_page_sends_every_filter_with_repeated_keys() {
         text: Some("web servers".to_string()),
     };
     let page = with_token(&server.uri())
-        .job_sessions_page_filtered(20, 50, &filter)
+        .job_sessions_page(20, 50)
+        .filter(&filter)
+        .send()
         .await;
     // A query that does not match is answered 404: then show what was sent.
     let page = match page {
@@ -1028,7 +1044,9 @@ async fn filter_times_are_sent_in_whole_seconds() {
         ..SessionFilter::default()
     };
     with_token(&server.uri())
-        .job_sessions_page_filtered(0, 10, &filter)
+        .job_sessions_page(0, 10)
+        .filter(&filter)
+        .send()
         .await
         .expect("reads");
     let sent = query_pairs(&requests(&server).await[0]);
@@ -1072,7 +1090,7 @@ async fn the_session_stream_names_the_undecodable_session_and_gives_every_other(
     }
 
     let appliance = with_token(&server.uri());
-    let items: Vec<_> = appliance.job_sessions(2).collect().await;
+    let items: Vec<_> = appliance.job_sessions(2).stream().collect().await;
     let shown: Vec<String> = items
         .iter()
         .map(|item| match item {
@@ -1232,7 +1250,9 @@ async fn protected_vms_page_sends_offset_limit_and_search() {
         .await;
 
     let page = with_token(&server.uri())
-        .protected_vms_page(10, 2, Some("web"), false)
+        .protected_vms_page(10, 2)
+        .search("web")
+        .send()
         .await
         .expect("reads");
     assert_eq!(page.offset, 0, "as the appliance said");
@@ -1283,7 +1303,8 @@ async fn a_rescanned_page_is_the_result_of_its_operation() {
     serve_rescan(&server, done).await;
 
     let appliance = with_token(&server.uri());
-    let (result, elapsed) = on_paused_clock(appliance.protected_vms_page(0, 100, None, true)).await;
+    let (result, elapsed) =
+        on_paused_clock(appliance.protected_vms_page(0, 100).rescan().send()).await;
     let vms = result.expect("the operation's result");
     assert_eq!(vms.total_count, Some(2));
     let ids: Vec<Option<String>> = vms.vms.into_iter().map(|vm| vm.unwrap().id).collect();
@@ -1315,7 +1336,7 @@ async fn a_failed_operation_is_operation_failed() {
     serve_rescan(&server, failed).await;
 
     let appliance = with_token(&server.uri());
-    let (result, _) = on_paused_clock(appliance.protected_vms_page(0, 100, None, true)).await;
+    let (result, _) = on_paused_clock(appliance.protected_vms_page(0, 100).rescan().send()).await;
     let error = result.expect_err("the operation failed");
     match error.kind() {
         ErrorKind::OperationFailed {
@@ -1776,13 +1797,15 @@ async fn each_v8_1_extra_fails_on_v1_and_sends_nothing() {
         (
             "delete_backups_batch",
             "batch",
-            appliance.delete_backups_batch(&ids, None).await.map(drop),
+            appliance.delete_backups_batch(&ids).send().await.map(drop),
         ),
         (
             "delete_backups_in_tier",
             "tier",
             appliance
-                .delete_backups_in_tier(VM_ID, BackupTier::Archive)
+                .delete_backups(VM_ID)
+                .tier(BackupTier::Archive)
+                .send()
                 .await
                 .map(drop),
         ),
@@ -1790,7 +1813,9 @@ async fn each_v8_1_extra_fails_on_v1_and_sends_nothing() {
             "job_sessions_page_filtered",
             "filter",
             appliance
-                .job_sessions_page_filtered(0, 10, &filter)
+                .job_sessions_page(0, 10)
+                .filter(&filter)
+                .send()
                 .await
                 .map(drop),
         ),
@@ -1798,17 +1823,16 @@ async fn each_v8_1_extra_fails_on_v1_and_sends_nothing() {
             "job_session_log_for",
             "resource",
             appliance
-                .job_session_log_for(SESSION_ID, VM_ID)
+                .job_session_log(SESSION_ID)
+                .resource(VM_ID)
+                .send()
                 .await
                 .map(drop),
         ),
         (
             "protected_vms_page",
             "VM",
-            appliance
-                .protected_vms_page(0, 10, None, false)
-                .await
-                .map(drop),
+            appliance.protected_vms_page(0, 10).send().await.map(drop),
         ),
         (
             "find_vm_by_name",
@@ -1855,7 +1879,7 @@ async fn a_vm_list_that_ignores_the_offset_ends_instead_of_looping() {
         .await;
     let appliance = with_token(&server.uri());
     let items: Vec<Result<vbazure::ProtectedVm, vbazure::Error>> =
-        appliance.protected_vms(2, None).collect().await;
+        appliance.protected_vms(2).stream().collect().await;
     assert_eq!(items.len(), 3, "two VMs, then the error: {items:?}");
     assert!(items[..2].iter().all(Result::is_ok));
     let error = items[2].as_ref().expect_err("the repeat");

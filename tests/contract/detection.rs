@@ -172,6 +172,7 @@ async fn a_404_without_problem_details_names_the_version_in_use_and_how_to_choos
     let appliance = detecting(&server, PASSWORD);
     let error = appliance
         .delete_backups("vm-1")
+        .send()
         .await
         .expect_err("no such path");
     assert!(
@@ -200,7 +201,11 @@ async fn a_404_without_problem_details_names_the_version_in_use_and_how_to_choos
         .mount(&server)
         .await;
     let appliance = detecting(&server, PASSWORD);
-    let error = appliance.delete_backups("vm-2").await.expect_err("no VM");
+    let error = appliance
+        .delete_backups("vm-2")
+        .send()
+        .await
+        .expect_err("no VM");
     assert!(matches!(error.kind(), ErrorKind::NotFound(_)), "{error:?}");
 }
 

@@ -75,14 +75,14 @@ async fn findings(mock: &MockAppliance, version: ApiVersion) -> Vec<Seen> {
         .build()
         .expect("valid settings");
     let vm = mock.vms()[0].1.clone();
-    let _ = appliance.delete_backups(&vm).await;
+    let _ = appliance.delete_backups(&vm).send().await;
     let session = first_session(mock, version, &token).await;
     let _ = appliance.job_session(&session).await;
-    let _ = appliance.job_sessions_page(0, 10).await;
-    let _ = appliance.job_session_log(&session).await;
+    let _ = appliance.job_sessions_page(0, 10).send().await;
+    let _ = appliance.job_session_log(&session).send().await;
     if version == ApiVersion::V8_1 {
         let _ = appliance.system_info().await;
-        let _ = appliance.protected_vms_page(0, 1, None, false).await;
+        let _ = appliance.protected_vms_page(0, 1).send().await;
         let _ = appliance.protected_vm(&vm).await;
     }
     conformance
@@ -290,15 +290,24 @@ async fn without_drift_there_is_no_finding_and_every_answer_was_checked() {
             .expect("valid settings");
         appliance.login().await.expect("logs in");
         let vm = mock.vms()[0].1.clone();
-        let session = crate::support::started(appliance.delete_backups(&vm).await);
+        let session = crate::support::started(appliance.delete_backups(&vm).send().await);
         appliance.job_session(&session.id).await.expect("a session");
-        let page = appliance.job_sessions_page(0, 10).await.expect("a page");
+        let page = appliance
+            .job_sessions_page(0, 10)
+            .send()
+            .await
+            .expect("a page");
         assert_eq!(page.sessions.len(), 1);
-        appliance.job_session_log(&session.id).await.expect("a log");
+        appliance
+            .job_session_log(&session.id)
+            .send()
+            .await
+            .expect("a log");
         if version == ApiVersion::V8_1 {
             appliance.system_info().await.expect("system info");
             appliance
-                .protected_vms_page(0, 1, None, false)
+                .protected_vms_page(0, 1)
+                .send()
                 .await
                 .expect("a page of VMs");
             appliance.protected_vm(&vm).await.expect("a VM");

@@ -131,6 +131,7 @@ async fn a_post_is_never_repeated() {
         .await;
     let error = with_token(&server.uri())
         .delete_backups("vm-1")
+        .send()
         .await
         .expect_err("fails");
     assert_eq!(error.operation(), "deleteBackups");

@@ -50,7 +50,7 @@ async fn every_session_is_followed_from_its_start_with_a_few_polls_each() {
         let follower = &follower;
         async move {
             let session =
-                crate::support::started(appliance.delete_backups(&format!("vm-{i}")).await);
+                crate::support::started(appliance.delete_backups(&format!("vm-{i}")).send().await);
             follower.follow(session, |_| {}).await
         }
     }))
@@ -90,7 +90,7 @@ async fn on_a_v8_1_mock_the_sessions_are_followed_with_a_few_lists() {
         let appliance = &appliance;
         let follower = &follower;
         async move {
-            let session = crate::support::started(appliance.delete_backups(id).await);
+            let session = crate::support::started(appliance.delete_backups(id).send().await);
             follower.follow(session, |_| {}).await
         }
     }))
@@ -114,7 +114,7 @@ async fn the_request_rate_stays_under_the_bound() {
     let mut sessions = Vec::new();
     for i in 0..20 {
         sessions.push(crate::support::started(
-            appliance.delete_backups(&format!("vm-{i}")).await,
+            appliance.delete_backups(&format!("vm-{i}")).send().await,
         ));
     }
     let follower = appliance.follower(
@@ -142,7 +142,7 @@ async fn the_request_rate_stays_under_the_bound() {
 async fn a_timeout_leaves_the_session_running_and_says_so() {
     let mock = mock(Progress::Polls(1000)).await;
     let appliance = crate::support::logged_in(&mock).await;
-    let session = crate::support::started(appliance.delete_backups("vm-1").await);
+    let session = crate::support::started(appliance.delete_backups("vm-1").send().await);
     let follower =
         appliance.follower(FollowOptions::default().with_timeout(Duration::from_secs(10)));
     let mut seen = Vec::new();
@@ -173,7 +173,7 @@ async fn a_timeout_leaves_the_session_running_and_says_so() {
 async fn a_follow_given_up_is_no_longer_polled() {
     let mock = mock(Progress::Polls(1000)).await;
     let appliance = crate::support::logged_in(&mock).await;
-    let session = crate::support::started(appliance.delete_backups("vm-1").await);
+    let session = crate::support::started(appliance.delete_backups("vm-1").send().await);
     let follower = appliance.follower(FollowOptions::default());
     let gave_up =
         tokio::time::timeout(Duration::from_secs(5), follower.follow(session, |_| {})).await;

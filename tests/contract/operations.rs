@@ -95,6 +95,7 @@ async fn delete_backups_is_a_bodiless_post_with_content_length_zero() {
 
     let outcome = with_token(&server.uri())
         .delete_backups(vm_id)
+        .send()
         .await
         .expect("decodes");
     let vbazure::DeleteOutcome::Started(session) = outcome else {
@@ -132,6 +133,7 @@ async fn list_job_sessions_sends_offset_and_limit() {
 
     let page = with_token(&server.uri())
         .job_sessions_page(19, 3)
+        .send()
         .await
         .expect("decodes");
     assert_eq!(
@@ -180,7 +182,11 @@ async fn get_job_session_and_its_log() {
     let session = appliance.job_session("39").await.expect("decodes");
     assert_eq!(session.session_type, Some(SessionType::BackupRetention));
     assert!(!session.is_finished());
-    let log = appliance.job_session_log("38").await.expect("decodes");
+    let log = appliance
+        .job_session_log("38")
+        .send()
+        .await
+        .expect("decodes");
     assert_eq!(log.session_id.as_deref(), Some("38"));
     assert_eq!(
         log.entries[0].message.as_deref(),

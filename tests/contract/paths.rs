@@ -38,6 +38,7 @@ async fn a_vm_id_stays_inside_the_delete_backups_path() {
         .await;
     with_token(&server.uri())
         .delete_backups("../jobs?")
+        .send()
         .await
         .expect("reaches the mock");
 }
@@ -62,7 +63,11 @@ async fn ids_that_cannot_be_one_segment_are_refused_before_sending() {
             matches!(error.kind(), ErrorKind::InvalidRequest { .. }),
             "{id:?}: {error:?}"
         );
-        let error = appliance.delete_backups(id).await.expect_err("refused");
+        let error = appliance
+            .delete_backups(id)
+            .send()
+            .await
+            .expect_err("refused");
         assert!(
             error
                 .to_string()

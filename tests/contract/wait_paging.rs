@@ -195,6 +195,7 @@ async fn paging_follows_offsets_to_the_total() {
     let appliance = with_token(&server.uri());
     let ids: Vec<String> = appliance
         .job_sessions(3)
+        .stream()
         .map_ok(|s| s.id)
         .try_collect()
         .await
@@ -212,6 +213,7 @@ async fn paging_gives_each_session_once_when_sessions_shift() {
     page_answer(&server, "6", page(6, 3, 6, &[]), 0).await;
     let ids: Vec<String> = with_token(&server.uri())
         .job_sessions(3)
+        .stream()
         .map_ok(|s| s.id)
         .try_collect()
         .await
@@ -231,6 +233,7 @@ async fn a_server_repeating_a_page_cannot_make_paging_loop() {
         .await;
     let result: Result<Vec<_>, _> = with_token(&server.uri())
         .job_sessions(3)
+        .stream()
         .try_collect()
         .await;
     let error = result.expect_err("stops");
@@ -246,6 +249,7 @@ async fn an_empty_page_ends_paging() {
     page_answer(&server, "0", page(0, 3, 50, &[]), 1).await;
     let all: Vec<_> = with_token(&server.uri())
         .job_sessions(3)
+        .stream()
         .try_collect()
         .await
         .expect("pages");

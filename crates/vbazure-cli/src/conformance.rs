@@ -79,7 +79,7 @@ async fn read(
     }
     let mut ids = Vec::new();
     for page in 0..reach.pages {
-        match appliance.job_sessions_page(page * 50, 50).await {
+        match appliance.job_sessions_page(page * 50, 50).send().await {
             Ok(page) => {
                 let last = page.sessions.len() < 50;
                 ids.extend(page.sessions.into_iter().flatten().map(|s| s.id));
@@ -97,12 +97,12 @@ async fn read(
         if let Err(e) = appliance.job_session(id).await {
             note(&format!("session {id}"), e);
         }
-        if let Err(e) = appliance.job_session_log(id).await {
+        if let Err(e) = appliance.job_session_log(id).send().await {
             note(&format!("session {id}'s log"), e);
         }
     }
     if version == ApiVersion::V8_1 {
-        let mut vms = std::pin::pin!(appliance.protected_vms(50, None).take(50));
+        let mut vms = std::pin::pin!(appliance.protected_vms(50).stream().take(50));
         let mut first = None;
         while let Some(vm) = vms.next().await {
             match vm {

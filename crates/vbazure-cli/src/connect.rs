@@ -109,7 +109,7 @@ async fn seed_sessions(
         );
     for (_, id) in mock.vms().into_iter().take(2) {
         if let vbazure::DeleteOutcome::Started(session) =
-            seeding.delete_backups(&id).await.map_err(failed)?
+            seeding.delete_backups(&id).send().await.map_err(failed)?
         {
             seeding
                 .wait_session(session, &quick, |_| {})

@@ -93,11 +93,12 @@ pub(crate) async fn run(
             session_id,
             resource_id,
         } => {
-            let log = match resource_id {
-                Some(resource) => appliance.job_session_log_for(session_id, resource).await,
-                None => appliance.job_session_log(session_id).await,
-            }
-            .map_err(|e| api(&format!("session {session_id}"), e))?;
+            let log = appliance
+                .job_session_log(session_id)
+                .resource(resource_id.as_deref())
+                .send()
+                .await
+                .map_err(|e| api(&format!("session {session_id}"), e))?;
             printer.rows(&log.entries)?;
             printer.object(&log);
             Ok(Exit::Ok)
@@ -156,8 +157,10 @@ async fn list_sessions(
     };
     let mut sessions: Vec<Session> = Vec::new();
     if list.all {
-        let mut stream =
-            std::pin::pin!(appliance.job_sessions_filtered(list.limit, &server_filter));
+        let mut stream = std::pin::pin!(appliance
+            .job_sessions(list.limit)
+            .filter(&server_filter)
+            .stream());
         while let Some(item) = stream.next().await {
             match item {
                 Ok(session) => sessions.push(session),
@@ -173,7 +176,9 @@ async fn list_sessions(
         }
     } else {
         let page = appliance
-            .job_sessions_page_filtered(list.offset, list.limit, &server_filter)
+            .job_sessions_page(list.offset, list.limit)
+            .filter(&server_filter)
+            .send()
             .await
             .map_err(api)?;
         let shown_count = page.sessions.len() as u64;

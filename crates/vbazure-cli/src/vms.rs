@@ -37,7 +37,10 @@ pub(crate) async fn run(
     let mut vms: Vec<ProtectedVm> = Vec::new();
     let mut footer = None;
     if *all {
-        let mut stream = std::pin::pin!(appliance.protected_vms(*limit, search.as_deref()));
+        let mut stream = std::pin::pin!(appliance
+            .protected_vms(*limit)
+            .search(search.as_deref())
+            .stream());
         while let Some(item) = stream.next().await {
             match item {
                 Ok(vm) => vms.push(vm),
@@ -50,7 +53,9 @@ pub(crate) async fn run(
         footer = Some(format!("{} VM(s)", vms.len()));
     } else {
         let page = appliance
-            .protected_vms_page(*offset, *limit, search.as_deref(), false)
+            .protected_vms_page(*offset, *limit)
+            .search(search.as_deref())
+            .send()
             .await
             .map_err(api)?;
         let shown_count = page.vms.len() as u64;

@@ -136,7 +136,9 @@ impl Rounds {
                 now,
                 Box::pin(async move {
                     let page = appliance
-                        .job_sessions_page_filtered(offset, PAGE_LIMIT, &filter)
+                        .job_sessions_page(offset, PAGE_LIMIT)
+                        .filter(&filter)
+                        .send()
                         .await;
                     Answer::Page(id, page)
                 }),

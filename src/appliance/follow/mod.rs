@@ -55,8 +55,8 @@ use std::time::Duration;
 use tokio::sync::{oneshot, Notify};
 use tokio::time::Instant;
 
-use super::{ApiVersion, Session};
-use crate::operations::v1::GET_JOB_SESSION;
+use super::dialect::Step;
+use super::Session;
 use crate::v8_1::types::SessionTypeFilter;
 use crate::{Appliance, Error, ErrorKind, SessionStatus, Timestamp};
 
@@ -229,11 +229,10 @@ struct Shared {
 
 impl Shared {
     /// Whether polls may go through the session list now: allowed, and the appliance is known
-    /// to speak v8.1. Before the version is known (found out by the first request) polls are
-    /// each session's own, which find it out.
+    /// to speak a version whose session list takes filters (v8.1). Before the version is known
+    /// (found out by the first request) polls are each session's own, which find it out.
     fn lists(&self) -> bool {
-        self.options.list_polling
-            && self.appliance.inner.version.get().map(|c| c.version) == Some(ApiVersion::V8_1)
+        self.options.list_polling && self.appliance.filters_sessions_now()
     }
 }
 
@@ -358,7 +357,7 @@ impl SessionFollower {
             Ok(result) => result,
             // The poller ended without an answer (its runtime is shutting down).
             Err(_) => Err(Error::new(
-                GET_JOB_SESSION,
+                self.shared.appliance.operation_now(Step::GetJobSession),
                 ErrorKind::InvalidRequest {
                     message: "the session follower stopped".to_string(),
                 },

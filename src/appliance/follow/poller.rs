@@ -125,7 +125,7 @@ fn send_due(
             continue;
         };
         if entry.deadline.is_some_and(|d| d <= now) {
-            let error = still_running(entry);
+            let error = still_running(&shared.appliance, entry);
             if let Some(done) = entry.done.take() {
                 let _ = done.send(Err(error));
             }
@@ -253,8 +253,9 @@ pub(super) fn found(entry: &mut Entry, session: Session, options: &FollowOptions
     }
 }
 
-fn still_running(entry: &Entry) -> Error {
+fn still_running(appliance: &crate::Appliance, entry: &Entry) -> Error {
     crate::appliance::wait::still_running(
+        appliance.operation_now(crate::appliance::dialect::Step::GetJobSession),
         entry.session_id.clone(),
         entry.last_status.clone(),
         entry.started,

@@ -28,7 +28,8 @@ pub(super) async fn dry_run(
             }
         } else {
             let listed: Vec<ProtectedVm> = appliance
-                .protected_vms(LISTING_PAGE, None)
+                .protected_vms(LISTING_PAGE)
+                .stream()
                 .try_collect()
                 .await
                 .map_err(|e| Failure::api("looking up the VMs", &e))?;

@@ -75,7 +75,9 @@ pub(super) async fn look_for_session(
                 ..SessionFilter::default()
             };
             let page = appliance
-                .job_sessions_page_filtered(0, 50, &filter)
+                .job_sessions_page(0, 50)
+                .filter(&filter)
+                .send()
                 .await
                 .map_err(|e| Failure::api(context, &e))?;
             for item in page.sessions {
@@ -96,7 +98,7 @@ pub(super) async fn look_for_session(
         }
         return Ok(Lookup::None);
     }
-    let sessions = appliance.job_sessions(LISTING_PAGE);
+    let sessions = appliance.job_sessions(LISTING_PAGE).stream();
     futures_util::pin_mut!(sessions);
     let mut read = 0;
     while let Some(item) = sessions.next().await {

@@ -681,7 +681,12 @@ async fn delete(
         }
     }
     let outcome = if unit.batch {
-        match appliance.delete_backups_batch(&unit.ids, tier).await {
+        match appliance
+            .delete_backups_batch(&unit.ids)
+            .tier(tier)
+            .send()
+            .await
+        {
             // The unit holds at most BATCH_LIMIT ids: one request, one answer.
             Ok(mut answers) if answers.len() == 1 => answers.remove(0).outcome,
             Ok(answers) => {
@@ -704,10 +709,7 @@ async fn delete(
         }
     } else {
         let id = unit.ids.first().map_or("", String::as_str);
-        match tier {
-            Some(tier) => appliance.delete_backups_in_tier(id, tier).await,
-            None => appliance.delete_backups(id).await,
-        }
+        appliance.delete_backups(id).tier(tier).send().await
     };
     let at = journal::now();
     let vms = unit.ids.clone();

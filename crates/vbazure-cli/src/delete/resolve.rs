@@ -43,7 +43,8 @@ pub(super) async fn resolve(
         // One listing of every protected VM, matched here. A VM the client cannot read could
         // be one of those asked for: it stops the run too.
         let listed: Vec<ProtectedVm> = appliance
-            .protected_vms(LISTING_PAGE, None)
+            .protected_vms(LISTING_PAGE)
+            .stream()
             .try_collect()
             .await
             .map_err(|e| Failure::api("looking up the VM names", &e))?;

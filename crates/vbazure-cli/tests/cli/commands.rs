@@ -222,6 +222,7 @@ async fn ids_from_a_file_with_comments_and_duplicates_are_deleted_once() {
     assert_eq!(
         appliance
             .job_sessions_page(0, 100)
+            .send()
             .await
             .expect("lists")
             .total_count,

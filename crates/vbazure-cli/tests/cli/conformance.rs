@@ -43,6 +43,7 @@ async fn mock(drift: Option<Drift>, version: vbazure::ApiVersion) -> MockApplian
     ] {
         let outcome = appliance
             .delete_backups(vm)
+            .send()
             .await
             .expect("starts a deletion");
         assert!(outcome.session().is_some(), "{outcome:?}");

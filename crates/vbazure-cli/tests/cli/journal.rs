@@ -150,7 +150,12 @@ async fn accounted_for(mock: &MockAppliance, journal: &Path, ids: &[String]) {
         .filter_map(|e| e["session"].as_str())
         .collect();
     let appliance = logged_in(mock).await;
-    let sessions: Vec<vbazure::Session> = appliance.job_sessions(100).try_collect().await.unwrap();
+    let sessions: Vec<vbazure::Session> = appliance
+        .job_sessions(100)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(sessions.len(), ids.len(), "one session per VM");
     for session in &sessions {
         assert!(

@@ -82,10 +82,15 @@ async fn the_binary_serves_the_flow_and_exits_on_sigterm() {
         .await
         .expect("polling");
     assert_eq!(done.status, SessionStatus::Warning);
-    let log = appliance.job_session_log(&done.id).await.expect("log");
+    let log = appliance
+        .job_session_log(&done.id)
+        .send()
+        .await
+        .expect("log");
     assert!(log.entries.len() >= 2);
     let all: Vec<_> = appliance
         .job_sessions(10)
+        .stream()
         .try_collect()
         .await
         .expect("list");

@@ -46,7 +46,11 @@ async fn delete_then_follow_the_session_to_success() {
             >= done.execution_start_time.map(|t| t.as_datetime())
     );
 
-    let log = appliance.job_session_log(&done.id).await.expect("a log");
+    let log = appliance
+        .job_session_log(&done.id)
+        .send()
+        .await
+        .expect("a log");
     assert_eq!(log.session_id.as_ref(), Some(&done.id));
     assert!(
         log.entries.len() >= 3,
@@ -117,7 +121,11 @@ async fn stop_goes_through_canceling_to_canceled() {
         .stop_job_session(&session.id)
         .await
         .expect("stops");
-    let log = appliance.job_session_log(&session.id).await.expect("a log");
+    let log = appliance
+        .job_session_log(&session.id)
+        .send()
+        .await
+        .expect("a log");
     assert!(log.entries.iter().any(|i| i
         .message
         .as_deref()
@@ -146,10 +154,15 @@ async fn listing_pages_with_offset_limit_total_and_links() {
     for i in 0..7 {
         appliance
             .delete_backups(&format!("vm-{i}"))
+            .send()
             .await
             .expect("starts");
     }
-    let page = appliance.job_sessions_page(3, 3).await.expect("a page");
+    let page = appliance
+        .job_sessions_page(3, 3)
+        .send()
+        .await
+        .expect("a page");
     assert_eq!(
         (
             page.offset,
@@ -194,6 +207,7 @@ async fn listing_pages_with_offset_limit_total_and_links() {
     );
     let last = appliance
         .job_sessions_page(6, 3)
+        .send()
         .await
         .expect("the last page");
     assert_eq!(last.sessions.len(), 1);
@@ -201,6 +215,7 @@ async fn listing_pages_with_offset_limit_total_and_links() {
 
     let all: Vec<_> = appliance
         .job_sessions(2)
+        .stream()
         .try_collect()
         .await
         .expect("every session");
@@ -217,8 +232,16 @@ async fn unknown_vms_can_be_answered_with_404() {
         .await
         .expect("starts");
     let appliance = crate::support::logged_in(&mock).await;
-    appliance.delete_backups("vm-a").await.expect("a known VM");
-    let error = appliance.delete_backups("vm-b").await.expect_err("unknown");
+    appliance
+        .delete_backups("vm-a")
+        .send()
+        .await
+        .expect("a known VM");
+    let error = appliance
+        .delete_backups("vm-b")
+        .send()
+        .await
+        .expect_err("unknown");
     assert!(matches!(error.kind(), ErrorKind::NotFound(_)), "{error:?}");
     assert!(
         error
@@ -235,6 +258,7 @@ async fn injected_failures_hit_the_next_requests() {
     mock.fail_next(1, 500);
     let error = appliance
         .delete_backups("vm-1")
+        .send()
         .await
         .expect_err("fails once");
     assert_eq!(error.status(), Some(500));
@@ -255,7 +279,11 @@ async fn latency_is_added_to_every_answer() {
         .expect("starts");
     let appliance = crate::support::logged_in(&mock).await;
     let started = tokio::time::Instant::now();
-    appliance.delete_backups("vm-1").await.expect("starts");
+    appliance
+        .delete_backups("vm-1")
+        .send()
+        .await
+        .expect("starts");
     let took = started.elapsed();
     // On paused time the only timer that moves the clock is the mock's latency.
     assert!(

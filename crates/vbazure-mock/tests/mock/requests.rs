@@ -288,7 +288,11 @@ async fn malformed_requests_never_stop_the_mock() {
     assert_eq!(status, 413);
     // Still serving.
     let appliance = crate::support::logged_in(&mock).await;
-    appliance.delete_backups("vm-1").await.expect("serves");
+    appliance
+        .delete_backups("vm-1")
+        .send()
+        .await
+        .expect("serves");
     assert!(mock.violations().is_empty(), "{:?}", mock.violations());
 }
 

@@ -72,6 +72,7 @@ async fn an_operation_added_to_the_spec_is_served_from_its_example() {
     // The operations the mock keeps state for still work beside it.
     appliance
         .delete_backups("vm-1")
+        .send()
         .await
         .expect("deleteBackups still served");
     assert!(mock.violations().is_empty(), "{:?}", mock.violations());

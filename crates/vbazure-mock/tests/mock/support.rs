@@ -60,6 +60,7 @@ pub(crate) async fn logged_in_speaking(
 pub(crate) async fn delete(appliance: &vbazure::Appliance, vm_id: &str) -> vbazure::Session {
     match appliance
         .delete_backups(vm_id)
+        .send()
         .await
         .expect("starts a deletion")
     {

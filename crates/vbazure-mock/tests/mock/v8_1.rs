@@ -888,7 +888,11 @@ async fn the_vbazure_client_detects_v8_1_and_runs_the_flow() {
         .await
         .expect("finishes");
     assert_eq!(done.status, vbazure::SessionStatus::Success);
-    let again = appliance.delete_backups(DB_1).await.expect("answers");
+    let again = appliance
+        .delete_backups(DB_1)
+        .send()
+        .await
+        .expect("answers");
     assert!(
         matches!(again, vbazure::DeleteOutcome::NothingToDelete),
         "{again:?}"

@@ -33,7 +33,10 @@
 //!     .credentials(config.username, config.password)
 //!     .build()?;
 //! appliance.login().await?;
-//! let session = appliance.delete_backups("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64").await?;
+//! let session = appliance
+//!     .delete_backups("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64")
+//!     .send()
+//!     .await?;
 //! # Ok(()) }
 //! ```
 

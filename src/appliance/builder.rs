@@ -128,7 +128,7 @@ impl ApplianceBuilder {
     ///     .access_token(std::env::var("VBAZURE_TOKEN")?)
     ///     .conformance(conformance.clone())
     ///     .build()?;
-    /// appliance.job_sessions_page(0, 10).await?;
+    /// appliance.job_sessions_page(0, 10).send().await?;
     /// for finding in conformance.findings() {
     ///     println!("{finding}");
     /// }

@@ -46,7 +46,7 @@ use dialect::{Call, Dialect, Step};
 /// let appliance = Appliance::builder("https://appliance.example.com")
 ///     .credentials("administrator", password)
 ///     .build()?;
-/// match appliance.delete_backups("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64").await? {
+/// match appliance.delete_backups("4c7b1e2a-9d3f-4a6b-8e51-2f0c7d9a3b64").send().await? {
 ///     DeleteOutcome::Started(session) => {
 ///         let options = WaitOptions::default().with_timeout(Duration::from_secs(15 * 60));
 ///         let done = appliance

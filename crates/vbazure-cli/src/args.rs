@@ -395,6 +395,19 @@ pub(crate) struct Waiting {
     pub poll_interval: Duration,
 }
 
+impl Waiting {
+    /// The library's wait settings these flags make (for one session, and the follower's
+    /// intervals): the pauses start at `--poll-interval` and grow up to the library's longest,
+    /// or to `--poll-interval` when that is longer.
+    pub(crate) fn options(&self) -> vbazure::WaitOptions {
+        let defaults = vbazure::WaitOptions::default();
+        let max_interval = defaults.max_interval.max(self.poll_interval);
+        let mut options = defaults.with_intervals(self.poll_interval, max_interval);
+        options.timeout = self.timeout;
+        options
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Sessions {
     /// List job sessions, a page or all of them, narrowed by filters

@@ -4,7 +4,6 @@ use futures_util::StreamExt;
 use vbazure::{ApiVersion, Appliance, Session, SessionFilter};
 
 use crate::args::{ListSessions, Sessions};
-use crate::delete::wait_options;
 use crate::exit::Exit;
 use crate::filters::ClientFilter;
 use crate::output::{session_line, Printer};
@@ -110,7 +109,7 @@ pub(crate) async fn run(
             let progress = Progress::new(printer.for_people() && !verbose);
             let line = progress.line(format!("session {session_id}"));
             let result = appliance
-                .wait(session_id, &wait_options(waiting), |s| {
+                .wait(session_id, &waiting.options(), |s| {
                     line.update(format!("session {}  {}", s.id, s.status))
                 })
                 .await;

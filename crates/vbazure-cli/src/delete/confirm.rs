@@ -1,7 +1,10 @@
 //! The question before deleting, and the refusal to delete without one.
 
-// The parent's imports and its run-time types (units, tallies).
-use super::*;
+use std::io::{IsTerminal, Write};
+
+use crate::args::DeleteBackups;
+use crate::exit::Exit;
+use crate::Failure;
 
 /// Asks on the terminal for `yes`; anything else (or no terminal) stops the run, nothing sent.
 pub(super) fn confirm(labels: &[&str], args: &DeleteBackups) -> Result<(), Failure> {

@@ -1,7 +1,16 @@
 //! `--dry-run`: what would be deleted, and nothing sent.
 
-// The parent's imports and its run-time types (units, tallies).
-use super::*;
+use std::collections::HashMap;
+
+use futures_util::TryStreamExt;
+use vbazure::{ApiVersion, Appliance, ErrorKind, ProtectedVm};
+
+use super::resolve::{LISTING_PAGE, SEARCH_EACH_UP_TO};
+use super::Context;
+use crate::exit::Exit;
+use crate::journal::{self, State};
+use crate::output::region;
+use crate::Failure;
 
 /// `--dry-run`: every VM resolved and printed (v8.1: name, id, region, last backup from the
 /// protected-VM list; v1: the ids as given), with what an earlier run's journal recorded.

@@ -1,7 +1,9 @@
 //! Ctrl-C: what is still running, and the command that resumes.
 
-// The parent's imports and its run-time types (units, tallies).
-use super::*;
+use std::collections::BTreeMap;
+
+use crate::args::DeleteBackups;
+use crate::exit::Exit;
 
 /// Waits for Ctrl-C: the first is sent on `first`; the second exits at once (each journal
 /// line is written whole and fsynced before its step, so the journal is consistent: at most

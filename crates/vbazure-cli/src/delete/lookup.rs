@@ -1,8 +1,15 @@
 //! A deletion that may have been sent but whose answer was not recorded: its session,
 //! looked for on the appliance before anything is sent again.
 
-// The parent's imports and its run-time types (units, tallies).
-use super::*;
+use std::collections::HashSet;
+
+use futures_util::StreamExt;
+use vbazure::v8_1::types::SessionTypeFilter;
+use vbazure::{ApiVersion, Appliance, ErrorKind, Session, SessionFilter, Timestamp};
+
+use super::resolve::LISTING_PAGE;
+use crate::exit::Exit;
+use crate::Failure;
 
 /// How far before an unanswered deletion's `sending` line its session is looked for (the
 /// appliance's clock may differ from this machine's).

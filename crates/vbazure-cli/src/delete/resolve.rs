@@ -1,7 +1,12 @@
 //! `--by-name`: every name resolved to one protected VM before anything is deleted.
 
-// The parent's imports and its run-time types (units, tallies).
-use super::*;
+use std::collections::HashMap;
+
+use futures_util::TryStreamExt;
+use vbazure::{Appliance, ErrorKind, ProtectedVm};
+
+use crate::exit::Exit;
+use crate::Failure;
 
 /// Up to this many names are looked up one search each; more are matched against one listing
 /// of every protected VM.
@@ -145,52 +150,4 @@ pub(super) fn shown_vm(vm: &ProtectedVm) -> String {
         vm.name.as_deref().unwrap_or("?"),
         vm.id.as_deref().unwrap_or("no id")
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn targets(n: usize) -> Vec<(String, String)> {
-        (0..n)
-            .map(|i| (format!("vm-{i}"), format!("vm-{i}")))
-            .collect()
-    }
-
-    #[test]
-    fn batches_hold_at_most_the_limit_in_the_order_given() {
-        let batches = units(targets(2500), true);
-        let sizes: Vec<usize> = batches.iter().map(|u| u.ids.len()).collect();
-        assert_eq!(sizes, [1000, 1000, 500]);
-        assert_eq!(batches[0].label, "batch 1/3 (1000 VMs)");
-        assert_eq!(batches[2].ids[0], "vm-2000");
-        assert_eq!(batches[2].ids[499], "vm-2499");
-        assert!(batches.iter().all(|u| u.batch));
-        assert_eq!(units(targets(3), false).len(), 3);
-        assert_eq!(units(targets(1), true)[0].label, "batch 1/1 (1 VM)");
-    }
-
-    #[test]
-    fn the_summary_counts_vms_and_with_batches_sessions() {
-        let tally = Tally {
-            succeeded: 1500,
-            failed: 1000,
-            sessions: 3,
-            ..Tally::default()
-        };
-        assert_eq!(
-            summary(2500, &tally, true, Some(3)),
-            "summary: 2500 VM(s) in 3 batch request(s), 3 session(s): 1500 succeeded, 0 ended \
-             with warnings, 1000 failed"
-        );
-        let tally = Tally {
-            started: 2,
-            nothing: 1,
-            ..Tally::default()
-        };
-        assert_eq!(
-            summary(3, &tally, false, None),
-            "summary: 3 VM(s): 2 deletion session(s) started, 0 failed, 1 with no backups to delete"
-        );
-    }
 }

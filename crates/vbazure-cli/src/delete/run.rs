@@ -1,0 +1,358 @@
+//! The last stage: the deletions sent, a few at a time, and every session that starts handed
+//! at once to one follower. A [`Run`] owns what the stage counts and prints; the requests it
+//! makes are [`send::delete`](super::send::delete) and [`follow`].
+
+use std::collections::{BTreeMap, VecDeque};
+
+use futures_util::stream::FuturesUnordered;
+use futures_util::StreamExt;
+use vbazure::v8_1::types::BackupTier;
+use vbazure::{Appliance, FollowOptions, Session, SessionFollower};
+
+use super::interrupt::{report_stopped, watch_interrupts};
+use super::plan::Unit;
+use super::send::{delete, Deleted};
+use super::tally::{summary, Tally};
+use super::Context;
+use crate::args::DeleteBackups;
+use crate::exit::Exit;
+use crate::journal::{self, Event, Journal};
+use crate::output::duration;
+use crate::progress::{Line, Progress};
+use crate::{error_line, Failure};
+
+/// Why no more deletions are started.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Stop {
+    /// The first Ctrl-C.
+    Interrupted,
+    /// The journal could not be written: no step may go unrecorded.
+    Journal,
+}
+
+/// Where a session to follow comes from.
+pub(super) enum Start {
+    /// A deletion's answer (or a session found on the appliance).
+    Session(Session),
+    /// A session an earlier run's journal names: read first.
+    Id(String),
+}
+
+/// A session to hand to the follower, with the live line that shows it.
+struct ToFollow {
+    follower: SessionFollower,
+    unit: Unit,
+    start: Start,
+    line: Line,
+}
+
+/// The run of the deletions: its settings, what it has counted, the sessions not seen to end,
+/// and why it stopped starting deletions, if it did.
+pub(super) struct Run<'a> {
+    appliance: &'a Appliance,
+    args: &'a DeleteBackups,
+    cx: &'a Context,
+    journal: Option<&'a Journal>,
+    tier: Option<BackupTier>,
+    /// How many VMs the command was given (for the summary).
+    total: usize,
+    tally: Tally,
+    progress: Progress,
+    follower: Option<SessionFollower>,
+    /// Sessions accepted and not seen to end: id → label.
+    running: BTreeMap<String, String>,
+    stop: Option<Stop>,
+}
+
+impl<'a> Run<'a> {
+    /// A run that goes on from `tally` (what the earlier stages settled).
+    pub(super) fn new(
+        appliance: &'a Appliance,
+        args: &'a DeleteBackups,
+        cx: &'a Context,
+        journal: Option<&'a Journal>,
+        tally: Tally,
+        total: usize,
+    ) -> Self {
+        Self {
+            appliance,
+            args,
+            cx,
+            journal,
+            tier: args.backup_tier.map(|t| t.tier()),
+            total,
+            tally,
+            progress: Progress::new(args.wait && cx.printer.for_people() && !cx.verbose),
+            follower: args.wait.then(|| appliance.follower(follow_options(args))),
+            running: BTreeMap::new(),
+            stop: None,
+        }
+    }
+
+    /// Sends `units`, at most `--concurrency` at a time, follows what they start (with
+    /// `--wait`) and the sessions of `starting` (found or resumed), until all is done or the
+    /// run is stopped; then reports and gives the exit code.
+    pub(super) async fn execute(mut self, units: Vec<Unit>, starting: Vec<(Unit, Start)>) -> Exit {
+        let requests = units.len();
+        let (interrupts, mut interrupted) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(watch_interrupts(interrupts));
+        let mut queue: VecDeque<Unit> = units.into();
+        let mut deletions = FuturesUnordered::new();
+        let mut follows = FuturesUnordered::new();
+        for (unit, start) in starting {
+            if let Some(to_follow) = self.resume(unit, start) {
+                follows.push(follow(self.appliance, to_follow));
+            }
+        }
+        let concurrency = self.args.concurrency as usize;
+        loop {
+            while self.stop.is_none() && deletions.len() < concurrency {
+                match queue.pop_front() {
+                    Some(unit) => deletions.push(delete(
+                        self.appliance,
+                        unit,
+                        self.tier,
+                        self.journal,
+                        self.cx.request_timeout,
+                    )),
+                    None => break,
+                }
+            }
+            if deletions.is_empty() && (follows.is_empty() || self.stop.is_some()) {
+                break;
+            }
+            tokio::select! {
+                Some((unit, deleted, journal_error)) = deletions.next() => {
+                    if let Some(to_follow) = self.deleted(unit, deleted, journal_error) {
+                        follows.push(follow(self.appliance, to_follow));
+                    }
+                },
+                Some((unit, id, result)) = follows.next(), if self.stop.is_none() => {
+                    self.followed(unit, &id, result);
+                },
+                Some(()) = interrupted.recv(), if self.stop.is_none() => {
+                    self.interrupted(deletions.len());
+                },
+                else => break,
+            }
+        }
+        drop(follows);
+        self.finish(&queue, requests)
+    }
+
+    /// A session found on the appliance or accepted in an earlier run: followed (with
+    /// `--wait`), or else counted as started.
+    fn resume(&mut self, unit: Unit, start: Start) -> Option<ToFollow> {
+        let id = match &start {
+            Start::Session(session) => session.id.clone(),
+            Start::Id(id) => id.clone(),
+        };
+        if let Start::Id(_) = &start {
+            self.tally.sessions += 1;
+        }
+        self.running.insert(id.clone(), unit.label.clone());
+        match &self.follower {
+            Some(follower) => Some(ToFollow {
+                follower: follower.clone(),
+                line: self.progress.line(format!("{}  session {id}", unit.label)),
+                unit,
+                start,
+            }),
+            None => {
+                self.tally.started += unit.ids.len();
+                if let Start::Id(_) = &start {
+                    self.cx.printer.text(&format!(
+                        "{}  session {id}  accepted in an earlier run (not sent again)",
+                        unit.label
+                    ));
+                }
+                None
+            }
+        }
+    }
+
+    /// A deletion's answer: counted and printed, and a session it started given back to be
+    /// followed.
+    fn deleted(
+        &mut self,
+        unit: Unit,
+        deleted: Deleted,
+        journal_error: Option<Failure>,
+    ) -> Option<ToFollow> {
+        if let Some(failure) = journal_error {
+            self.journal_failed(&failure);
+        }
+        let printer = &self.cx.printer;
+        match deleted {
+            Deleted::Started(session) => {
+                self.tally.sessions += 1;
+                self.running.insert(session.id.clone(), unit.label.clone());
+                match &self.follower {
+                    Some(follower) if self.stop.is_none() => {
+                        let line = self.progress.line(format!(
+                            "{}  session {}  {}",
+                            unit.label, session.id, session.status
+                        ));
+                        return Some(ToFollow {
+                            follower: follower.clone(),
+                            unit,
+                            start: Start::Session(session),
+                            line,
+                        });
+                    }
+                    _ => {
+                        self.tally.started += unit.ids.len();
+                        self.progress.print(|| {
+                            printer.text(&format!(
+                                "{}  session {}  {}",
+                                unit.label, session.id, session.status
+                            ));
+                            printer.object(&session);
+                        });
+                    }
+                }
+            }
+            Deleted::NothingToDelete => {
+                self.tally.nothing += unit.ids.len();
+                self.progress
+                    .print(|| printer.text(&format!("{}  no backups to delete", unit.label)));
+            }
+            Deleted::Failed(failure) => {
+                self.tally.failed += unit.ids.len();
+                self.tally.worst(failure.exit);
+                self.progress
+                    .print(|| eprintln!("error: {}", failure.message));
+            }
+        }
+        None
+    }
+
+    /// A followed session's end (or the end of following it): journaled, counted, printed.
+    fn followed(&mut self, unit: Unit, id: &str, result: Result<Session, vbazure::Error>) {
+        let printer = &self.cx.printer;
+        match result {
+            Ok(session) => {
+                self.running.remove(id);
+                let ended = Event::Ended {
+                    at: journal::now(),
+                    vms: unit.ids.clone(),
+                    session: session.id.clone(),
+                    status: session.status.to_string(),
+                };
+                if let Some(Err(failure)) = self.journal.map(|j| j.record(&ended)) {
+                    self.journal_failed(&failure);
+                }
+                let this = Exit::of_finished(&session);
+                self.tally.count_ended(this, unit.ids.len());
+                self.progress.print(|| {
+                    printer.text(&format!(
+                        "{}  session {}  {}  {}",
+                        unit.label,
+                        session.id,
+                        session.status,
+                        duration(&session)
+                    ));
+                    printer.object(&session);
+                });
+            }
+            Err(error) => {
+                let this = Exit::of_error(&error);
+                if this == Exit::TimedOut {
+                    self.tally.running += unit.ids.len();
+                } else {
+                    self.tally.failed += unit.ids.len();
+                }
+                self.tally.worst(this);
+                self.progress
+                    .print(|| eprintln!("error: {}", error_line(&unit.label, &error)));
+            }
+        }
+    }
+
+    /// A journal line that could not be written: no step may go unrecorded, so no more
+    /// deletions start.
+    fn journal_failed(&mut self, failure: &Failure) {
+        eprintln!("error: {}; no more deletions are started", failure.message);
+        self.tally.worst(Exit::Api);
+        self.stop.get_or_insert(Stop::Journal);
+    }
+
+    /// The first Ctrl-C: no more deletions start; those in flight are waited for.
+    fn interrupted(&mut self, in_flight: usize) {
+        self.stop = Some(Stop::Interrupted);
+        self.progress.print(|| {
+            eprintln!(
+                "vbazure: interrupted: no more deletions are started; waiting for the \
+                 {in_flight} request(s) in flight (Ctrl-C again exits at once)"
+            )
+        });
+    }
+
+    /// What was left when the run stopped, the summary line, and the exit code.
+    fn finish(mut self, queue: &VecDeque<Unit>, requests: usize) -> Exit {
+        if let Some(stop) = self.stop {
+            let not_started: Vec<String> =
+                queue.iter().flat_map(|u| u.ids.iter().cloned()).collect();
+            let interrupted = stop == Stop::Interrupted;
+            report_stopped(&self.running, &not_started, self.args, interrupted);
+            if interrupted {
+                self.tally.worst(Exit::Interrupted);
+            }
+        }
+        let batches = self.args.batch.then_some(requests);
+        self.cx
+            .printer
+            .summary(&summary(self.total, &self.tally, self.args.wait, batches));
+        self.tally.exit.unwrap_or(Exit::Ok)
+    }
+}
+
+/// Follows one session with the shared follower (reading it first when only its id is
+/// known), its live line updated on each change. Gives the session's id too.
+async fn follow(
+    appliance: &Appliance,
+    to_follow: ToFollow,
+) -> (Unit, String, Result<Session, vbazure::Error>) {
+    let ToFollow {
+        follower,
+        unit,
+        start,
+        line,
+    } = to_follow;
+    let label = unit.label.clone();
+    let (id, session) = match start {
+        Start::Session(session) => (session.id.clone(), Ok(session)),
+        Start::Id(id) => {
+            // Boxed: held inline, the request's future would make every one of these futures
+            // (one per session followed, 10,000 of them at once in a big run) as large as
+            // itself: 144 MB instead of 41 for 10,000 VMs (benches/cli_memory.sh).
+            let session = Box::pin(appliance.job_session(&id)).await;
+            (id, session)
+        }
+    };
+    let result = match session {
+        Ok(session) => {
+            follower
+                .follow(session, move |s| {
+                    line.update(format!("{label}  session {}  {}", s.id, s.status))
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    (unit, id, result)
+}
+
+/// How the follower polls: at most `--max-requests-per-second`, with as many status requests
+/// outstanding as deletions (`--concurrency`), and at least the library's default.
+fn follow_options(args: &DeleteBackups) -> FollowOptions {
+    let wait = args.waiting.options();
+    let defaults = FollowOptions::default();
+    let in_flight = defaults.in_flight.max(args.concurrency as usize);
+    let mut options = defaults
+        .with_requests_per_second(args.max_requests_per_second)
+        .with_in_flight(in_flight)
+        .with_intervals(wait.initial_interval, wait.max_interval);
+    options.timeout = wait.timeout;
+    options
+}

@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::args::{Global, Output, VersionChoice};
-use crate::exit::Exit;
-use crate::profile::Profiles;
+use crate::profile::{self, Profiles};
 use crate::token_cache::TokenCache;
 use crate::Failure;
 
@@ -41,7 +40,7 @@ impl Settings {
     pub(crate) fn resolve(global: &Global) -> Result<Self, Failure> {
         let profile = match &global.profile {
             Some(name) => {
-                check_profile_name(name)?;
+                profile::check_name(name)?;
                 Some(Profiles::load()?.get(name)?)
             }
             None => None,
@@ -91,25 +90,6 @@ impl Settings {
 /// The output form: the flag's, the profile's, or tables.
 pub(crate) fn output(global: &Global, profile: Option<Output>) -> Output {
     global.output.or(profile).unwrap_or(Output::Table)
-}
-
-/// That a profile name can be a file name and a TOML key as it is.
-pub(crate) fn check_profile_name(name: &str) -> Result<(), Failure> {
-    let fine = !name.is_empty()
-        && name.len() <= 64
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if fine {
-        Ok(())
-    } else {
-        Err(Failure::new(
-            Exit::Usage,
-            format!(
-                "profile name {name:?}: use 1 to 64 letters, digits, - and _ (it names a file)"
-            ),
-        ))
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ pub(crate) use file::Profiles;
 use crate::args::{Global, ProfileCommand};
 use crate::exit::Exit;
 use crate::output::{shown, Column, Printer, Record};
-use crate::settings::check_profile_name;
 use crate::token_cache::TokenCache;
 use crate::Failure;
 
@@ -91,7 +90,7 @@ pub(crate) fn run(
     let mut profiles = Profiles::load()?;
     match command {
         ProfileCommand::Add { name, replace } => {
-            check_profile_name(name)?;
+            check_name(name)?;
             let profile = from_command_line(global, matches)?;
             if profiles.profiles.contains_key(name) && !replace {
                 return Err(Failure::new(
@@ -147,7 +146,7 @@ pub(crate) fn run(
             printer.one(&named, &lines.join("\n"))?;
         }
         ProfileCommand::Remove { name } => {
-            check_profile_name(name)?;
+            check_name(name)?;
             profiles.remove(name)?;
             let cache = TokenCache::of_profile(Some(name))?;
             let removed = cache.remove().map_err(|e| {
@@ -226,4 +225,23 @@ fn from_command_line(global: &Global, matches: &ArgMatches) -> Result<Profile, F
         output: global.output.filter(|_| given("output")),
         request_timeout: raw("request_timeout"),
     })
+}
+
+/// That a profile name can be a file name and a TOML key as it is.
+pub(crate) fn check_name(name: &str) -> Result<(), Failure> {
+    let fine = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if fine {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            Exit::Usage,
+            format!(
+                "profile name {name:?}: use 1 to 64 letters, digits, - and _ (it names a file)"
+            ),
+        ))
+    }
 }

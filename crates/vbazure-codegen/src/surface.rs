@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use syn::{Fields, File, ImplItem, Item, Type, Visibility};
-use vbazure_surface::{signature, tokens_to_string};
+use vbazure_surface::{field_name, signature, tokens_to_string};
 
 /// Lists the client's methods (with their parameters and results) and every generated type
 /// with its fields or variants, sorted.
@@ -64,11 +64,7 @@ fn describe_type(item: &Item, lines: &mut Vec<String>) {
                     .named
                     .iter()
                     .map(|f| {
-                        let name = f
-                            .ident
-                            .as_ref()
-                            .map(ToString::to_string)
-                            .unwrap_or_default();
+                        let name = field_name(f);
                         let wire = serde_rename(&f.attrs)
                             .map(|r| format!(" as {r:?}"))
                             .unwrap_or_default();

@@ -147,14 +147,7 @@ fn fields(fields: &Fields, every: bool) -> String {
                 .named
                 .iter()
                 .filter(|f| reachable(&f.vis))
-                .map(|f| {
-                    let name = f
-                        .ident
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    format!("{name}: {}", tokens_to_string(&f.ty))
-                })
+                .map(|f| format!("{}: {}", field_name(f), tokens_to_string(&f.ty)))
                 .collect();
             if named.named.iter().any(|f| !reachable(&f.vis)) {
                 shown.push("..".to_string());
@@ -186,6 +179,15 @@ fn asyncness(sig: &syn::Signature) -> &'static str {
     } else {
         ""
     }
+}
+
+/// A named field's name (empty for a tuple field).
+pub fn field_name(field: &syn::Field) -> String {
+    field
+        .ident
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 fn public(vis: &Visibility) -> bool {

@@ -6,6 +6,31 @@
 //! [`Appliance::dialect`](crate::Appliance). What a version lacks (v1 has no backup tiers,
 //! session filters or per-resource logs) its dialect refuses before anything is sent.
 
+/// The requests every version's generated client makes alike: the same builder names and
+/// arguments, on types that share no trait (each version's client is generated on its own),
+/// so the methods are written once here and expanded in each version's `impl Dialect`.
+macro_rules! alike_in_every_version {
+    () => {
+        fn job_session<'a>(&'a self, session_id: &'a str) -> Call<'a, Session> {
+            Box::pin(async move {
+                let operation = self.operation(Step::GetJobSession);
+                path_segment::check(operation, "session id", session_id)?;
+                let call = self.get_job_session().session_id(session_id).send();
+                Ok(send(operation, call).await?.into())
+            })
+        }
+
+        fn stop_job_session<'a>(&'a self, session_id: &'a str) -> Call<'a, ()> {
+            Box::pin(async move {
+                let operation = self.operation(Step::StopJobSession);
+                path_segment::check(operation, "session id", session_id)?;
+                let call = self.stop_job_session().session_id(session_id).send();
+                send(operation, call).await
+            })
+        }
+    };
+}
+
 mod v1;
 mod v8_1;
 

@@ -46,19 +46,7 @@ impl Dialect for Client {
         })
     }
 
-    fn job_session<'a>(&'a self, session_id: &'a str) -> Call<'a, Session> {
-        Box::pin(async move {
-            path_segment::check(
-                self.operation(Step::GetJobSession),
-                "session id",
-                session_id,
-            )?;
-            let call = self.get_job_session().session_id(session_id).send();
-            Ok(send(self.operation(Step::GetJobSession), call)
-                .await?
-                .into())
-        })
-    }
+    alike_in_every_version!();
 
     fn job_session_log<'a>(
         &'a self,
@@ -81,18 +69,6 @@ impl Dialect for Client {
             Ok(send(self.operation(Step::GetJobSessionLog), call)
                 .await?
                 .into())
-        })
-    }
-
-    fn stop_job_session<'a>(&'a self, session_id: &'a str) -> Call<'a, ()> {
-        Box::pin(async move {
-            path_segment::check(
-                self.operation(Step::StopJobSession),
-                "session id",
-                session_id,
-            )?;
-            let call = self.stop_job_session().session_id(session_id).send();
-            send(self.operation(Step::StopJobSession), call).await
         })
     }
 

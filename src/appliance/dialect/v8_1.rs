@@ -45,19 +45,7 @@ impl Dialect for Client {
         })
     }
 
-    fn job_session<'a>(&'a self, session_id: &'a str) -> Call<'a, Session> {
-        Box::pin(async move {
-            path_segment::check(
-                self.operation(Step::GetJobSession),
-                "session id",
-                session_id,
-            )?;
-            let call = self.get_job_session().session_id(session_id).send();
-            Ok(send(self.operation(Step::GetJobSession), call)
-                .await?
-                .into())
-        })
-    }
+    alike_in_every_version!();
 
     fn job_session_log<'a>(
         &'a self,
@@ -77,18 +65,6 @@ impl Dialect for Client {
             Ok(send(self.operation(Step::GetJobSessionLog), request.send())
                 .await?
                 .into())
-        })
-    }
-
-    fn stop_job_session<'a>(&'a self, session_id: &'a str) -> Call<'a, ()> {
-        Box::pin(async move {
-            path_segment::check(
-                self.operation(Step::StopJobSession),
-                "session id",
-                session_id,
-            )?;
-            let call = self.stop_job_session().session_id(session_id).send();
-            send(self.operation(Step::StopJobSession), call).await
         })
     }
 

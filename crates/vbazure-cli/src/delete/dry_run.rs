@@ -2,10 +2,9 @@
 
 use std::collections::HashMap;
 
-use futures_util::TryStreamExt;
 use vbazure::{ApiVersion, Appliance, ErrorKind, ProtectedVm};
 
-use super::resolve::{LISTING_PAGE, SEARCH_EACH_UP_TO};
+use super::resolve::{every_vm, SEARCH_EACH_UP_TO};
 use super::Context;
 use crate::exit::Exit;
 use crate::journal::{self, State};
@@ -36,13 +35,7 @@ pub(super) async fn dry_run(
                 }
             }
         } else {
-            let listed: Vec<ProtectedVm> = appliance
-                .protected_vms(LISTING_PAGE)
-                .stream()
-                .try_collect()
-                .await
-                .map_err(|e| Failure::api("looking up the VMs", &e))?;
-            for vm in listed {
+            for vm in every_vm(appliance, "looking up the VMs").await? {
                 if let Some(id) = vm.id.clone() {
                     found.insert(id, vm);
                 }

@@ -18,6 +18,19 @@ pub(super) const LISTING_PAGE: u32 = 1000;
 /// At most this many candidates are named for a name that does not resolve.
 pub(super) const CANDIDATES_SHOWN: usize = 10;
 
+/// Every protected VM, in pages of [`LISTING_PAGE`]; a failure names `what` was being done.
+pub(super) async fn every_vm(
+    appliance: &Appliance,
+    what: &str,
+) -> Result<Vec<ProtectedVm>, Failure> {
+    appliance
+        .protected_vms(LISTING_PAGE)
+        .stream()
+        .try_collect()
+        .await
+        .map_err(|e| Failure::api(what, &e))
+}
+
 /// Each name's VM: `(name, id)` in the order given. Any name that matches no protected VM, or
 /// several, stops the run here, before anything is deleted, each such name on a line of its
 /// own with the candidates.
@@ -47,12 +60,7 @@ pub(super) async fn resolve(
     } else {
         // One listing of every protected VM, matched here. A VM the client cannot read could
         // be one of those asked for: it stops the run too.
-        let listed: Vec<ProtectedVm> = appliance
-            .protected_vms(LISTING_PAGE)
-            .stream()
-            .try_collect()
-            .await
-            .map_err(|e| Failure::api("looking up the VM names", &e))?;
+        let listed = every_vm(appliance, "looking up the VM names").await?;
         let mut by_name: HashMap<&str, Vec<&ProtectedVm>> = HashMap::new();
         for vm in &listed {
             if let Some(name) = vm.name.as_deref() {

@@ -11,10 +11,6 @@ pub const DEFAULT_USERNAME: &str = "administrator";
 /// listens on loopback only.
 pub const DEFAULT_PASSWORD: &str = "vbazure-mock";
 
-/// The API versions the mock serves, each from its own document: the workspace's one
-/// [`vbazure_spec::ApiVersion`] (names only: the mock shares no code of the client's).
-pub use vbazure_spec::ApiVersion;
-
 /// How a running session reaches its final status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Progress {
@@ -101,28 +97,4 @@ impl Default for MockConfig {
 pub(crate) struct InjectedFailures {
     pub count: u32,
     pub status: u16,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_parse_as_paths_and_documents_write_them() {
-        for (text, version) in [
-            ("1", ApiVersion::V1),
-            ("1.0", ApiVersion::V1),
-            ("v1", ApiVersion::V1),
-            ("8.1", ApiVersion::V8_1),
-            ("v8.1", ApiVersion::V8_1),
-            (" V8.1 ", ApiVersion::V8_1),
-        ] {
-            assert_eq!(text.parse::<ApiVersion>(), Ok(version), "{text}");
-        }
-        for wrong in ["8", "v", "", "1.1", "8.1.0"] {
-            assert!(wrong.parse::<ApiVersion>().is_err(), "{wrong:?}");
-        }
-        assert_eq!(ApiVersion::V8_1.path_prefix(), "/api/v8.1");
-        assert_eq!(ApiVersion::V1.to_string(), "1");
-    }
 }

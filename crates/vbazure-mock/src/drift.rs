@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use serde_json::{json, Value};
+use vbazure_spec::ApiVersion;
 
-use crate::config::ApiVersion;
 use crate::operation_ids::{OperationId, V1, V8_1};
 use crate::reply::Reply;
 

@@ -40,6 +40,7 @@
 //! # Ok(()) }
 //! ```
 
+mod call;
 mod config;
 mod dotnet;
 mod drift;
@@ -49,8 +50,8 @@ mod operation_ids;
 mod reply;
 mod routes;
 mod server;
+mod shared;
 mod state;
-mod v8_1;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
@@ -62,16 +63,18 @@ use std::time::Duration;
 use tokio::sync::watch;
 use vbazure_spec::Document;
 
-pub use config::{
-    ApiVersion, FinalStatus, MockConfig, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME,
-};
+pub use config::{FinalStatus, MockConfig, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 pub use drift::Drift;
 pub use routes::RouteError;
+/// The API versions the mock serves, each from its own document: the workspace's one
+/// [`vbazure_spec::ApiVersion`] (names only: the mock shares no code of the client's). The
+/// crate's modules name it from `vbazure_spec` too.
+pub use vbazure_spec::ApiVersion;
 
 use crate::config::InjectedFailures;
 use crate::inventory::Inventory;
 use crate::routes::Routes;
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::state::State;
 
 // `documents/` holds links to the workspace's documents, the one copy of each: the crate reads
@@ -495,5 +498,29 @@ impl Drop for MockAppliance {
         if let Some(task) = self.task.take() {
             task.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_as_paths_and_documents_write_them() {
+        for (text, version) in [
+            ("1", ApiVersion::V1),
+            ("1.0", ApiVersion::V1),
+            ("v1", ApiVersion::V1),
+            ("8.1", ApiVersion::V8_1),
+            ("v8.1", ApiVersion::V8_1),
+            (" V8.1 ", ApiVersion::V8_1),
+        ] {
+            assert_eq!(text.parse::<ApiVersion>(), Ok(version), "{text}");
+        }
+        for wrong in ["8", "v", "", "1.1", "8.1.0"] {
+            assert!(wrong.parse::<ApiVersion>().is_err(), "{wrong:?}");
+        }
+        assert_eq!(ApiVersion::V8_1.path_prefix(), "/api/v8.1");
+        assert_eq!(ApiVersion::V1.to_string(), "1");
     }
 }

@@ -4,7 +4,7 @@
 //! operation is named by a hand-written text: renaming or removing one in a document fails the
 //! build where it is handled.
 
-use crate::config::ApiVersion;
+use vbazure_spec::ApiVersion;
 
 include!(concat!(env!("OUT_DIR"), "/operation_ids.rs"));
 

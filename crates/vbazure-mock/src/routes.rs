@@ -8,9 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use vbazure_spec::{Document, MediaType, Operation, Parameter, ParameterIn};
+use vbazure_spec::{ApiVersion, Document, MediaType, Operation, Parameter, ParameterIn};
 
-use crate::config::ApiVersion;
 use crate::operation_ids::OperationId;
 
 /// An operation, and the version whose document it comes from.

@@ -8,8 +8,9 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::shared::Shared;
+
 use super::exchange::serve_request;
-use super::shared::Shared;
 
 /// What to do after failed accepts: an error that ends only the one connection (the client
 /// gave up before it was accepted) is passed over; any other (too many open files, no memory)

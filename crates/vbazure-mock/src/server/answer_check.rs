@@ -4,8 +4,7 @@
 use crate::drift::{Drift, Drifted};
 use crate::reply::Reply;
 use crate::routes::{response_body, Routed};
-
-use super::shared::Shared;
+use crate::shared::Shared;
 
 /// Checks the answer against the document of its operation (for answers without one, the
 /// newest document served); an answer that breaks it is recorded and replaced by a 500, so

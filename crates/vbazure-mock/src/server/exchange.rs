@@ -10,9 +10,9 @@ use hyper::header::CONTENT_TYPE;
 use hyper::{Request, Response};
 
 use crate::reply::Reply;
+use crate::shared::Shared;
 
 use super::pipeline::answer;
-use super::shared::Shared;
 
 /// The largest request body read.
 pub(super) const BODY_LIMIT: usize = 1024 * 1024;

@@ -9,22 +9,18 @@
 //! - [`routing`]: the operation a path and method lead to, or the 404 or 405 answer;
 //! - [`request_check`]: authentication and the checks of a request against its operation;
 //! - [`binding`]: request texts read as the typed values their schemas declare;
-//! - [`answer_check`]: the check of every answer against its document;
-//! - [`shared`]: what every request handler shares, behind its locks;
-//! - [`violations`]: the answers that broke their document;
-//! - [`record`]: the request record (`--record`).
+//! - [`answer_check`]: the check of every answer against its document.
+//!
+//! What the steps and the handlers both use lives below them: the checked request in
+//! `call.rs`, and what every request shares (with the violations found and the request
+//! record) in `shared/`.
 
 mod accept;
 mod answer_check;
 mod binding;
 mod exchange;
 mod pipeline;
-mod record;
 mod request_check;
 mod routing;
-mod shared;
-mod violations;
 
 pub(crate) use accept::{bind, serve};
-pub(crate) use request_check::Call;
-pub(crate) use shared::Shared;

@@ -11,11 +11,11 @@ use vbazure_spec::{Document, Operation};
 use crate::drift::{self, Drifted};
 use crate::handlers;
 use crate::reply::Reply;
+use crate::shared::Shared;
 
 use super::answer_check::checked;
 use super::request_check::{prepare, Incoming};
 use super::routing::route;
-use super::shared::Shared;
 
 /// The token operation's path, shared by every version and never gated.
 const TOKEN_PATH: &str = "/api/oauth2/token";

@@ -1,51 +1,22 @@
 //! A request checked against its operation, as the appliance checks it: the access token
 //! (401), the body's size (413) and media type (415), then the body and the query and path
-//! parameters against their schemas (400, every problem at once).
+//! parameters against their schemas (400, every problem at once). What passes becomes the
+//! [`Call`] the handlers answer.
 
 use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use hyper::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::{Map, Value};
-use vbazure_spec::{Document, Operation, ParameterIn};
+use vbazure_spec::{ApiVersion, Document, Operation, ParameterIn};
 
-use crate::config::ApiVersion;
-use crate::operation_ids::OperationId;
+use crate::call::Call;
 use crate::reply::Reply;
 use crate::routes::{parameters_in, Routed};
+use crate::shared::Shared;
 
 use super::binding::{bound, format_problem, parameter_value, query_values, typed};
 use super::exchange::BODY_LIMIT;
-use super::shared::Shared;
-
-/// A request, checked against its operation.
-pub(crate) struct Call<'a> {
-    /// The version whose document the operation comes from.
-    pub version: ApiVersion,
-    /// The operation's name in the embedded document of that version, if it has one there.
-    pub id: Option<OperationId>,
-    /// The request's path, as sent.
-    pub path: &'a str,
-    pub path_params: BTreeMap<String, String>,
-    /// Declared query parameters, converted to their schema's type, by their documented
-    /// names (a request may spell them in any casing, as the appliance binds them).
-    pub query: Map<String, Value>,
-    /// The body as JSON (a form becomes an object of strings), with the names as sent.
-    pub body: Option<Value>,
-    /// The access token the request was authorized with, if the operation needs one.
-    pub bearer: Option<String>,
-}
-
-impl Call<'_> {
-    /// The value of the path parameter `name` as sent; empty when the path has none of that
-    /// name (the handlers ask only for their templates' parameters).
-    pub(crate) fn path_param(&self, name: &str) -> &str {
-        self.path_params
-            .get(name)
-            .map(String::as_str)
-            .unwrap_or_default()
-    }
-}
 
 /// The parts of one request that [`prepare`] checks.
 pub(super) struct Incoming<'a> {

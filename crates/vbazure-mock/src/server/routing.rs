@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::ApiVersion;
+use vbazure_spec::ApiVersion;
+
 use crate::reply::Reply;
 use crate::routes::{Found, Routed};
-
-use super::shared::Shared;
+use crate::shared::Shared;
 
 /// The operation `method` on `path` leads to, with the path's parameters; or the answer for
 /// a request that leads to none (to be checked like any other).

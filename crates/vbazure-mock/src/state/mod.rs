@@ -29,7 +29,7 @@ use crate::inventory::Inventory;
 use self::operations::AsyncOperation;
 use self::tokens::{AccessToken, PendingMfa};
 
-pub(crate) use self::operations::AsyncRequest;
+pub(crate) use self::operations::{AsyncRequest, VmQuery};
 pub(crate) use self::session::{Session, Target};
 pub(crate) use self::tokens::TokenForm;
 

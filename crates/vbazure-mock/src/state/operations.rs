@@ -1,5 +1,5 @@
 //! Asynchronous operations (v8.1): a rescan started with `Sync=true`, read until it is done,
-//! and its result; the oldest are forgotten past a bound.
+//! the request it answers, and its result; the oldest are forgotten past a bound.
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -27,9 +27,20 @@ pub(crate) struct AsyncOperation {
 #[derive(Clone, Debug)]
 pub(crate) enum AsyncRequest {
     /// A page of protected VMs.
-    VmPage(crate::v8_1::VmQuery),
+    VmPage(VmQuery),
     /// One protected VM.
     Vm(String),
+}
+
+/// What a list of protected VMs asked for (its query parameters, as the document has checked
+/// them): kept by an asynchronous operation, which answers it once done.
+#[derive(Clone, Debug)]
+pub(crate) struct VmQuery {
+    pub offset: i64,
+    pub limit: i64,
+    pub search: Option<String>,
+    pub flr_session: Option<bool>,
+    pub retrieval_statuses: Vec<String>,
 }
 
 impl State {

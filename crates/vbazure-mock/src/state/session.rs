@@ -4,8 +4,9 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
 use tokio::time::Instant;
+use vbazure_spec::ApiVersion;
 
-use crate::config::{ApiVersion, FinalStatus, Progress};
+use crate::config::{FinalStatus, Progress};
 use crate::dotnet::{time_span, timestamp};
 use crate::inventory::Tier;
 

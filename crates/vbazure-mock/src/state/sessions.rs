@@ -2,7 +2,9 @@
 //! Started, found by the id the mock wrote, and moved on; a v8.1 deletion that finishes
 //! removes the backups of its VMs from the inventory.
 
-use crate::config::{ApiVersion, FinalStatus, Progress};
+use vbazure_spec::ApiVersion;
+
+use crate::config::{FinalStatus, Progress};
 use crate::inventory::Tier;
 
 use super::session::{Session, Target};

@@ -1,41 +1,15 @@
-//! The stateful operations of the flow: the token operations (shared by every version), v1's
-//! here and v8.1's in `v8_1.rs`. Any other operation of a document is answered with its
-//! documented example (see `server/pipeline.rs`).
+//! The token operation (`createToken`), the one operation every version serves alike: its
+//! path carries no version, so it is served once, as the newest document served has it.
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
+use vbazure_spec::ApiVersion;
 
-use crate::config::ApiVersion;
-use crate::operation_ids::{OperationId, V1};
+use crate::call::Call;
 use crate::reply::Reply;
-use crate::server::{Call, Shared};
-use crate::state::{Session, TokenForm};
-use crate::v8_1;
-
-/// The answer of a stateful operation, or `None` when the operation has no handler here: one
-/// its version's embedded document does not name (see [`OperationId::of`]), or one a version's
-/// handler leaves to its documented example.
-pub(crate) fn handle(shared: &Shared, call: &Call<'_>) -> Option<Reply> {
-    match call.id? {
-        OperationId::V1(operation) => v1(shared, call, operation),
-        OperationId::V8_1(operation) => v8_1::handle(shared, call, operation),
-    }
-}
-
-/// The answer of a v1 operation. Every one is listed, without a catch-all: an operation added
-/// to the document is a build error here until it has a handler or is left to its example
-/// (`=> return None`).
-fn v1(shared: &Shared, call: &Call<'_>, operation: V1) -> Option<Reply> {
-    Some(match operation {
-        V1::CreateToken => create_token(shared, call),
-        V1::DeleteBackups => delete_backups(shared, call),
-        V1::ListJobSessions => list_job_sessions(shared, call),
-        V1::GetJobSession => get_job_session(shared, call),
-        V1::GetJobSessionLog => get_job_session_log(shared, call),
-        V1::StopJobSession => stop_job_session(shared, call),
-    })
-}
+use crate::shared::Shared;
+use crate::state::TokenForm;
 
 /// The body's field named `name` in any casing, as the appliance (an ASP.NET service) binds
 /// them: v1 documents `Username`, v8.1 `username`, and both reach it. The exact spelling
@@ -87,7 +61,7 @@ fn require(call: &Call<'_>, names: &[&str]) -> Result<(), Reply> {
 /// The token operation. It is served once for every version (its path carries none), as the
 /// newest document served has it: v8.1's answer, with MFA, when v8.1 is served; v1's fields
 /// only when v1 alone is.
-pub(crate) fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
+pub(super) fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
     let config = shared.config();
     let speaks_v8_1 = call.version == ApiVersion::V8_1;
     let username = match field(call, "grant_type") {
@@ -179,114 +153,5 @@ pub(crate) fn create_token(shared: &Shared, call: &Call<'_>) -> Reply {
         shared
             .state()
             .issue_tokens(&username, config.token_lifetime, form),
-    )
-}
-
-fn delete_backups(shared: &Shared, call: &Call<'_>) -> Reply {
-    let vm_id = call.path_param("id");
-    if shared.with_config(|c| {
-        c.known_vms
-            .as_ref()
-            .is_some_and(|known| !known.contains(vm_id))
-    }) {
-        return Reply::not_found(format!("Virtual machine {vm_id} was not found."), call.path);
-    }
-    let mut state = shared.state();
-    let id = state.start_v1_deletion(vm_id);
-    let session = state
-        .v1_session_mut(&id)
-        .map(|s| s.to_json(&shared.base_url, false));
-    match session {
-        Some(body) => Reply::json(200, body),
-        None => Reply::problem(500, "The new session was lost."),
-    }
-}
-
-pub(crate) fn session_id<'a>(call: &'a Call<'_>) -> &'a str {
-    call.path_param("sessionId")
-}
-
-pub(crate) fn not_found(call: &Call<'_>) -> Reply {
-    Reply::not_found(
-        format!("Job session {} was not found.", session_id(call)),
-        call.path,
-    )
-}
-
-/// A read of the session the path names (of the call's version), moved on first (`polled`:
-/// the read counts as a poll): `answer` of it, or 404.
-pub(crate) fn read_session(
-    shared: &Shared,
-    call: &Call<'_>,
-    polled: bool,
-    answer: impl FnOnce(&Session) -> Reply,
-) -> Reply {
-    let progression = shared.progression();
-    let mut state = shared.state();
-    match state.read_session(call.version, session_id(call), progression, polled) {
-        Some(session) => answer(session),
-        None => not_found(call),
-    }
-}
-
-fn get_job_session(shared: &Shared, call: &Call<'_>) -> Reply {
-    read_session(shared, call, true, |session| {
-        Reply::json(200, session.to_json(&shared.base_url, true))
-    })
-}
-
-fn get_job_session_log(shared: &Shared, call: &Call<'_>) -> Reply {
-    read_session(shared, call, false, |session| {
-        Reply::json(200, session.log_json(None))
-    })
-}
-
-fn stop_job_session(shared: &Shared, call: &Call<'_>) -> Reply {
-    let mut state = shared.state();
-    match state
-        .v1_session_mut(session_id(call))
-        .map(|session| session.request_stop())
-    {
-        Some(true) => Reply::empty(200),
-        Some(false) => already_finished(call),
-        None => not_found(call),
-    }
-}
-
-pub(crate) fn already_finished(call: &Call<'_>) -> Reply {
-    Reply::problem(
-        409,
-        format!("Job session {} has already finished.", session_id(call)),
-    )
-}
-
-fn list_job_sessions(shared: &Shared, call: &Call<'_>) -> Reply {
-    let number = |name: &str| call.query.get(name).and_then(Value::as_u64);
-    let offset = number("offset").unwrap_or(0);
-    let limit = number("limit").unwrap_or(30).max(1);
-    let progression = shared.progression();
-    let mut state = shared.state();
-    let total = state.v1_session_count() as u64;
-    let base = &shared.base_url;
-    let results: Vec<Value> = state
-        .v1_sessions_mut()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .map(|s| {
-            s.advance_v1(progression, false);
-            s.to_json(base, true)
-        })
-        .collect();
-    let link = |o: u64| json!({"href": format!("{base}/api/v1/jobSessions?offset={o}&limit={limit}&display=Full")});
-    let mut links = json!({"self": link(offset), "first": link(0)});
-    if offset > 0 {
-        links["prev"] = link(offset.saturating_sub(limit));
-    }
-    if offset + limit < total {
-        links["next"] = link(offset + limit);
-    }
-    Reply::json(
-        200,
-        json!({"offset": offset, "limit": limit, "totalCount": total, "results": results, "_links": links}),
     )
 }

@@ -2,13 +2,13 @@
 
 use std::io::Write;
 
-use super::shared::{lock, Shared};
+use super::{lock, Shared};
 
 impl Shared {
     /// Writes one request as a JSON line of the record, if there is one: what a client sent
     /// and what it got, without headers or bodies (no secrets). Each line is written whole in
     /// one call, unbuffered, so that a reader sees complete lines as they come.
-    pub(super) fn record(&self, method: &str, path: &str, query: Option<&str>, status: u16) {
+    pub(crate) fn record(&self, method: &str, path: &str, query: Option<&str>, status: u16) {
         let Some(file) = &self.record else {
             return;
         };

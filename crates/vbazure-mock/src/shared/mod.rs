@@ -1,17 +1,24 @@
 //! What every request handler shares (the documents, the routes, the settings, the state),
-//! and the locked reads and writes of it.
+//! and the locked reads and writes of it: the server's pipeline and the handlers both work on
+//! it, so it lives below both.
+//!
+//! This file holds [`Shared`] and its settings and state; [`violations`] the answers that broke
+//! their document, and [`record`] the request record (`--record`).
+
+mod record;
+mod violations;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Mutex, MutexGuard};
 
-use vbazure_spec::Document;
+use vbazure_spec::{ApiVersion, Document};
 
-use crate::config::{ApiVersion, FinalStatus, InjectedFailures, MockConfig, Progress};
+use crate::config::{FinalStatus, InjectedFailures, MockConfig, Progress};
 use crate::routes::Routes;
 use crate::state::State;
 
-use super::violations::Recorded;
+use self::violations::Recorded;
 
 /// Everything the request handlers share.
 pub(crate) struct Shared {
@@ -30,7 +37,7 @@ pub(crate) struct Shared {
 
 // A handler that panicked while holding a lock must not stop the mock serving others: the
 // state it guards is still usable, so poisoning is ignored.
-pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -70,11 +77,11 @@ impl Shared {
 
     /// The newest document served: errors raised before any operation is found (no such
     /// path, another method) are checked against its problem schema.
-    pub(super) fn newest_doc(&self) -> Option<&Document> {
+    pub(crate) fn newest_doc(&self) -> Option<&Document> {
         self.docs.values().next_back()
     }
 
-    pub(super) fn take_failure(&self) -> Option<u16> {
+    pub(crate) fn take_failure(&self) -> Option<u16> {
         let mut failures = lock(&self.failures);
         (failures.count > 0).then(|| {
             failures.count -= 1;

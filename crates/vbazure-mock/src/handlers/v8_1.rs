@@ -7,12 +7,15 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use crate::handlers::{create_token, not_found, read_session, session_id};
+use crate::call::Call;
 use crate::inventory::{Tier, SUBSCRIPTION_ID};
 use crate::operation_ids::V8_1;
 use crate::reply::{query_value, Reply};
-use crate::server::{Call, Shared};
-use crate::state::{AsyncRequest, Session, Target};
+use crate::shared::Shared;
+use crate::state::{AsyncRequest, Session, Target, VmQuery};
+
+use super::job_session::{not_found, read_session, session_id};
+use super::token::create_token;
 
 /// The page size of the lists when `Limit` is not given.
 const DEFAULT_LIMIT: i64 = 100;
@@ -20,7 +23,7 @@ const DEFAULT_LIMIT: i64 = 100;
 /// The answer of a v8.1 operation, or `None` when it is left to its documented example. Every
 /// one is listed, without a catch-all: an operation added to the document is a build error
 /// here until it has a handler or is left to its example (`=> return None`).
-pub(crate) fn handle(shared: &Shared, call: &Call<'_>, operation: V8_1) -> Option<Reply> {
+pub(super) fn handle(shared: &Shared, call: &Call<'_>, operation: V8_1) -> Option<Reply> {
     Some(match operation {
         V8_1::CreateToken => create_token(shared, call),
         V8_1::RevokeToken => revoke_token(shared, call),
@@ -106,72 +109,60 @@ fn system_info() -> Reply {
     )
 }
 
-/// What a list of protected VMs asked for: kept by an asynchronous operation, which answers
-/// it once done.
-#[derive(Clone, Debug)]
-pub(crate) struct VmQuery {
-    offset: i64,
-    limit: i64,
-    search: Option<String>,
-    flr_session: Option<bool>,
-    retrieval_statuses: Vec<String>,
+/// What a list of protected VMs asks for, to answer now or once an operation is done.
+fn vm_query(call: &Call<'_>) -> VmQuery {
+    let (offset, limit) = window(call);
+    VmQuery {
+        offset,
+        limit,
+        search: text(call, "SearchPattern").map(str::to_string),
+        flr_session: flag(call, "FlrSession"),
+        retrieval_statuses: texts(call, "DataRetrievalStatuses")
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    }
 }
 
-impl VmQuery {
-    fn from_call(call: &Call<'_>) -> Self {
-        let (offset, limit) = window(call);
-        Self {
-            offset,
-            limit,
-            search: text(call, "SearchPattern").map(str::to_string),
-            flr_session: flag(call, "FlrSession"),
-            retrieval_statuses: texts(call, "DataRetrievalStatuses")
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
-        }
-    }
-
-    /// The page, as `ProtectedVirtualMachinePage`.
-    fn answer(&self, shared: &Shared) -> Value {
-        let state = shared.state();
-        let needle = self.search.as_deref().map(str::to_lowercase);
-        let matching: Vec<_> = state
-            .inventory
-            .iter()
-            .filter(|vm| {
-                needle
-                    .as_deref()
-                    .is_none_or(|n| vm.name.to_lowercase().contains(n))
-            })
-            // No mock VM has a file-level recovery session or archived data being retrieved.
-            .filter(|_| self.flr_session != Some(true))
-            .filter(|_| self.retrieval_statuses.is_empty())
-            .collect();
-        let total = matching.len() as i64;
-        let base = &shared.base_url;
-        let results: Vec<Value> = page(matching, self.offset, self.limit)
-            .into_iter()
-            .map(|vm| vm.to_json(base))
-            .collect();
-        let mut extra = String::new();
-        if let Some(search) = &self.search {
-            extra.push_str(&format!("&SearchPattern={}", query_value(search)));
-        }
-        json!({
-            "offset": self.offset,
-            "limit": self.limit,
-            "totalCount": total,
-            "results": results,
-            "_links": page_links(
-                &format!("{base}/api/v8.1/protectedItem/virtualMachines"),
-                self.offset,
-                self.limit,
-                total,
-                &extra,
-            ),
+/// The page `query` asks for, as `ProtectedVirtualMachinePage`.
+fn vm_page(shared: &Shared, query: &VmQuery) -> Value {
+    let state = shared.state();
+    let needle = query.search.as_deref().map(str::to_lowercase);
+    let matching: Vec<_> = state
+        .inventory
+        .iter()
+        .filter(|vm| {
+            needle
+                .as_deref()
+                .is_none_or(|n| vm.name.to_lowercase().contains(n))
         })
+        // No mock VM has a file-level recovery session or archived data being retrieved.
+        .filter(|_| query.flr_session != Some(true))
+        .filter(|_| query.retrieval_statuses.is_empty())
+        .collect();
+    let total = matching.len() as i64;
+    let base = &shared.base_url;
+    let results: Vec<Value> = page(matching, query.offset, query.limit)
+        .into_iter()
+        .map(|vm| vm.to_json(base))
+        .collect();
+    let mut extra = String::new();
+    if let Some(search) = &query.search {
+        extra.push_str(&format!("&SearchPattern={}", query_value(search)));
     }
+    json!({
+        "offset": query.offset,
+        "limit": query.limit,
+        "totalCount": total,
+        "results": results,
+        "_links": page_links(
+            &format!("{base}/api/v8.1/protectedItem/virtualMachines"),
+            query.offset,
+            query.limit,
+            total,
+            &extra,
+        ),
+    })
 }
 
 /// Answers `request` now, or (with `sync`, a rescan of Azure first) 202 with an operation
@@ -194,7 +185,7 @@ fn now_or_later(shared: &Shared, sync: bool, request: AsyncRequest) -> Reply {
 /// What `request` answers; `None` for a VM that is not there.
 fn answer_of(shared: &Shared, request: &AsyncRequest) -> Option<Value> {
     match request {
-        AsyncRequest::VmPage(query) => Some(query.answer(shared)),
+        AsyncRequest::VmPage(query) => Some(vm_page(shared, query)),
         AsyncRequest::Vm(id) => shared
             .state()
             .inventory
@@ -204,7 +195,7 @@ fn answer_of(shared: &Shared, request: &AsyncRequest) -> Option<Value> {
 }
 
 fn list_vms(shared: &Shared, call: &Call<'_>) -> Reply {
-    let request = AsyncRequest::VmPage(VmQuery::from_call(call));
+    let request = AsyncRequest::VmPage(vm_query(call));
     now_or_later(shared, flag(call, "Sync") == Some(true), request)
 }
 

@@ -1,7 +1,7 @@
 //! The answers that broke their document: recorded as the answer check finds them, said on
 //! stderr, and read back by [`crate::MockAppliance::violations`].
 
-use super::shared::{lock, Shared};
+use super::{lock, Shared};
 
 /// One answer that broke its document.
 pub(crate) struct Recorded {
@@ -20,7 +20,7 @@ impl Shared {
             .collect()
     }
 
-    pub(super) fn record_violation(&self, message: String, planned: bool) {
+    pub(crate) fn record_violation(&self, message: String, planned: bool) {
         if planned {
             eprintln!("vbazure-mock: an answer drifted from the spec on purpose: {message}");
         } else {

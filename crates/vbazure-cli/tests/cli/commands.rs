@@ -9,7 +9,7 @@ use vbazure_mock::{
     ApiVersion, FinalStatus, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME,
 };
 
-use crate::support::{confirmed, json_lines, stable, vbazure_with, Run};
+use crate::support::{confirmed, json_lines, logged_in, stable, vbazure_with, Run};
 
 /// Runs `vbazure` with `args` against `url` (logging in with the mock's credentials).
 async fn vbazure(url: &str, args: &[&str], stdin: Option<String>) -> Run {
@@ -31,17 +31,6 @@ async fn mock(progress: Progress, final_status: FinalStatus) -> MockAppliance {
         .start()
         .await
         .expect("the mock starts")
-}
-
-/// A `vbazure` client for `mock`, with the credentials the mock accepts, logged in.
-async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
-    let config = mock.config();
-    let appliance = vbazure::Appliance::builder(mock.url())
-        .credentials(config.username, config.password)
-        .build()
-        .expect("the mock's URL and credentials make a valid client");
-    appliance.login().await.expect("logs in to the mock");
-    appliance
 }
 
 const FAST: [&str; 2] = ["--poll-interval", "10ms"];

@@ -15,6 +15,8 @@ use futures_util::TryStreamExt;
 use serde_json::Value;
 use vbazure_mock::{ApiVersion, MockAppliance, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 
+use crate::support::logged_in;
+
 /// A directory of its own for each test.
 fn dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("vbazure-journal-{}-{name}", std::process::id()));
@@ -128,16 +130,6 @@ fn deletions(record: &Path) -> HashMap<String, usize> {
         }
     }
     per_vm
-}
-
-async fn logged_in(mock: &MockAppliance) -> vbazure::Appliance {
-    let config = mock.config();
-    let appliance = vbazure::Appliance::builder(mock.url())
-        .credentials(config.username, config.password)
-        .build()
-        .unwrap();
-    appliance.login().await.unwrap();
-    appliance
 }
 
 /// Every session on the appliance is named in the journal, and every VM has exactly one

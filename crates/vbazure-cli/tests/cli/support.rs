@@ -141,3 +141,14 @@ pub(crate) fn json_answer(status: u16, body: &serde_json::Value) -> wiremock::Re
     wiremock::ResponseTemplate::new(status)
         .set_body_raw(body.to_string(), "application/json; charset=utf-8")
 }
+
+/// A `vbazure` client for `mock`, with the credentials the mock accepts, logged in.
+pub(crate) async fn logged_in(mock: &vbazure_mock::MockAppliance) -> vbazure::Appliance {
+    let config = mock.config();
+    let appliance = vbazure::Appliance::builder(mock.url())
+        .credentials(config.username, config.password)
+        .build()
+        .expect("the mock's URL and credentials make a valid client");
+    appliance.login().await.expect("logs in to the mock");
+    appliance
+}

@@ -2,10 +2,12 @@
 //! authentication handled, ids checked.
 //!
 //! Here: the version in use and the operations of the flow. Beside it: configuring one
-//! (`builder`), which version an appliance speaks (`version`), the version-neutral types
-//! (`session`), following a session to its end (`wait`), reading every session (`paging`),
-//! and what only API v8.1 has (`v8_1_only`: tiers, batches, filters, protected VMs, logout,
-//! asynchronous operations).
+//! (`builder`), which version an appliance speaks (`version`), each version's way of making
+//! the flow's requests (`dialect`), the builders of requests with options (`request`), the
+//! version-neutral types (`session`), following a session to its end (`wait`) and many at
+//! once (`follow`), reading every item of a list (`paging`, with the checked page `window`),
+//! and what only API v8.1 has (`v8_1_only`: batches, protected VMs, logout, asynchronous
+//! operations).
 
 mod builder;
 mod dialect;
@@ -16,6 +18,7 @@ mod session;
 mod v8_1_only;
 mod version;
 mod wait;
+mod window;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -258,7 +261,7 @@ impl Appliance {
         filter: Option<&SessionFilter>,
     ) -> Result<SessionPage, Error> {
         let dialect = self.dialect().await?;
-        let window = paging::window(dialect.operation(Step::ListJobSessions), offset, limit)?;
+        let window = window::window(dialect.operation(Step::ListJobSessions), offset, limit)?;
         dialect
             .job_sessions_page(window, filter)
             .await

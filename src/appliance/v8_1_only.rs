@@ -225,7 +225,7 @@ impl Appliance {
     ) -> Result<VmPage, Error> {
         let operation = ops::LIST_PROTECTED_VIRTUAL_MACHINES;
         let client = self.v8_1_only(operation, "the protected VM list").await?;
-        let window = super::paging::window(operation, offset, limit)?;
+        let window = super::window::window(operation, offset, limit)?;
         let mut request = client
             .list_protected_virtual_machines()
             .offset(window.offset)

@@ -40,7 +40,7 @@ mod tests;
 use std::future::Future;
 use std::pin::Pin;
 
-use super::paging::Window;
+use super::window::Window;
 use super::{DeleteOutcome, Session, SessionFilter, SessionLog, SessionPage};
 use crate::transport::token_endpoint::TokenEndpoint;
 use crate::v8_1::types::BackupTier;

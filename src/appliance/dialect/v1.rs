@@ -2,7 +2,7 @@
 //! session filters or per-resource logs; asking for one fails before anything is sent.
 
 use super::{Call, Dialect, Step};
-use crate::appliance::paging::Window;
+use crate::appliance::window::Window;
 use crate::appliance::{not_in_v1, DeleteOutcome, Session, SessionFilter, SessionLog, SessionPage};
 use crate::operations::v1 as ops;
 use crate::transport::{path_segment, send};

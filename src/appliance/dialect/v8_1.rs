@@ -2,7 +2,7 @@
 //! session filters and per-resource logs. A deletion with nothing to remove answers 204.
 
 use super::{Call, Dialect, Step};
-use crate::appliance::paging::Window;
+use crate::appliance::window::Window;
 use crate::appliance::{DeleteOutcome, Session, SessionFilter, SessionLog, SessionPage};
 use crate::operations::v8_1 as ops;
 use crate::transport::{path_segment, send};

@@ -13,9 +13,7 @@ use crate::reply::Reply;
 use crate::shared::Shared;
 
 use super::pipeline::answer;
-
-/// The largest request body read.
-pub(super) const BODY_LIMIT: usize = 1024 * 1024;
+use super::request_check::BODY_LIMIT;
 
 fn to_http(reply: Reply) -> Response<Full<Bytes>> {
     let body = reply

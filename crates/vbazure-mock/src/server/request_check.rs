@@ -16,7 +16,9 @@ use crate::routes::{parameters_in, Routed};
 use crate::shared::Shared;
 
 use super::binding::{bound, format_problem, parameter_value, query_values, typed};
-use super::exchange::BODY_LIMIT;
+
+/// The largest request body read; a larger one is answered 413 (once the token is checked).
+pub(super) const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The parts of one request that [`prepare`] checks.
 pub(super) struct Incoming<'a> {

@@ -224,48 +224,15 @@ impl Appliance {
         auth.access_token(self.dialect().await?).await.map(drop)
     }
 
-    /// Removing every backup of the virtual machine `vm_id`: a session to follow, or, on v8.1,
-    /// [`DeleteOutcome::NothingToDelete`] when there was nothing to remove. Options (a backup
-    /// tier) are methods of the request; `send()` starts it.
-    pub fn delete_backups<'a>(&'a self, vm_id: &'a str) -> request::DeleteBackups<'a> {
-        request::DeleteBackups::new(self, vm_id)
-    }
-
     /// The current state of a session.
     pub async fn job_session(&self, session_id: &str) -> Result<Session, Error> {
         self.ask(|dialect| dialect.job_session(session_id)).await
-    }
-
-    /// The log of a session so far (or, with
-    /// [`resource`](request::JobSessionLog::resource), its records about one VM).
-    pub fn job_session_log<'a>(&'a self, session_id: &'a str) -> request::JobSessionLog<'a> {
-        request::JobSessionLog::new(self, session_id)
     }
 
     /// Asks the appliance to stop a running session.
     pub async fn stop_job_session(&self, session_id: &str) -> Result<(), Error> {
         self.ask(|dialect| dialect.stop_job_session(session_id))
             .await
-    }
-
-    /// One page of sessions: `limit` sessions (at least 1) after the first `offset` (narrowed
-    /// with [`filter`](request::JobSessionsPage::filter)).
-    pub fn job_sessions_page(&self, offset: u32, limit: u32) -> request::JobSessionsPage<'_> {
-        request::JobSessionsPage::new(self, offset, limit)
-    }
-
-    pub(crate) async fn sessions_page(
-        &self,
-        offset: u64,
-        limit: u32,
-        filter: Option<&SessionFilter>,
-    ) -> Result<SessionPage, Error> {
-        let dialect = self.dialect().await?;
-        let window = window::window(dialect.operation(Step::ListJobSessions), offset, limit)?;
-        dialect
-            .job_sessions_page(window, filter)
-            .await
-            .map_err(|e| self.explained(e))
     }
 }
 

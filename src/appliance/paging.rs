@@ -5,9 +5,7 @@ use std::future::Future;
 
 use futures_util::Stream;
 
-use super::dialect::Step;
-use super::{Session, SessionFilter};
-use crate::{Appliance, Error, ErrorKind, UndecodableItem};
+use crate::{Error, ErrorKind, UndecodableItem};
 
 /// One page as the pager needs it: its items, each decoded on its own, the total when the
 /// appliance gives one, and the operation that read it (which errors about its items name).
@@ -97,51 +95,4 @@ where
             pages.done = page.total.is_some_and(|total| pages.offset >= total);
         }
     })
-}
-
-impl Appliance {
-    /// Every job session (or, with [`filter`](super::request::JobSessions::filter), those a
-    /// filter lets through), read `page_size` at a time (the appliance's default is 30 on v1,
-    /// 100 on v8.1).
-    ///
-    /// The stream follows `offset` until `totalCount` is reached or a page comes back empty.
-    /// Sessions that move between pages while it reads are given once. A session the client
-    /// cannot decode comes as an [`ErrorKind::UndecodableItem`] error naming it, and the stream
-    /// goes on with the others. A page holding only sessions already given ends the stream
-    /// with [`ErrorKind::RepeatedPage`], so a server that ignores `offset` cannot make it loop
-    /// forever. Any other error ends the stream.
-    ///
-    /// ```no_run
-    /// # async fn run(appliance: vbazure::Appliance) -> Result<(), vbazure::Error> {
-    /// use futures_util::StreamExt;
-    /// let mut sessions = std::pin::pin!(appliance.job_sessions(100).stream());
-    /// while let Some(session) = sessions.next().await {
-    ///     match session {
-    ///         Ok(session) => println!("{} {}", session.id, session.status),
-    ///         Err(e) => eprintln!("{e}"),
-    ///     }
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub fn job_sessions(&self, page_size: u32) -> super::request::JobSessions<'_> {
-        super::request::JobSessions::new(self, page_size)
-    }
-
-    pub(crate) fn sessions_stream<'a>(
-        &'a self,
-        page_size: u32,
-        filter: Option<&'a SessionFilter>,
-    ) -> impl Stream<Item = Result<Session, Error>> + Send + 'a {
-        let fetch = move |offset| async move {
-            let page = self.sessions_page(offset, page_size, filter).await?;
-            Ok(Fetched {
-                items: page.sessions,
-                total: page.total_count,
-                operation: self.dialect().await?.operation(Step::ListJobSessions),
-            })
-        };
-        pages(fetch, |s: &Session| {
-            (!s.id.is_empty()).then(|| s.id.clone())
-        })
-    }
 }

@@ -1,18 +1,15 @@
-//! What only API v8.1 has: backup tiers, batch deletion, session filters, protected VMs,
-//! server information, logout and asynchronous operations. On an appliance speaking v1 each
-//! fails before anything is sent, with [`ErrorKind::NotInVersion`].
+//! What only API v8.1 has: session filters, protected VMs, server information, logout and
+//! asynchronous operations, and the types of batch deletions and VM pages (the requests with
+//! options are in `request/`). On an appliance speaking v1 each fails before anything is
+//! sent, with [`ErrorKind::NotInVersion`].
 
-use futures_util::Stream;
 use tokio::time::Instant;
 
-use super::paging::{pages, Fetched};
-use super::{not_in_v1, request, ApiVersion, DeleteOutcome};
+use super::{not_in_v1, ApiVersion, DeleteOutcome};
 use crate::operations::v8_1 as ops;
 use crate::transport::path_segment;
 use crate::v8_1::types::{
-    AsyncOperation, BackupTier, DeleteBackupsRequest, DeleteVirtualMachinesBackupsAnswer,
-    GetProtectedVirtualMachineAnswer, ListProtectedVirtualMachinesAnswer,
-    ProtectedVirtualMachinePage, SessionTypeFilter, SystemInfo,
+    AsyncOperation, GetProtectedVirtualMachineAnswer, SessionTypeFilter, SystemInfo,
 };
 use crate::v8_1::{self, builder::ListJobSessions};
 use crate::{Appliance, Error, ErrorKind, SessionStatus, Timestamp, UndecodableItem};
@@ -110,7 +107,7 @@ pub struct VmPage {
 }
 
 impl Appliance {
-    async fn v8_1_only(
+    pub(super) async fn v8_1_only(
         &self,
         operation: &'static str,
         feature: &'static str,
@@ -119,65 +116,6 @@ impl Appliance {
             ApiVersion::V8_1 => Ok(&self.inner.v8_1),
             ApiVersion::V1 => Err(not_in_v1(operation, feature)),
         }
-    }
-
-    /// Removing the backups of many VMs, [`BATCH_LIMIT`] per request, one session per request
-    /// (v8.1). The requests are made in the order of `vm_ids`; one that fails does not stop
-    /// the others, and each request's outcome is given with its VMs, so that no session
-    /// started is lost. An empty id fails the whole call before anything is sent. A backup
-    /// tier is an option of the request; `send()` makes the requests.
-    pub fn delete_backups_batch<'a>(
-        &'a self,
-        vm_ids: &'a [String],
-    ) -> request::DeleteBackupsBatch<'a> {
-        request::DeleteBackupsBatch::new(self, vm_ids)
-    }
-
-    pub(crate) async fn batch_delete(
-        &self,
-        vm_ids: &[String],
-        tier: Option<BackupTier>,
-    ) -> Result<Vec<BatchDeletion>, Error> {
-        let operation = ops::DELETE_VIRTUAL_MACHINES_BACKUPS;
-        let client = self.v8_1_only(operation, "batch deletion").await?;
-        if let Some(position) = vm_ids.iter().position(|id| id.trim().is_empty()) {
-            return Err(Error::new(
-                operation,
-                ErrorKind::InvalidRequest {
-                    message: format!("VM id number {} is empty", position + 1),
-                },
-            ));
-        }
-        // The chunks are made before the first request, so that what each request names is
-        // known whatever happens to the others.
-        let chunks: Vec<Vec<String>> = vm_ids.chunks(BATCH_LIMIT).map(<[String]>::to_vec).collect();
-        let mut done = Vec::with_capacity(chunks.len());
-        for chunk in chunks {
-            let body = DeleteBackupsRequest {
-                ids: chunk.clone(),
-                backup_tier: tier,
-            };
-            let outcome = self
-                .send(
-                    operation,
-                    client
-                        .delete_virtual_machines_backups()
-                        .body(body)
-                        .send_answer(),
-                )
-                .await
-                .map(|answer| match answer {
-                    DeleteVirtualMachinesBackupsAnswer::Accepted(session) => {
-                        DeleteOutcome::Started(session.into())
-                    }
-                    DeleteVirtualMachinesBackupsAnswer::NoContent => DeleteOutcome::NothingToDelete,
-                });
-            done.push(BatchDeletion {
-                vm_ids: chunk,
-                outcome,
-            });
-        }
-        Ok(done)
     }
 
     /// The appliance's versions (v8.1 `system/about`).
@@ -207,79 +145,6 @@ impl Appliance {
         result
     }
 
-    /// One page of protected VMs, `limit` at a time after the first `offset` (v8.1): all of
-    /// them, or those whose name contains a [`search`](request::ProtectedVmsPage::search)
-    /// pattern; with [`rescan`](request::ProtectedVmsPage::rescan) the appliance first rescans
-    /// Azure, and when it answers with an asynchronous operation, the operation is followed to
-    /// its result.
-    pub fn protected_vms_page(&self, offset: u32, limit: u32) -> request::ProtectedVmsPage<'_> {
-        request::ProtectedVmsPage::new(self, offset, limit)
-    }
-
-    pub(crate) async fn vms_page(
-        &self,
-        offset: u64,
-        limit: u32,
-        search: Option<&str>,
-        sync: bool,
-    ) -> Result<VmPage, Error> {
-        let operation = ops::LIST_PROTECTED_VIRTUAL_MACHINES;
-        let client = self.v8_1_only(operation, "the protected VM list").await?;
-        let window = super::window::window(operation, offset, limit)?;
-        let mut request = client
-            .list_protected_virtual_machines()
-            .offset(window.offset)
-            .limit(window.limit_i32);
-        if let Some(search) = search {
-            request = request.search_pattern(search.to_string());
-        }
-        if sync {
-            request = request.sync(true);
-        }
-        let page = match self.send(operation, request.send_answer()).await? {
-            ListProtectedVirtualMachinesAnswer::Ok(page) => page,
-            ListProtectedVirtualMachinesAnswer::Accepted(started) => {
-                self.operation_result::<ProtectedVirtualMachinePage>(operation, started)
-                    .await?
-            }
-        };
-        Ok(VmPage {
-            offset: u64::try_from(page.offset).unwrap_or(0),
-            total_count: page.total_count.and_then(|n| u64::try_from(n).ok()),
-            vms: page
-                .results
-                .unwrap_or_default()
-                .into_iter()
-                .map(crate::Lenient::into_result)
-                .collect(),
-        })
-    }
-
-    /// Every protected VM (or those whose name contains a
-    /// [`search`](request::ProtectedVms::search) pattern), `page_size` at a time (v8.1), paged
-    /// as [`job_sessions`](Self::job_sessions) is: each VM once, a VM that does not decode as
-    /// an [`ErrorKind::UndecodableItem`] error and the stream goes on, a page of VMs already
-    /// given ends it with [`ErrorKind::RepeatedPage`]; any other error ends it.
-    pub fn protected_vms(&self, page_size: u32) -> request::ProtectedVms<'_> {
-        request::ProtectedVms::new(self, page_size)
-    }
-
-    pub(crate) fn vms_stream<'a>(
-        &'a self,
-        page_size: u32,
-        search: Option<&'a str>,
-    ) -> impl Stream<Item = Result<ProtectedVm, Error>> + Send + 'a {
-        let fetch = move |offset| async move {
-            let page = self.vms_page(offset, page_size, search, false).await?;
-            Ok(Fetched {
-                items: page.vms,
-                total: page.total_count,
-                operation: ops::LIST_PROTECTED_VIRTUAL_MACHINES,
-            })
-        };
-        pages(fetch, |vm: &ProtectedVm| vm.id.clone())
-    }
-
     /// One protected VM by the appliance's id of it (v8.1).
     pub async fn protected_vm(&self, vm_id: &str) -> Result<ProtectedVm, Error> {
         let operation = ops::GET_PROTECTED_VIRTUAL_MACHINE;
@@ -299,45 +164,6 @@ impl Appliance {
             GetProtectedVirtualMachineAnswer::Accepted(started) => {
                 self.operation_result(operation, started).await
             }
-        }
-    }
-
-    /// The protected VM named exactly `name` (v8.1): the appliance is searched for the name,
-    /// then the one VM whose name is exactly it is taken. No such VM, or several, is an
-    /// [`ErrorKind::VmName`] error naming the candidates.
-    pub async fn find_vm_by_name(&self, name: &str) -> Result<ProtectedVm, Error> {
-        use futures_util::TryStreamExt;
-        // A VM the client cannot read could be the one asked for: its error ends the search.
-        let found: Vec<ProtectedVm> = self.vms_stream(100, Some(name)).try_collect().await?;
-        let shown = |vm: &ProtectedVm| {
-            format!(
-                "{} ({})",
-                vm.name.as_deref().unwrap_or("?"),
-                vm.id.as_deref().unwrap_or("no id")
-            )
-        };
-        let exact: Vec<&ProtectedVm> = found
-            .iter()
-            .filter(|vm| vm.name.as_deref() == Some(name))
-            .collect();
-        match exact.as_slice() {
-            [one] => Ok((*one).clone()),
-            [] => Err(Error::new(
-                ops::LIST_PROTECTED_VIRTUAL_MACHINES,
-                ErrorKind::VmName {
-                    name: name.to_string(),
-                    ambiguous: false,
-                    candidates: found.iter().map(shown).collect(),
-                },
-            )),
-            several => Err(Error::new(
-                ops::LIST_PROTECTED_VIRTUAL_MACHINES,
-                ErrorKind::VmName {
-                    name: name.to_string(),
-                    ambiguous: true,
-                    candidates: several.iter().map(|vm| shown(vm)).collect(),
-                },
-            )),
         }
     }
 
@@ -389,7 +215,7 @@ impl Appliance {
     }
 
     /// The result of an operation a request started, decoded as what the request answers.
-    async fn operation_result<T: serde::de::DeserializeOwned>(
+    pub(super) async fn operation_result<T: serde::de::DeserializeOwned>(
         &self,
         request: &'static str,
         started: AsyncOperation,

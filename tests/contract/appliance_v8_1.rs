@@ -674,7 +674,7 @@ async fn delete_backups_204_is_nothing_to_delete() {
 }
 
 #[tokio::test]
-async fn delete_backups_in_tier_sends_the_tier() {
+async fn delete_backups_with_a_tier_sends_the_tier() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(format!(
@@ -1800,7 +1800,7 @@ async fn each_v8_1_extra_fails_on_v1_and_sends_nothing() {
             appliance.delete_backups_batch(&ids).send().await.map(drop),
         ),
         (
-            "delete_backups_in_tier",
+            "delete_backups().tier()",
             "tier",
             appliance
                 .delete_backups(VM_ID)
@@ -1810,7 +1810,7 @@ async fn each_v8_1_extra_fails_on_v1_and_sends_nothing() {
                 .map(drop),
         ),
         (
-            "job_sessions_page_filtered",
+            "job_sessions_page().filter()",
             "filter",
             appliance
                 .job_sessions_page(0, 10)
@@ -1820,7 +1820,7 @@ async fn each_v8_1_extra_fails_on_v1_and_sends_nothing() {
                 .map(drop),
         ),
         (
-            "job_session_log_for",
+            "job_session_log().resource()",
             "resource",
             appliance
                 .job_session_log(SESSION_ID)

@@ -12,7 +12,7 @@
 //!
 //! On API v1 every poll is a `GET jobSessions/{id}`. On an appliance known to speak API v8.1,
 //! whose session list can be filtered, the sessions due for a poll together are read with the
-//! session list instead ([`Appliance::job_sessions_page_filtered`]), so that following N
+//! session list instead ([`Appliance::job_sessions_page`] with a filter), so that following N
 //! sessions costs about ⌈N / 100⌉ requests a round rather than N:
 //!
 //! - The list is used when at least two followed sessions are due at once; a session due on
@@ -243,7 +243,7 @@ impl Shared {
 /// [`FollowOptions::requests_per_second`] and [`FollowOptions::in_flight`]. On API v1 a poll is
 /// the session's `GET jobSessions/{id}`. On an appliance speaking API v8.1, two or more
 /// sessions due at once are read with one filtered session list instead
-/// ([`Appliance::job_sessions_page_filtered`]: `Types` the due sessions' kinds, `FromUtc`
+/// ([`Appliance::job_sessions_page`] with a filter: `Types` the due sessions' kinds, `FromUtc`
 /// 5 minutes before the earliest was handed over or started, `Limit=100`), a page per
 /// request, so that N
 /// sessions cost about ⌈N / 100⌉ requests a round; a due session may wait up to a quarter of

@@ -17,7 +17,6 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::token_endpoint::{Grant, Issued, TokenEndpoint};
-use crate::operations::v1::CREATE_TOKEN;
 use crate::{Error, ErrorKind, Secret};
 
 /// How the client proves who it is.
@@ -222,7 +221,7 @@ impl Auth {
                     let outcome = {
                         let mut tokens = self.lock();
                         tokens.renewal = None;
-                        obtained.and_then(|token| store(&mut tokens, token))
+                        obtained.and_then(|token| store(client, &mut tokens, token))
                     };
                     // No receiver left is fine: nobody was waiting.
                     let _ = publish.send(Some(outcome.clone()));
@@ -272,7 +271,7 @@ impl Auth {
             mfa,
         } = &self.credentials
         else {
-            return Err(no_token());
+            return Err(no_token(client));
         };
         if let Some(refresh) = refresh {
             match request_token(client, Grant::Refresh(refresh)).await {
@@ -286,7 +285,7 @@ impl Auth {
             Password::Given(password) => password.clone(),
             Password::Asked(MfaCode(ask)) => ask()
                 .await
-                .map_err(|why| invalid(&format!("no password: {why}")))?,
+                .map_err(|why| invalid(client, &format!("no password: {why}")))?,
         };
         let grant = Grant::Password {
             username: username.clone(),
@@ -299,6 +298,7 @@ impl Auth {
         // The account has multi-factor authentication: the code, then the second step.
         let Some(MfaCode(code)) = mfa else {
             return Err(invalid(
+                client,
                 "the account asks for a multi-factor code, and no way to obtain one was configured \
                  (ApplianceBuilder::mfa_code)",
             ));
@@ -306,7 +306,7 @@ impl Auth {
         tracing::debug!("the account asks for a second factor");
         let code = code()
             .await
-            .map_err(|why| invalid(&format!("no multi-factor code: {why}")))?;
+            .map_err(|why| invalid(client, &format!("no multi-factor code: {why}")))?;
         request_token(client, Grant::Mfa { mfa_token, code }).await
     }
 
@@ -317,22 +317,24 @@ impl Auth {
     }
 }
 
-fn no_token() -> Error {
-    invalid("no access token is configured")
+fn no_token(client: &dyn TokenEndpoint) -> Error {
+    invalid(client, "no access token is configured")
 }
 
-fn invalid(message: &str) -> Error {
+/// An error of the token operation of `client`'s version; nothing was sent.
+fn invalid(client: &dyn TokenEndpoint, message: &str) -> Error {
     Error::new(
-        CREATE_TOKEN,
+        client.token_operation(),
         ErrorKind::InvalidRequest {
             message: message.to_string(),
         },
     )
 }
 
-fn store(tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
+fn store(client: &dyn TokenEndpoint, tokens: &mut Tokens, token: Issued) -> Result<Secret, Error> {
     let Some(access) = token.access else {
         return Err(invalid(
+            client,
             "the appliance's token answer holds no access token",
         ));
     };

@@ -37,13 +37,19 @@ pub(crate) type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Issued, Err
 
 /// A generated client that can obtain tokens.
 pub(crate) trait TokenEndpoint: Sync {
+    /// The `operationId` of the version's token operation, which errors about tokens name.
+    fn token_operation(&self) -> &'static str;
+
     /// One token request.
     fn request_token(&self, grant: Grant) -> TokenFuture<'_>;
 }
 
 impl TokenEndpoint for crate::v1::Client {
+    fn token_operation(&self) -> &'static str {
+        crate::operations::v1::CREATE_TOKEN
+    }
+
     fn request_token(&self, grant: Grant) -> TokenFuture<'_> {
-        use crate::operations::v1::CREATE_TOKEN;
         use crate::v1::types::{TokenRequest, TokenRequestGrantType as Type};
         let mut form = TokenRequest {
             grant_type: Type::Password,
@@ -69,7 +75,11 @@ impl TokenEndpoint for crate::v1::Client {
             }
         }
         Box::pin(async move {
-            let token = send(CREATE_TOKEN, self.create_token().body(form).send()).await?;
+            let token = send(
+                self.token_operation(),
+                self.create_token().body(form).send(),
+            )
+            .await?;
             Ok(Issued {
                 access: Some(token.access_token),
                 refresh: token.refresh_token,
@@ -81,8 +91,11 @@ impl TokenEndpoint for crate::v1::Client {
 }
 
 impl TokenEndpoint for crate::v8_1::Client {
+    fn token_operation(&self) -> &'static str {
+        crate::operations::v8_1::CREATE_TOKEN
+    }
+
     fn request_token(&self, grant: Grant) -> TokenFuture<'_> {
-        use crate::operations::v8_1::CREATE_TOKEN;
         use crate::v8_1::types::{GrantType, TokenRequest};
         let mut form = TokenRequest {
             grant_type: GrantType::Password,
@@ -109,7 +122,11 @@ impl TokenEndpoint for crate::v8_1::Client {
             }
         }
         Box::pin(async move {
-            let token = send(CREATE_TOKEN, self.create_token().body(form).send()).await?;
+            let token = send(
+                self.token_operation(),
+                self.create_token().body(form).send(),
+            )
+            .await?;
             let mfa_token = if token.mfa_enabled == Some(true) && token.access_token.is_none() {
                 token.mfa_token
             } else {

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 pub(crate) use check::{check_answer, Contract};
 pub(crate) use documents::{v1_document, v8_1_document};
 /// What every finding says (its kind, operation, place and message) and its JSON.
-pub use vbazure_spec::Report;
+pub use vbazure_spec::{Report, ReportParts};
 
 /// What a departure from the document does to a client generated from it.
 #[derive(
@@ -67,20 +67,9 @@ pub struct Finding {
 
 /// Its rule is its kind: the check has no rules of its own.
 impl Report for Finding {
-    fn rule(&self) -> &str {
-        self.kind.as_str()
-    }
-
-    fn operation(&self) -> Option<&str> {
-        Some(&self.operation)
-    }
-
-    fn pointer(&self) -> &str {
-        &self.pointer
-    }
-
-    fn message(&self) -> &str {
-        &self.message
+    fn parts(&self) -> ReportParts<'_> {
+        let operation = Some(self.operation.as_str());
+        ReportParts::new(self.kind.as_str(), operation, &self.pointer, &self.message)
     }
 
     fn whole(&self) -> &'static str {

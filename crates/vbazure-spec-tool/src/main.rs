@@ -174,7 +174,8 @@ fn run(cli: Cli) -> Result<u8, String> {
 /// `operation: ` in front of a line's message, or nothing when it concerns no operation.
 fn operation_prefix(report: &impl Report) -> String {
     report
-        .operation()
+        .parts()
+        .operation
         .map(|o| format!("{o}: "))
         .unwrap_or_default()
 }

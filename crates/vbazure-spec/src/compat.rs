@@ -1,6 +1,8 @@
-//! Which values a receiver accepts from a sender, by type and format: the rules `conform` (a
-//! consumer's document against its provider's) and `diff` (an old version against a new one)
-//! share, so that both judge a format change the same way.
+//! Which values a receiver accepts from a sender, by type, format and nullability: the rules
+//! `conform` (a consumer's document against its provider's) and `diff` (an old version against
+//! a new one) share, so that both judge a change the same way.
+
+use serde_json::Value;
 
 /// Formats the generated client decodes into a type of their own (a timestamp, a UUID, a sized
 /// number): a value outside the format fails to decode, or a server refuses it. Other formats
@@ -72,6 +74,15 @@ pub(crate) fn format_fit(receiver: Option<&str>, sender: Option<&str>) -> Format
         (Some(("uint", narrow)), Some(("int", wide))) if narrow < wide => FormatFit::Fits,
         _ => FormatFit::Misfit,
     }
+}
+
+/// Whether a schema allows null: `nullable: true`, or a `type` list with `"null"` (OpenAPI 3.1).
+pub(crate) fn nullable_of(value: &Value) -> bool {
+    value.get("nullable") == Some(&Value::Bool(true))
+        || value
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|t| t.iter().any(|v| v == "null"))
 }
 
 /// Whether a receiver of JSON type `receiver` accepts a value of type `sender` (an integer is

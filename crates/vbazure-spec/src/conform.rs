@@ -19,9 +19,11 @@ use std::fmt;
 
 use serde_json::{json, Value};
 
-use crate::compat::{format_fit, type_accepts, FormatFit};
+use crate::compat::{format_fit, nullable_of, type_accepts, FormatFit};
 use crate::report::DOCUMENT_ROOT;
-use crate::{pointer, Document, Location, MediaType, Operation, Parameter, Report, Response};
+use crate::{
+    pointer, Document, Location, MediaType, Operation, Parameter, Report, ReportParts, Response,
+};
 
 /// How much a finding matters to the client generated from OURS.
 #[derive(
@@ -103,24 +105,9 @@ pub struct ConformFinding {
 
 /// Its place is the place in OURS, the document the finding is about.
 impl Report for ConformFinding {
-    fn rule(&self) -> &str {
-        self.rule
-    }
-
-    fn operation(&self) -> Option<&str> {
-        self.operation.as_deref()
-    }
-
-    fn pointer(&self) -> &str {
-        &self.ours.pointer
-    }
-
-    fn message(&self) -> &str {
-        &self.message
-    }
-
-    fn whole(&self) -> &'static str {
-        DOCUMENT_ROOT
+    fn parts(&self) -> ReportParts<'_> {
+        let operation = self.operation.as_deref();
+        ReportParts::new(self.rule, operation, &self.ours.pointer, &self.message)
     }
 
     /// The finding as a JSON object, for tools: its kind, and both places whole.
@@ -154,6 +141,16 @@ enum Flow {
     Request,
     /// From THEIRS to OURS.
     Response,
+}
+
+impl Flow {
+    /// OURS's and THEIRS's sides as (the sender's, the receiver's).
+    fn sender_receiver<T>(self, ours: T, theirs: T) -> (T, T) {
+        match self {
+            Self::Request => (ours, theirs),
+            Self::Response => (theirs, ours),
+        }
+    }
 }
 
 /// What a schema describes, which names the rule of a type mismatch.
@@ -347,6 +344,19 @@ impl<'a> Shape<'a> {
         if map.get("items").is_some_and(Value::is_object) {
             self.items.get_or_insert_with(|| pointer::push(at, "items"));
         }
+        self.absorb_parts(doc, at, map, depth);
+    }
+
+    /// Merges the schemas that the schema `map` (standing at `at`) is made of: its `allOf`
+    /// parts, and a `oneOf` or `anyOf` of one schema. Real alternatives and `not` make it
+    /// unreadable.
+    fn absorb_parts(
+        &mut self,
+        doc: &'a Document,
+        at: &str,
+        map: &'a serde_json::Map<String, Value>,
+        depth: usize,
+    ) {
         // A single alternative is how some generators write a nullable `$ref`: read it as
         // `allOf`. Real alternatives cannot be compared field by field.
         let mut parts = Vec::new();
@@ -394,12 +404,7 @@ impl<'a> Shape<'a> {
 
     /// Where a property would stand: the `properties` keyword, or the schema itself.
     fn properties_place(&self, doc: &Document) -> String {
-        let at = pointer::push(&self.at, "properties");
-        if doc.get(&at).is_some() {
-            at
-        } else {
-            self.at.clone()
-        }
+        keyword_place(doc, &self.at, "properties")
     }
 
     fn shown_types(&self) -> String {
@@ -413,15 +418,6 @@ impl<'a> Shape<'a> {
     }
 }
 
-/// `nullable: true`, or a `type` list with `"null"` (OpenAPI 3.1).
-fn nullable_of(value: &Value) -> bool {
-    value.get("nullable") == Some(&Value::Bool(true))
-        || value
-            .get("type")
-            .and_then(Value::as_array)
-            .is_some_and(|t| t.iter().any(|v| v == "null"))
-}
-
 /// What a schema pointer describes, for messages: `the field `id``, `an item`, `the body`.
 fn what_is_at(at: &str) -> String {
     let tokens = pointer::tokens(at);
@@ -433,6 +429,15 @@ fn what_is_at(at: &str) -> String {
         [.., last] if last == "schema" => "the parameter".to_string(),
         _ => "this value".to_string(),
     }
+}
+
+/// The `values` that `other` lacks.
+fn lacking<'v>(values: &[&'v Value], other: &[&'v Value]) -> Vec<&'v Value> {
+    values
+        .iter()
+        .copied()
+        .filter(|v| !other.contains(v))
+        .collect()
 }
 
 /// At most a few values, for messages.
@@ -591,8 +596,7 @@ impl Checker<'_> {
     }
 
     fn operation_missing(&mut self, ours_op: &Operation, theirs_ops: &[Operation]) {
-        let method = ours_op.method.to_uppercase();
-        let mut message = format!("THEIRS has no {method} {}", ours_op.path);
+        let mut message = format!("THEIRS has no {}", ours_op.method_and_path());
         let wanted = route(&ours_op.path);
         let same_path: Vec<String> = theirs_ops
             .iter()
@@ -616,18 +620,13 @@ impl Checker<'_> {
             .and_then(|id| self.theirs.operation(id))
         {
             message.push_str(&format!(
-                "; its operation {} is {} {}",
+                "; its operation {} is {}",
                 same_id.name,
-                same_id.method.to_uppercase(),
-                same_id.path
+                same_id.method_and_path()
             ));
             theirs_at = same_id.pointer.clone();
         } else if let Some((_, near)) = closest {
-            message.push_str(&format!(
-                "; the closest path is {} {}",
-                near.method.to_uppercase(),
-                near.path
-            ));
+            message.push_str(&format!("; the closest path is {}", near.method_and_path()));
             theirs_at = near.item_pointer.clone();
         }
         self.push(
@@ -678,14 +677,7 @@ impl Checker<'_> {
             .into_iter()
             .zip(path_names(&theirs_op.path))
             .collect();
-        let theirs_list = {
-            let at = pointer::push(&theirs_op.pointer, "parameters");
-            if self.theirs.get(&at).is_some() {
-                at
-            } else {
-                theirs_op.pointer.clone()
-            }
-        };
+        let theirs_list = keyword_place(self.theirs, &theirs_op.pointer, "parameters");
         let mut matched: HashSet<(String, String)> = HashSet::new();
         for ours_p in &ours_op.parameters {
             let place = ours_p.location.as_str();
@@ -740,14 +732,7 @@ impl Checker<'_> {
                     "THEIRS requires the {} parameter `{}`, which OURS never sends",
                     key.1, key.0
                 );
-                let ours_at = {
-                    let at = pointer::push(&ours_op.pointer, "parameters");
-                    if self.ours.get(&at).is_some() {
-                        at
-                    } else {
-                        ours_op.pointer.clone()
-                    }
-                };
+                let ours_at = keyword_place(self.ours, &ours_op.pointer, "parameters");
                 self.push(
                     "required-mismatch",
                     ConformKind::Breaking,
@@ -874,12 +859,7 @@ impl Checker<'_> {
                 for ours_media in &ours_body.content {
                     let Some(theirs_media) = accepted(&ours_media.essence(), &theirs_body.content)
                     else {
-                        let offered = theirs_body
-                            .content
-                            .iter()
-                            .map(|m| m.media_type.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ");
+                        let offered = media_types(&theirs_body.content);
                         let message = format!(
                             "OURS sends {}, THEIRS accepts {}",
                             ours_media.media_type,
@@ -1010,12 +990,7 @@ impl Checker<'_> {
                         .flatten()
                 });
             let Some(theirs_media) = theirs_media else {
-                let offered = theirs_r
-                    .content
-                    .iter()
-                    .map(|m| m.media_type.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let offered = media_types(&theirs_r.content);
                 let message = format!(
                     "OURS reads {} from the answer {}, THEIRS answers {offered}",
                     ours_media.media_type, theirs_r.status
@@ -1058,24 +1033,15 @@ impl Checker<'_> {
             return;
         }
         let (ours_doc, theirs_doc) = (self.ours, self.theirs);
-        let (o, t) = match (
-            Shape::read(ours_doc, ours_at),
-            Shape::read(theirs_doc, theirs_at),
-        ) {
-            (Ok(o), Ok(t)) => (o, t),
-            (Err(why), _) => {
-                let message = format!("OURS's schema cannot be compared: {why}");
-                self.push(
-                    "schema-unchecked",
-                    ConformKind::Note,
-                    ours_at,
-                    theirs_at,
-                    message,
-                );
-                return;
-            }
-            (_, Err(why)) => {
-                let message = format!("THEIRS's schema cannot be compared: {why}");
+        let read = |doc, at, side: &str| {
+            Shape::read(doc, at).map_err(|why| format!("{side}'s schema cannot be compared: {why}"))
+        };
+        // OURS's reason first, when neither can be read.
+        let shapes = read(ours_doc, ours_at, "OURS")
+            .and_then(|o| Ok((o, read(theirs_doc, theirs_at, "THEIRS")?)));
+        let (o, t) = match shapes {
+            Ok(shapes) => shapes,
+            Err(message) => {
                 self.push(
                     "schema-unchecked",
                     ConformKind::Note,
@@ -1153,10 +1119,7 @@ impl Checker<'_> {
 
     /// False when the types disagree, and nothing further is worth comparing.
     fn types(&mut self, flow: Flow, subject: Subject, o: &Shape<'_>, t: &Shape<'_>) -> bool {
-        let (sender, receiver) = match flow {
-            Flow::Request => (o, t),
-            Flow::Response => (t, o),
-        };
+        let (sender, receiver) = flow.sender_receiver(o, t);
         let rule = subject.type_rule();
         let (Some(sent), Some(read)) = (&sender.types, &receiver.types) else {
             if receiver.types.is_some() {
@@ -1199,10 +1162,7 @@ impl Checker<'_> {
     }
 
     fn format(&mut self, flow: Flow, subject: Subject, o: &Shape<'_>, t: &Shape<'_>) {
-        let (sender, receiver) = match flow {
-            Flow::Request => (o, t),
-            Flow::Response => (t, o),
-        };
+        let (sender, receiver) = flow.sender_receiver(o, t);
         let shown =
             |f: Option<&str>| f.map_or("no format".to_string(), |f| format!("format `{f}`"));
         let (kind, message) = match format_fit(receiver.format, sender.format) {
@@ -1238,15 +1198,10 @@ impl Checker<'_> {
         };
         // The `format` keyword when it stands in the schema itself; the schema when it is
         // inherited through `allOf`.
-        let place = |doc: &Document, s: &Shape<'_>| {
-            let at = pointer::push(&s.at, "format");
-            if doc.get(&at).is_some() {
-                at
-            } else {
-                s.at.clone()
-            }
-        };
-        let (ours_at, theirs_at) = (place(self.ours, o), place(self.theirs, t));
+        let (ours_at, theirs_at) = (
+            keyword_place(self.ours, &o.at, "format"),
+            keyword_place(self.theirs, &t.at, "format"),
+        );
         self.push(subject.type_rule(), kind, &ours_at, &theirs_at, message);
     }
 
@@ -1256,14 +1211,10 @@ impl Checker<'_> {
                 .as_ref()
                 .map_or(s.at.clone(), |(at, _)| at.clone())
         };
-        let (ours_at, theirs_at) = (values_at(o), values_at(t));
-        match (flow, &o.enumeration, &t.enumeration) {
+        // At most one finding: which depends on the direction and on the side that lists values.
+        let (rule, kind, message) = match (flow, &o.enumeration, &t.enumeration) {
             (Flow::Response, Some((_, ours_values)), Some((_, theirs_values))) => {
-                let unknown: Vec<&Value> = theirs_values
-                    .iter()
-                    .copied()
-                    .filter(|v| !ours_values.contains(v))
-                    .collect();
+                let unknown = lacking(theirs_values, ours_values);
                 if unknown.is_empty() {
                     return;
                 }
@@ -1282,24 +1233,15 @@ impl Checker<'_> {
                     "THEIRS may send {}, which OURS lacks; {why}",
                     shown_values(&unknown)
                 );
-                self.push("enum-value-missing", kind, &ours_at, &theirs_at, message);
+                ("enum-value-missing", kind, message)
             }
-            (Flow::Response, Some(_), None) if !o.open_enum => {
-                let message = "OURS's closed enum lists the values, THEIRS does not: it may send others, on which the generated client fails".to_string();
-                self.push(
-                    "enum-unconstrained",
-                    ConformKind::Drift,
-                    &ours_at,
-                    &theirs_at,
-                    message,
-                );
-            }
+            (Flow::Response, Some(_), None) if !o.open_enum => (
+                "enum-unconstrained",
+                ConformKind::Drift,
+                "OURS's closed enum lists the values, THEIRS does not: it may send others, on which the generated client fails".to_string(),
+            ),
             (Flow::Request, Some((_, ours_values)), Some((_, theirs_values))) => {
-                let refused: Vec<&Value> = ours_values
-                    .iter()
-                    .copied()
-                    .filter(|v| !theirs_values.contains(v))
-                    .collect();
+                let refused = lacking(ours_values, theirs_values);
                 if refused.is_empty() {
                     return;
                 }
@@ -1307,29 +1249,18 @@ impl Checker<'_> {
                     "OURS may send {}, which THEIRS does not accept",
                     shown_values(&refused)
                 );
-                self.push(
-                    "enum-value-missing",
-                    ConformKind::Breaking,
-                    &ours_at,
-                    &theirs_at,
-                    message,
-                );
+                ("enum-value-missing", ConformKind::Breaking, message)
             }
             (Flow::Request, None, Some((_, theirs_values))) => {
                 let message = format!(
                     "THEIRS accepts only {}, OURS lists no values: it may send others",
                     shown_values(theirs_values)
                 );
-                self.push(
-                    "enum-unconstrained",
-                    ConformKind::Drift,
-                    &ours_at,
-                    &theirs_at,
-                    message,
-                );
+                ("enum-unconstrained", ConformKind::Drift, message)
             }
-            _ => {}
-        }
+            _ => return,
+        };
+        self.push(rule, kind, &values_at(o), &values_at(t), message);
     }
 
     /// An object THEIRS sends and OURS reads: every field OURS reads must come, as OURS says.
@@ -1532,6 +1463,16 @@ impl Checker<'_> {
     }
 }
 
+/// Where `keyword` of the object at `at` stands when it is written there, else the object.
+fn keyword_place(doc: &Document, at: &str, keyword: &str) -> String {
+    let here = pointer::push(at, keyword);
+    if doc.get(&here).is_some() {
+        here
+    } else {
+        at.to_string()
+    }
+}
+
 /// Where an operation's security requirement is said: its own `security`, else the document's,
 /// else the operation.
 fn security_place(doc: &Document, operation: &Operation) -> String {
@@ -1543,6 +1484,15 @@ fn security_place(doc: &Document, operation: &Operation) -> String {
     } else {
         operation.pointer.clone()
     }
+}
+
+/// The media types of a body, for messages: `application/json, text/plain`.
+fn media_types(content: &[MediaType]) -> String {
+    content
+        .iter()
+        .map(|m| m.media_type.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The media type of THEIRS that accepts a body OURS sends as `essence`: the same type, or a

@@ -12,10 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use crate::compat::{format_fit, rust_type, type_accepts, FormatFit};
-use crate::report::DOCUMENT_ROOT;
+use crate::compat::{format_fit, nullable_of, rust_type, type_accepts, FormatFit};
 use crate::usage::{usage, Usage};
-use crate::{pointer, Document, MediaType, Operation, Report};
+use crate::{pointer, Document, MediaType, Operation, Report, ReportParts};
 
 /// Whether code using the generated client keeps compiling and working.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, strum::IntoStaticStr)]
@@ -77,24 +76,12 @@ pub struct Breaks {
 }
 
 impl Breaks {
-    const NOTHING: Self = Self {
-        wire: false,
-        rust: false,
-    };
-    const BOTH: Self = Self {
-        wire: true,
-        rust: true,
-    };
-    const WIRE: Self = Self {
-        wire: true,
-        rust: false,
-    };
-    const RUST: Self = Self {
-        wire: false,
-        rust: true,
-    };
+    const NOTHING: Self = Self::new(false, false);
+    const BOTH: Self = Self::new(true, true);
+    const WIRE: Self = Self::new(true, false);
+    const RUST: Self = Self::new(false, true);
 
-    fn new(wire: bool, rust: bool) -> Self {
+    const fn new(wire: bool, rust: bool) -> Self {
         Self { wire, rust }
     }
 
@@ -130,24 +117,13 @@ pub struct Change {
 
 /// Its rule is its kind of change.
 impl Report for Change {
-    fn rule(&self) -> &str {
-        self.kind
-    }
-
-    fn operation(&self) -> Option<&str> {
-        self.operation.as_deref()
-    }
-
-    fn pointer(&self) -> &str {
-        &self.pointer
-    }
-
-    fn message(&self) -> &str {
-        &self.message
-    }
-
-    fn whole(&self) -> &'static str {
-        DOCUMENT_ROOT
+    fn parts(&self) -> ReportParts<'_> {
+        ReportParts::new(
+            self.kind,
+            self.operation.as_deref(),
+            &self.pointer,
+            &self.message,
+        )
     }
 
     /// The change as a JSON object, for tools: its severity, direction and what it breaks,
@@ -192,6 +168,20 @@ struct Field {
     is_required: bool,
 }
 
+/// Where a comparison stands: the operation it belongs to (none for a component schema, which
+/// is compared once for all its uses) and the direction its values travel.
+#[derive(Clone, Copy, Debug)]
+struct Site<'o> {
+    op: Option<&'o str>,
+    direction: Direction,
+}
+
+impl<'o> Site<'o> {
+    fn new(op: Option<&'o str>, direction: Direction) -> Self {
+        Self { op, direction }
+    }
+}
+
 /// Every change from `old` to `new`, breaking ones first.
 pub fn diff(old: &Document, new: &Document) -> Vec<Change> {
     let mut differ = Differ {
@@ -212,20 +202,18 @@ pub fn diff(old: &Document, new: &Document) -> Vec<Change> {
 }
 
 impl Differ<'_> {
-    /// Records a change in `direction`: `request` is what it breaks in requests, `response`
-    /// what it breaks in answers; a change in both breaks what either does.
-    #[allow(clippy::too_many_arguments)]
+    /// Records a change at `site`: `request` is what it breaks in requests, `response` what it
+    /// breaks in answers; a change in both directions breaks what either does.
     fn push(
         &mut self,
         kind: &'static str,
         pointer: &str,
-        operation: Option<&str>,
-        direction: Direction,
+        site: Site<'_>,
         request: Breaks,
         response: Breaks,
         message: String,
     ) {
-        let breaks = match direction {
+        let breaks = match site.direction {
             Direction::Request => request,
             Direction::Response => response,
             Direction::Both => {
@@ -241,11 +229,11 @@ impl Differ<'_> {
         };
         self.changes.push(Change {
             severity,
-            direction,
+            direction: site.direction,
             breaks,
             kind,
             pointer: pointer.to_string(),
-            operation: operation.map(str::to_string),
+            operation: site.op.map(str::to_string),
             message,
         });
     }
@@ -255,12 +243,11 @@ impl Differ<'_> {
         &mut self,
         kind: &'static str,
         pointer: &str,
-        operation: Option<&str>,
-        direction: Direction,
+        site: Site<'_>,
         breaks: Breaks,
         message: String,
     ) {
-        self.push(kind, pointer, operation, direction, breaks, breaks, message);
+        self.push(kind, pointer, site, breaks, breaks, message);
     }
 
     /// Where the component schemas `old` (in the old version) and `new` are used.
@@ -276,16 +263,11 @@ impl Differ<'_> {
         let new = operations(self.new);
         for (key, before) in &old {
             let Some(after) = new.get(key) else {
-                let message = format!(
-                    "operation {key} ({} {}) was removed",
-                    before.method.to_uppercase(),
-                    before.path
-                );
+                let message = format!("operation {key} ({}) was removed", before.method_and_path());
                 self.push_one(
                     "operation-removed",
                     &before.pointer,
-                    Some(key),
-                    Direction::Both,
+                    Site::new(Some(key), Direction::Both),
                     Breaks::BOTH,
                     message,
                 );
@@ -293,18 +275,15 @@ impl Differ<'_> {
             };
             if before.method != after.method || before.path != after.path {
                 let message = format!(
-                    "operation {key} moved: {} {} → {} {}",
-                    before.method.to_uppercase(),
-                    before.path,
-                    after.method.to_uppercase(),
-                    after.path
+                    "operation {key} moved: {} → {}",
+                    before.method_and_path(),
+                    after.method_and_path()
                 );
                 // The generated method keeps its name and arguments; only requests go astray.
                 self.push_one(
                     "operation-moved",
                     &after.pointer,
-                    Some(key),
-                    Direction::Both,
+                    Site::new(Some(key), Direction::Both),
                     Breaks::WIRE,
                     message,
                 );
@@ -313,16 +292,11 @@ impl Differ<'_> {
         }
         for (key, after) in &new {
             if !old.contains_key(key) {
-                let message = format!(
-                    "operation {key} ({} {}) was added",
-                    after.method.to_uppercase(),
-                    after.path
-                );
+                let message = format!("operation {key} ({}) was added", after.method_and_path());
                 self.push_one(
                     "operation-added",
                     &after.pointer,
-                    Some(key),
-                    Direction::Both,
+                    Site::new(Some(key), Direction::Both),
                     Breaks::NOTHING,
                     message,
                 );
@@ -332,29 +306,27 @@ impl Differ<'_> {
 
     fn operation(&mut self, before: &Operation, after: &Operation) {
         let op = Some(after.name.as_str());
-        self.parameters(before, after, op);
-        self.request_body(before, after, op);
-        self.responses(before, after, op);
+        self.parameters(before, after, Site::new(op, Direction::Request));
+        self.request_body(before, after, Site::new(op, Direction::Request));
+        self.responses(before, after, Site::new(op, Direction::Response));
     }
 
     /// Parameters, by name and place (path-item parameters included).
-    fn parameters(&mut self, before: &Operation, after: &Operation, op: Option<&str>) {
-        let request = Direction::Request;
+    fn parameters(&mut self, before: &Operation, after: &Operation, site: Site<'_>) {
         let params_old = parameters(before);
         let params_new = parameters(after);
         for (key, (at, required, _)) in &params_old {
             if !params_new.contains_key(key) {
                 let message = format!("the {} parameter `{}` was removed", key.1, key.0);
                 // Servers ignore parameters they do not know; the builder method goes.
-                self.push_one("parameter-removed", at, op, request, Breaks::RUST, message);
+                self.push_one("parameter-removed", at, site, Breaks::RUST, message);
             } else if let Some((new_at, new_required, _)) = params_new.get(key) {
                 if *new_required && !required {
                     let message = format!("the {} parameter `{}` became required", key.1, key.0);
                     self.push_one(
                         "parameter-now-required",
                         new_at,
-                        op,
-                        request,
+                        site,
                         Breaks::BOTH,
                         message,
                     );
@@ -373,7 +345,7 @@ impl Differ<'_> {
                 ("parameter-added", Breaks::NOTHING, "an optional")
             };
             let message = format!("{shown} {} parameter `{}` was added", key.1, key.0);
-            self.push_one(kind, at, op, request, breaks, message);
+            self.push_one(kind, at, site, breaks, message);
         }
         for (key, (_, was_required, schema_old)) in &params_old {
             if let (Some(old_schema), Some((_, is_required, Some(new_schema)))) =
@@ -383,14 +355,13 @@ impl Differ<'_> {
                     was_required: *was_required,
                     is_required: *is_required,
                 };
-                self.schema(old_schema, new_schema, op, request, Some(field));
+                self.schema(old_schema, new_schema, site, Some(field));
             }
         }
     }
 
     /// The request body: added, removed, or its schema compared.
-    fn request_body(&mut self, before: &Operation, after: &Operation, op: Option<&str>) {
-        let request = Direction::Request;
+    fn request_body(&mut self, before: &Operation, after: &Operation, site: Site<'_>) {
         match (&before.request_body, &after.request_body) {
             (None, Some(body)) => {
                 let breaks = if body.required {
@@ -401,8 +372,7 @@ impl Differ<'_> {
                 self.push_one(
                     "request-body-added",
                     &body.target,
-                    op,
-                    request,
+                    site,
                     breaks,
                     "a request body was added".into(),
                 );
@@ -412,8 +382,7 @@ impl Differ<'_> {
                 self.push_one(
                     "request-body-removed",
                     &body.target,
-                    op,
-                    request,
+                    site,
                     Breaks::RUST,
                     "the request body was removed".into(),
                 );
@@ -423,7 +392,7 @@ impl Differ<'_> {
                     body_schema(&old_body.content),
                     body_schema(&new_body.content),
                 ) {
-                    self.schema(&a, &b, op, request, None);
+                    self.schema(&a, &b, site, None);
                 }
             }
             (None, None) => {}
@@ -431,8 +400,7 @@ impl Differ<'_> {
     }
 
     /// The success statuses, then the success bodies.
-    fn responses(&mut self, before: &Operation, after: &Operation, op: Option<&str>) {
-        let response = Direction::Response;
+    fn responses(&mut self, before: &Operation, after: &Operation, site: Site<'_>) {
         let responses_new = pointer::push(&after.pointer, "responses");
         let success = |operation: &'_ Operation| -> BTreeMap<String, Option<String>> {
             operation
@@ -458,8 +426,7 @@ impl Differ<'_> {
             self.push_one(
                 "response-status-changed",
                 &responses_new,
-                op,
-                response,
+                site,
                 Breaks::new(true, rust),
                 message,
             );
@@ -469,12 +436,11 @@ impl Differ<'_> {
                 continue;
             };
             match (a, b) {
-                (Some(a), Some(b)) => self.schema(a, b, op, response, None),
+                (Some(a), Some(b)) => self.schema(a, b, site, None),
                 (Some(_), None) => self.push_one(
                     "response-body-removed",
                     &pointer::push(&responses_new, status),
-                    op,
-                    response,
+                    site,
                     Breaks::BOTH,
                     format!("the {status} answer no longer has a JSON body"),
                 ),
@@ -482,8 +448,7 @@ impl Differ<'_> {
                 (None, Some(_)) => self.push_one(
                     "response-body-added",
                     &pointer::push(&responses_new, status),
-                    op,
-                    response,
+                    site,
                     Breaks::RUST,
                     format!("the {status} answer now has a JSON body"),
                 ),
@@ -493,67 +458,51 @@ impl Differ<'_> {
     }
 
     fn components(&mut self) {
-        let names = |doc: &Document| -> BTreeSet<String> {
-            doc.get("/components/schemas")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(k, _)| k.clone())
-                .collect()
-        };
+        let names = |doc: &Document| keys(doc.get("/components/schemas"));
         let (old, new) = (names(self.old), names(self.new));
         for name in old.difference(&new) {
             let at = pointer::push("/components/schemas", name);
-            let direction = self.component_direction(name, "");
+            let site = Site::new(None, self.component_direction(name, ""));
             self.push_one(
                 "schema-removed",
                 &at,
-                None,
-                direction,
+                site,
                 Breaks::RUST,
                 format!("the schema {name} (a generated type) was removed"),
             );
         }
         for name in new.difference(&old) {
             let at = pointer::push("/components/schemas", name);
-            let direction = self.component_direction("", name);
+            let site = Site::new(None, self.component_direction("", name));
             self.push_one(
                 "schema-added",
                 &at,
-                None,
-                direction,
+                site,
                 Breaks::NOTHING,
                 format!("the schema {name} was added"),
             );
         }
         for name in old.intersection(&new) {
             let at = pointer::push("/components/schemas", name);
-            self.schema(&at, &at, None, Direction::Unused, None);
+            self.schema(&at, &at, Site::new(None, Direction::Unused), None);
         }
     }
 
-    /// Compares the schema at `a` (old) with the one at `b` (new), used in `direction` (a
-    /// component takes the direction of all its uses instead), as `field` when it is one.
-    fn schema(
-        &mut self,
-        a: &str,
-        b: &str,
-        op: Option<&str>,
-        direction: Direction,
-        field: Option<Field>,
-    ) {
+    /// Compares the schema at `a` (old) with the one at `b` (new), used at `site` (a component
+    /// takes the direction of all its uses instead), as `field` when it is one.
+    fn schema(&mut self, a: &str, b: &str, site: Site<'_>, field: Option<Field>) {
         match (component_name(self.old, a), component_name(self.new, b)) {
             (Some(x), Some(y)) => {
                 if x != y {
                     let message =
                         format!("the schema changed from {x} to {y} (another generated type)");
-                    self.push_one("type-renamed", b, op, direction, Breaks::RUST, message);
+                    self.push_one("type-renamed", b, site, Breaks::RUST, message);
                 }
                 // A `nullable` beside the `$ref` belongs to this use, not to the component.
                 let beside = |doc: &Document, at: &str| doc.get(at).is_some_and(nullable_of);
                 let (was, is) = (beside(self.old, a), beside(self.new, b));
                 if was != is {
-                    self.nullable_changed(was, is, b, op, direction, field);
+                    self.nullable_changed(was, is, b, site, field);
                 }
                 // A component is compared once, where it is defined, not at each use.
                 if self.compared.insert((x.clone(), y.clone())) {
@@ -561,22 +510,15 @@ impl Differ<'_> {
                         pointer::push("/components/schemas", &x),
                         pointer::push("/components/schemas", &y),
                     );
-                    let direction = self.component_direction(&x, &y);
-                    self.schema_at(&pa, &pb, None, direction, None);
+                    let site = Site::new(None, self.component_direction(&x, &y));
+                    self.schema_at(&pa, &pb, site, None);
                 }
             }
-            _ => self.schema_at(a, b, op, direction, field),
+            _ => self.schema_at(a, b, site, field),
         }
     }
 
-    fn schema_at(
-        &mut self,
-        a: &str,
-        b: &str,
-        op: Option<&str>,
-        direction: Direction,
-        field: Option<Field>,
-    ) {
+    fn schema_at(&mut self, a: &str, b: &str, site: Site<'_>, field: Option<Field>) {
         let (Some((pa, va)), Some((pb, vb))) = (self.old.deref(a), self.new.deref(b)) else {
             return;
         };
@@ -589,15 +531,7 @@ impl Differ<'_> {
             let request = Breaks::new(!types_accept(&new_type, &old_type), true);
             let response = Breaks::new(!types_accept(&old_type, &new_type), true);
             let at = pointer::push(&pb, "type");
-            self.push(
-                "type-changed",
-                &at,
-                op,
-                direction,
-                request,
-                response,
-                message,
-            );
+            self.push("type-changed", &at, site, request, response, message);
         }
         let (old_format, new_format) = (text(va, "format"), text(vb, "format"));
         if old_format != new_format {
@@ -617,31 +551,23 @@ impl Differ<'_> {
                 rust,
             );
             let at = pointer::push(&pb, "format");
-            self.push(
-                "format-changed",
-                &at,
-                op,
-                direction,
-                request,
-                response,
-                message,
-            );
+            self.push("format-changed", &at, site, request, response, message);
         }
         let nullable = |doc: &Document, at: &str, v: &Value| {
             nullable_of(v) || doc.get(at).is_some_and(nullable_of)
         };
         let (was, is) = (nullable(self.old, a, va), nullable(self.new, b, vb));
         if was != is {
-            self.nullable_changed(was, is, &pb, op, direction, field);
+            self.nullable_changed(was, is, &pb, site, field);
         }
-        self.enums(&pa, va, &pb, vb, op, direction);
-        self.properties(&pa, va, &pb, vb, op, direction);
+        self.enums(&pa, va, &pb, vb, site);
+        self.properties(&pa, va, &pb, vb, site);
         for key in ["items", "additionalProperties"] {
             if va.get(key).is_some_and(Value::is_object)
                 && vb.get(key).is_some_and(Value::is_object)
             {
                 let (ia, ib) = (pointer::push(&pa, key), pointer::push(&pb, key));
-                self.schema(&ia, &ib, op, direction, None);
+                self.schema(&ia, &ib, site, None);
             }
         }
     }
@@ -652,8 +578,7 @@ impl Differ<'_> {
         was: bool,
         is: bool,
         at: &str,
-        op: Option<&str>,
-        direction: Direction,
+        site: Site<'_>,
         field: Option<Field>,
     ) {
         // An optional field is an `Option` in Rust either way; anything else becomes or stops
@@ -672,8 +597,7 @@ impl Differ<'_> {
             self.push(
                 "now-nullable",
                 at,
-                op,
-                direction,
+                site,
                 Breaks::new(false, rust),
                 Breaks::new(true, rust),
                 format!("{what} became nullable"),
@@ -683,8 +607,7 @@ impl Differ<'_> {
             self.push(
                 "no-longer-nullable",
                 at,
-                op,
-                direction,
+                site,
                 Breaks::new(true, rust),
                 Breaks::new(false, rust),
                 format!("{what} is no longer nullable"),
@@ -692,15 +615,7 @@ impl Differ<'_> {
         }
     }
 
-    fn enums(
-        &mut self,
-        pa: &str,
-        va: &Value,
-        pb: &str,
-        vb: &Value,
-        op: Option<&str>,
-        direction: Direction,
-    ) {
+    fn enums(&mut self, pa: &str, va: &Value, pb: &str, vb: &Value, site: Site<'_>) {
         let values = |v: &Value| -> Vec<Value> {
             v.get("enum")
                 .and_then(Value::as_array)
@@ -718,8 +633,7 @@ impl Differ<'_> {
             self.push(
                 "enum-value-removed",
                 &pointer::push(pa, "enum"),
-                op,
-                direction,
+                site,
                 Breaks::BOTH,
                 Breaks::RUST,
                 format!("the value {removed} was removed"),
@@ -741,35 +655,12 @@ impl Differ<'_> {
                 )
             };
             let message = format!("the value {added} was added ({why})");
-            self.push(
-                "enum-value-added",
-                &at,
-                op,
-                direction,
-                request,
-                response,
-                message,
-            );
+            self.push("enum-value-added", &at, site, request, response, message);
         }
     }
 
-    fn properties(
-        &mut self,
-        pa: &str,
-        va: &Value,
-        pb: &str,
-        vb: &Value,
-        op: Option<&str>,
-        direction: Direction,
-    ) {
-        let props = |v: &Value| -> BTreeSet<String> {
-            v.get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(k, _)| k.clone())
-                .collect()
-        };
+    fn properties(&mut self, pa: &str, va: &Value, pb: &str, vb: &Value, site: Site<'_>) {
+        let props = |v: &Value| keys(v.get("properties"));
         let required = |v: &Value| -> BTreeSet<String> {
             v.get("required")
                 .and_then(Value::as_array)
@@ -789,8 +680,7 @@ impl Differ<'_> {
             self.push(
                 "field-removed",
                 &prop(pa, name),
-                op,
-                direction,
+                site,
                 Breaks::new(closed, true),
                 Breaks::new(old_required.contains(name), true),
                 format!("the field `{name}` was removed"),
@@ -803,8 +693,7 @@ impl Differ<'_> {
                 self.push(
                     "field-added-required",
                     &prop(pb, name),
-                    op,
-                    direction,
+                    site,
                     Breaks::BOTH,
                     Breaks::NOTHING,
                     message,
@@ -813,58 +702,62 @@ impl Differ<'_> {
                 self.push_one(
                     "field-added",
                     &prop(pb, name),
-                    op,
-                    direction,
+                    site,
                     Breaks::NOTHING,
                     format!("the optional field `{name}` was added"),
                 );
             }
         }
         for name in old.intersection(&new) {
-            let (was, is) = (old_required.contains(name), new_required.contains(name));
-            if is && !was {
-                // The old client may leave it out of a request; an answer that always has it
-                // is fine on the wire, but the field's type changes from `Option<T>` to `T`.
-                self.push(
-                    "field-now-required",
-                    &prop(pb, name),
-                    op,
-                    direction,
-                    Breaks::BOTH,
-                    Breaks::RUST,
-                    format!("the field `{name}` became required"),
-                );
-            } else if was && !is {
-                let message = format!(
-                    "the field `{name}` became optional (its generated type becomes an Option)"
-                );
-                // The old client always sends it; it fails on an answer without it.
-                self.push(
-                    "field-now-optional",
-                    &prop(pb, name),
-                    op,
-                    direction,
-                    Breaks::RUST,
-                    Breaks::BOTH,
-                    message,
-                );
-            }
             let field = Field {
-                was_required: was,
-                is_required: is,
+                was_required: old_required.contains(name),
+                is_required: new_required.contains(name),
             };
-            self.schema(&prop(pa, name), &prop(pb, name), op, direction, Some(field));
+            self.field_kept(name, &prop(pa, name), &prop(pb, name), field, site);
         }
+    }
+
+    /// The field `name`, in both versions (at `a` in the old, `b` in the new): whether it
+    /// became required or optional, then its schema.
+    fn field_kept(&mut self, name: &str, a: &str, b: &str, field: Field, site: Site<'_>) {
+        let (was, is) = (field.was_required, field.is_required);
+        if is && !was {
+            // The old client may leave it out of a request; an answer that always has it is
+            // fine on the wire, but the field's type changes from `Option<T>` to `T`.
+            self.push(
+                "field-now-required",
+                b,
+                site,
+                Breaks::BOTH,
+                Breaks::RUST,
+                format!("the field `{name}` became required"),
+            );
+        } else if was && !is {
+            let message = format!(
+                "the field `{name}` became optional (its generated type becomes an Option)"
+            );
+            // The old client always sends it; it fails on an answer without it.
+            self.push(
+                "field-now-optional",
+                b,
+                site,
+                Breaks::RUST,
+                Breaks::BOTH,
+                message,
+            );
+        }
+        self.schema(a, b, site, Some(field));
     }
 }
 
-/// `nullable: true`, or a `type` list with `"null"` (OpenAPI 3.1).
-fn nullable_of(value: &Value) -> bool {
-    value.get("nullable") == Some(&Value::Bool(true))
-        || value
-            .get("type")
-            .and_then(Value::as_array)
-            .is_some_and(|t| t.iter().any(|v| v == "null"))
+/// The keys of an object (none when it is absent or not an object).
+fn keys(object: Option<&Value>) -> BTreeSet<String> {
+    object
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// A `type` keyword's value for messages.

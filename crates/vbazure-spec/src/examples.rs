@@ -132,31 +132,28 @@ impl<'a> Walk<'a> {
     }
 
     fn components(&mut self) {
-        for (name, response) in entries(self.doc.get("/components/responses")) {
-            if is_ref(response) {
-                continue;
+        // Shared answers and request bodies: their bodies' examples, named by the component.
+        let shared_answer = ExampleKind::ResponseBody {
+            status: "(shared)".to_string(),
+        };
+        let bodies = [
+            ("responses", shared_answer),
+            ("requestBodies", ExampleKind::RequestBody),
+        ];
+        for (section, kind) in bodies {
+            let section_at = pointer::push("/components", section);
+            for (name, body) in entries(self.doc.get(&section_at)) {
+                if is_ref(body) {
+                    continue;
+                }
+                let site = Site {
+                    prefix: format!("components.{section}.{name}"),
+                    kind: kind.clone(),
+                    operation_id: None,
+                };
+                let at = pointer::push(&pointer::push(&section_at, name), "content");
+                self.content(&at, &site);
             }
-            let site = Site {
-                prefix: format!("components.responses.{name}"),
-                kind: ExampleKind::ResponseBody {
-                    status: "(shared)".to_string(),
-                },
-                operation_id: None,
-            };
-            let p = pointer::push(&pointer::push("/components/responses", name), "content");
-            self.content(&p, &site);
-        }
-        for (name, body) in entries(self.doc.get("/components/requestBodies")) {
-            if is_ref(body) {
-                continue;
-            }
-            let site = Site {
-                prefix: format!("components.requestBodies.{name}"),
-                kind: ExampleKind::RequestBody,
-                operation_id: None,
-            };
-            let p = pointer::push(&pointer::push("/components/requestBodies", name), "content");
-            self.content(&p, &site);
         }
         for (name, param) in entries(self.doc.get("/components/parameters")) {
             if is_ref(param) {

@@ -2,8 +2,7 @@
 
 use std::fmt;
 
-use crate::report::DOCUMENT_ROOT;
-use crate::{Document, Location, Report};
+use crate::{Document, Location, Report, ReportParts};
 
 /// One problem in the spec: the rule it breaks, where, and in which operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,24 +43,13 @@ impl Finding {
 }
 
 impl Report for Finding {
-    fn rule(&self) -> &str {
-        self.rule
-    }
-
-    fn operation(&self) -> Option<&str> {
-        self.operation.as_deref()
-    }
-
-    fn pointer(&self) -> &str {
-        &self.pointer
-    }
-
-    fn message(&self) -> &str {
-        &self.message
-    }
-
-    fn whole(&self) -> &'static str {
-        DOCUMENT_ROOT
+    fn parts(&self) -> ReportParts<'_> {
+        ReportParts::new(
+            self.rule,
+            self.operation.as_deref(),
+            &self.pointer,
+            &self.message,
+        )
     }
 }
 

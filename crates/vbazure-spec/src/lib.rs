@@ -36,6 +36,6 @@ pub use lint::lint;
 pub use operations::{
     MediaType, Operation, Parameter, ParameterIn, RequestBody, Response, METHODS,
 };
-pub use report::Report;
+pub use report::{Report, ReportParts};
 pub use validate::{validate, validate_with, ValidateOptions, Violation};
 pub use version::ApiVersion;

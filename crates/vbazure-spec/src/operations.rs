@@ -51,6 +51,14 @@ pub struct Operation {
     pub needs_token: bool,
 }
 
+impl Operation {
+    /// `GET /api/v1/jobSessions`: the method, upper-case, and the path template, as messages
+    /// show an operation.
+    pub fn method_and_path(&self) -> String {
+        format!("{} {}", self.method.to_uppercase(), self.path)
+    }
+}
+
 /// Where a parameter goes.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ParameterIn {

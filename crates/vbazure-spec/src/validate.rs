@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::{pointer, Document, Report};
+use crate::{pointer, Document, Report, ReportParts};
 
 /// One way a value breaks its schema, in parts a program can use without reading the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,20 +24,8 @@ pub struct Violation {
 
 /// Its rule is the keyword broken; its place is in the value, never in an operation.
 impl Report for Violation {
-    fn rule(&self) -> &str {
-        &self.keyword
-    }
-
-    fn operation(&self) -> Option<&str> {
-        None
-    }
-
-    fn pointer(&self) -> &str {
-        &self.instance
-    }
-
-    fn message(&self) -> &str {
-        &self.message
+    fn parts(&self) -> ReportParts<'_> {
+        ReportParts::new(&self.keyword, None, &self.instance, &self.message)
     }
 
     fn whole(&self) -> &'static str {
@@ -290,26 +278,8 @@ fn check_array(
 ) {
     let keyword = |k: &str| pointer::push(schema_pointer, k);
     let count = items.len() as u64;
-    if let Some(min) = schema.get("minItems").and_then(Value::as_u64) {
-        if count < min {
-            violation(
-                out,
-                at,
-                &keyword("minItems"),
-                format!("{count} items, fewer than {min}"),
-            );
-        }
-    }
-    if let Some(max) = schema.get("maxItems").and_then(Value::as_u64) {
-        if count > max {
-            violation(
-                out,
-                at,
-                &keyword("maxItems"),
-                format!("{count} items, more than {max}"),
-            );
-        }
-    }
+    let bounds = ["minItems", "maxItems"];
+    check_count(schema, bounds, count, "items", at, &keyword, out);
     if schema.contains_key("items") {
         for (i, item) in items.iter().enumerate() {
             check(
@@ -389,34 +359,41 @@ fn check_object(
     }
 }
 
+/// The bounds `[min, max]` (`minItems`/`maxItems`, `minLength`/`maxLength`) of a value that
+/// has `count` of `what` (items, characters).
+fn check_count(
+    schema: &Schema,
+    [min_key, max_key]: [&str; 2],
+    count: u64,
+    what: &str,
+    at: &str,
+    keyword: &dyn Fn(&str) -> String,
+    out: &mut Vec<Violation>,
+) {
+    if let Some(min) = schema.get(min_key).and_then(Value::as_u64) {
+        if count < min {
+            let message = format!("{count} {what}, fewer than {min}");
+            violation(out, at, &keyword(min_key), message);
+        }
+    }
+    if let Some(max) = schema.get(max_key).and_then(Value::as_u64) {
+        if count > max {
+            let message = format!("{count} {what}, more than {max}");
+            violation(out, at, &keyword(max_key), message);
+        }
+    }
+}
+
 fn check_string(
-    schema: &serde_json::Map<String, Value>,
+    schema: &Schema,
     text: &str,
     at: &str,
     keyword: &dyn Fn(&str) -> String,
     out: &mut Vec<Violation>,
 ) {
     let length = text.chars().count() as u64;
-    if let Some(min) = schema.get("minLength").and_then(Value::as_u64) {
-        if length < min {
-            violation(
-                out,
-                at,
-                &keyword("minLength"),
-                format!("{length} characters, fewer than {min}"),
-            );
-        }
-    }
-    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
-        if length > max {
-            violation(
-                out,
-                at,
-                &keyword("maxLength"),
-                format!("{length} characters, more than {max}"),
-            );
-        }
-    }
+    let bounds = ["minLength", "maxLength"];
+    check_count(schema, bounds, length, "characters", at, keyword, out);
     let format_ok = match schema.get("format").and_then(Value::as_str) {
         Some("date-time") => crate::formats::is_date_time(text),
         Some("time-span") => crate::formats::is_time_span(text),
@@ -437,7 +414,7 @@ fn check_string(
 }
 
 fn check_number(
-    schema: &serde_json::Map<String, Value>,
+    schema: &Schema,
     number: &serde_json::Number,
     at: &str,
     keyword: &dyn Fn(&str) -> String,
@@ -512,6 +489,20 @@ components:
             .collect()
     }
 
+    /// Each violation's place in the value, keyword and property.
+    fn places(found: &[Violation]) -> Vec<(&str, &str, Option<&str>)> {
+        found
+            .iter()
+            .map(|v| {
+                (
+                    v.instance.as_str(),
+                    v.keyword.as_str(),
+                    v.property.as_deref(),
+                )
+            })
+            .collect()
+    }
+
     #[test]
     fn a_conforming_value_passes() {
         let ok = json!({"id": "1", "status": "Running", "usn": 3, "stop": null,
@@ -558,16 +549,7 @@ components:
         assert!(validate(&doc, "/components/schemas/Session", &value).is_empty());
         let asked = ValidateOptions { undeclared: true };
         let found = validate_with(&doc, "/components/schemas/Session", &value, &asked);
-        let parts: Vec<(&str, &str, Option<&str>)> = found
-            .iter()
-            .map(|v| {
-                (
-                    v.instance.as_str(),
-                    v.keyword.as_str(),
-                    v.property.as_deref(),
-                )
-            })
-            .collect();
+        let parts = places(&found);
         // `links` is a map (`additionalProperties` describes its members): not undeclared.
         assert_eq!(parts, [("/extra", "undeclared", Some("extra"))]);
     }
@@ -580,16 +562,7 @@ components:
             "/components/schemas/Session",
             &json!({"status": "Done", "links": {"self": {"href": "x", "rel": 1}}}),
         );
-        let parts: Vec<(&str, &str, Option<&str>)> = found
-            .iter()
-            .map(|v| {
-                (
-                    v.instance.as_str(),
-                    v.keyword.as_str(),
-                    v.property.as_deref(),
-                )
-            })
-            .collect();
+        let parts = places(&found);
         assert_eq!(
             parts,
             [

@@ -194,12 +194,12 @@ fn public(vis: &Visibility) -> bool {
     matches!(vis, Visibility::Public(_))
 }
 
-/// Whether the attributes keep an item out of the public API: `#[cfg(test)]` or
-/// `#[doc(hidden)]`.
+/// Whether the attributes keep an item out of the public API: `#[cfg(test)]`,
+/// `#[cfg(doctest)]` or `#[doc(hidden)]`.
 fn hidden(attrs: &[Attribute]) -> bool {
     attrs.iter().any(|attr| {
         let words = tokens_to_string(&attr.meta);
-        words == "cfg(test)" || words == "doc(hidden)"
+        matches!(words.as_str(), "cfg(test)" | "cfg(doctest)" | "doc(hidden)")
     })
 }
 

@@ -44,7 +44,7 @@ impl Appliance {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn job_sessions(&self, page_size: u32) -> super::JobSessions<'_> {
+    pub fn job_sessions(&self, page_size: u32) -> JobSessions<'_> {
         super::JobSessions::new(self, page_size)
     }
 

@@ -44,6 +44,28 @@ pub(crate) trait TokenEndpoint: Sync {
     fn request_token(&self, grant: Grant) -> TokenFuture<'_>;
 }
 
+/// Puts a grant into a version's token form. The forms' fields have the same names in every
+/// version, their types are each version's own (generated apart), so this is a macro.
+macro_rules! fill_form {
+    ($form:ident, $grant:expr, $kind:ident) => {
+        match $grant {
+            Grant::Password { username, password } => {
+                $form.username = Some(username);
+                $form.password = Some(password);
+            }
+            Grant::Refresh(token) => {
+                $form.grant_type = $kind::RefreshToken;
+                $form.refresh_token = Some(token);
+            }
+            Grant::Mfa { mfa_token, code } => {
+                $form.grant_type = $kind::Mfa;
+                $form.mfa_token = Some(mfa_token);
+                $form.mfa_code = Some(code);
+            }
+        }
+    };
+}
+
 impl TokenEndpoint for crate::v1::Client {
     fn token_operation(&self) -> &'static str {
         crate::operations::v1::CREATE_TOKEN
@@ -59,21 +81,7 @@ impl TokenEndpoint for crate::v1::Client {
             mfa_code: None,
             mfa_token: None,
         };
-        match grant {
-            Grant::Password { username, password } => {
-                form.username = Some(username);
-                form.password = Some(password);
-            }
-            Grant::Refresh(token) => {
-                form.grant_type = Type::RefreshToken;
-                form.refresh_token = Some(token);
-            }
-            Grant::Mfa { mfa_token, code } => {
-                form.grant_type = Type::Mfa;
-                form.mfa_token = Some(mfa_token);
-                form.mfa_code = Some(code);
-            }
-        }
+        fill_form!(form, grant, Type);
         Box::pin(async move {
             let token = send(
                 self.token_operation(),
@@ -106,21 +114,7 @@ impl TokenEndpoint for crate::v8_1::Client {
             mfa_token: None,
             short_lived_refresh_token: None,
         };
-        match grant {
-            Grant::Password { username, password } => {
-                form.username = Some(username);
-                form.password = Some(password);
-            }
-            Grant::Refresh(token) => {
-                form.grant_type = GrantType::RefreshToken;
-                form.refresh_token = Some(token);
-            }
-            Grant::Mfa { mfa_token, code } => {
-                form.grant_type = GrantType::Mfa;
-                form.mfa_token = Some(mfa_token);
-                form.mfa_code = Some(code);
-            }
-        }
+        fill_form!(form, grant, GrantType);
         Box::pin(async move {
             let token = send(
                 self.token_operation(),

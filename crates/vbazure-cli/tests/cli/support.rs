@@ -143,6 +143,7 @@ pub(crate) fn json_answer(status: u16, body: &serde_json::Value) -> wiremock::Re
 }
 
 /// A `vbazure` client for `mock`, with the credentials the mock accepts, logged in.
+#[cfg(feature = "mock")]
 pub(crate) async fn logged_in(mock: &vbazure_mock::MockAppliance) -> vbazure::Appliance {
     let config = mock.config();
     let appliance = vbazure::Appliance::builder(mock.url())

@@ -93,8 +93,9 @@ pub use appliance::{
 pub use conformance::Conformance;
 pub use error::{Cause, Error, ErrorKind, ErrorResponse, BODY_EXCERPT_LIMIT};
 pub use model::{
-    Lenient, Secret, SessionStatus, SessionType, TimeSpan, TimeSpanOverflow, TimeSpanParseError,
-    Timestamp, TimestampParseError, UndecodableItem, UnrecognizedValue,
+    Lenient, RestorePointDestination, RestorePointType, Secret, SessionStatus, SessionType,
+    StorageAccessTier, TimeSpan, TimeSpanOverflow, TimeSpanParseError, Timestamp,
+    TimestampParseError, UndecodableItem, UnrecognizedValue,
 };
 pub use transport::{
     ensure_crypto_provider, ClientState, MfaFuture, RetryPolicy, SecretFuture, TokenSet,

@@ -37,6 +37,38 @@ pub(super) fn handle(shared: &Shared, call: &Call<'_>, operation: V8_1) -> Optio
         V8_1::GetJobSessionLog => get_log(shared, call),
         V8_1::StopJobSession => stop_session(shared, call),
         V8_1::GetAsyncOperation => get_operation(shared, call),
+        // The removals of #19, answered with their documented examples until they have
+        // handlers of their own.
+        V8_1::DeleteVirtualMachinesSnapshots
+        | V8_1::DeleteVirtualMachinesManualSnapshots
+        | V8_1::DeleteVirtualMachineSnapshots
+        | V8_1::DeleteVirtualMachineManualSnapshots
+        | V8_1::ListProtectedDatabases
+        | V8_1::GetProtectedDatabase
+        | V8_1::DeleteDatabaseBackups
+        | V8_1::DeleteDatabaseManualBackups
+        | V8_1::ListProtectedCosmosDbAccounts
+        | V8_1::GetProtectedCosmosDbAccount
+        | V8_1::DeleteCosmosDbAccountBackups
+        | V8_1::DeleteCosmosDbAccountManualBackups
+        | V8_1::DeleteCosmosDbAccountContinuousBackups
+        | V8_1::ListProtectedFileShares
+        | V8_1::GetProtectedFileShare
+        | V8_1::DeleteFileSharesSnapshots
+        | V8_1::DeleteFileSharesManualSnapshots
+        | V8_1::ListVirtualMachineRestorePoints
+        | V8_1::GetVirtualMachineRestorePoint
+        | V8_1::DeleteVirtualMachineRestorePoint
+        | V8_1::ListSqlRestorePoints
+        | V8_1::GetSqlRestorePoint
+        | V8_1::DeleteSqlRestorePoint
+        | V8_1::ListFileShareRestorePoints
+        | V8_1::GetFileShareRestorePoint
+        | V8_1::DeleteFileShareRestorePoint
+        | V8_1::ListCosmosDbRestorePoints
+        | V8_1::GetCosmosDbRestorePoint
+        | V8_1::DeleteCosmosDbRestorePoint
+        | V8_1::ListJobSessionDeletedItems => return None,
     })
 }
 

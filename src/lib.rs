@@ -86,9 +86,10 @@ pub mod v8_1 {
 
 pub use appliance::request;
 pub use appliance::{
-    ApiVersion, Appliance, ApplianceBuilder, BatchDeletion, BuildError, DeleteOutcome,
-    FollowOptions, LogEntry, ProtectedVm, Session, SessionAnswer, SessionFilter, SessionFollower,
-    SessionLog, SessionPage, VmPage, WaitOptions, BATCH_LIMIT,
+    ApiVersion, Appliance, ApplianceBuilder, BatchDeletion, BuildError, DeleteOutcome, DeletedItem,
+    FollowOptions, LogEntry, ProtectedItem, ProtectedVm, Removal, RestorePoint, RestorePointPage,
+    Session, SessionAnswer, SessionFilter, SessionFollower, SessionLog, SessionPage, VmPage,
+    WaitOptions, Workload, BATCH_LIMIT,
 };
 pub use conformance::Conformance;
 pub use error::{Cause, Error, ErrorKind, ErrorResponse, BODY_EXCERPT_LIMIT};

@@ -7,28 +7,37 @@
 //! version-neutral types (`session`), following a session to its end (`wait`) and many at
 //! once (`follow`), reading every item of a list (`paging`, with the checked page `window`),
 //! and what only API v8.1 has (`v8_1_only`: batches, protected VMs, logout, asynchronous
-//! operations).
+//! operations; the workloads and their removals, `workload`; one model of a protected item,
+//! `protected_item`, and of a restore point, `restore_point`, from the generated pages read
+//! alike, `generated_page`).
 
 mod builder;
 mod dialect;
 mod follow;
+mod generated_page;
 mod paging;
+mod protected_item;
 pub mod request;
+mod restore_point;
 mod session;
 mod v8_1_only;
 mod version;
 mod wait;
 mod window;
+mod workload;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use builder::{ApplianceBuilder, BuildError};
 pub use follow::{FollowOptions, SessionFollower};
+pub use protected_item::ProtectedItem;
+pub use restore_point::{RestorePoint, RestorePointPage};
 pub use session::{DeleteOutcome, LogEntry, Session, SessionAnswer, SessionLog, SessionPage};
-pub use v8_1_only::{BatchDeletion, ProtectedVm, SessionFilter, VmPage, BATCH_LIMIT};
+pub use v8_1_only::{BatchDeletion, DeletedItem, ProtectedVm, SessionFilter, VmPage, BATCH_LIMIT};
 pub use version::ApiVersion;
 pub use wait::WaitOptions;
+pub use workload::{Removal, Workload};
 
 use crate::transport::send;
 use crate::{v1, v8_1, Error, ErrorKind};

@@ -20,6 +20,9 @@ pub const BATCH_LIMIT: usize = 1000;
 /// A protected virtual machine, as API v8.1 describes it.
 pub type ProtectedVm = v8_1::types::ProtectedVirtualMachine;
 
+/// A restore point a session deleted, as API v8.1 describes it (`DeletedRestorePoint`).
+pub type DeletedItem = v8_1::types::DeletedRestorePoint;
+
 /// What a session list is narrowed to (v8.1). Empty lists and `None`s narrow nothing.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionFilter {
@@ -86,10 +89,12 @@ fn whole_second(at: &Timestamp, up: bool) -> Timestamp {
     }
 }
 
-/// One request of a batch deletion: the VMs it named, and what it started or why it failed.
+/// One request of a batch deletion: the items it named, and what it started or why it failed.
 #[derive(Debug)]
 pub struct BatchDeletion {
-    /// The VM ids of this request, in the order given.
+    /// The ids of this request's items, in the order given: VMs, or for
+    /// [`Appliance::removing`] the items of its workload (the name is kept from when only VMs
+    /// were removed in batches).
     pub vm_ids: Vec<String>,
     /// Its outcome.
     pub outcome: Result<DeleteOutcome, Error>,

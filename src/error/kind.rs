@@ -64,7 +64,9 @@ pub enum ErrorKind {
     Forbidden(ErrorResponse),
     /// 404: the VM, session or path does not exist.
     NotFound(ErrorResponse),
-    /// 409 or 423: the resource is busy or in a state that forbids this.
+    /// 409 or 423: the resource is busy or in a state that forbids this. A 423 (Locked) is an
+    /// immutable restore point the appliance refuses to remove: [`Error::is_locked`](crate::Error::is_locked)
+    /// tells it apart.
     Conflict(ErrorResponse),
     /// 429: too many requests; `retry_after` is what the appliance asked for, if anything.
     Throttled {
@@ -142,6 +144,17 @@ pub enum ErrorKind {
         ambiguous: bool,
         /// As `name (id)`.
         candidates: Vec<String>,
+    },
+    /// A removal the appliance does not offer for a workload (such as the snapshots of a SQL
+    /// database: see [`Removal::offered`](crate::Removal::offered)), or an option it does not
+    /// take there (a backup tier); nothing was sent.
+    NotOffered {
+        /// The workload asked about.
+        workload: crate::Workload,
+        /// The removal asked for.
+        removal: crate::Removal,
+        /// What is not offered, when it is an option rather than the removal itself.
+        option: Option<&'static str>,
     },
     /// An asynchronous operation ended without the result it was started for.
     OperationFailed {
@@ -253,6 +266,24 @@ impl fmt::Display for ErrorKind {
                 ambiguous,
                 candidates,
             } => vm_name(f, name, *ambiguous, candidates),
+            Self::NotOffered {
+                workload,
+                removal,
+                option: None,
+            } => write!(
+                f,
+                "the appliance offers no removal of {removal} for {workload}; offered: {}; \
+                 nothing was sent",
+                offered(*workload)
+            ),
+            Self::NotOffered {
+                workload,
+                removal,
+                option: Some(option),
+            } => write!(
+                f,
+                "the removal of {removal} for {workload} takes no {option}; nothing was sent"
+            ),
             Self::OperationFailed {
                 operation_id,
                 status,
@@ -266,6 +297,15 @@ impl fmt::Display for ErrorKind {
             }
         }
     }
+}
+
+/// The removals offered for `workload`, as text.
+fn offered(workload: crate::Workload) -> String {
+    crate::Removal::offered(workload)
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn throttled(

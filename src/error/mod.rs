@@ -86,6 +86,13 @@ impl Error {
         self.response().and_then(|r| r.problem.as_ref())
     }
 
+    /// Whether the appliance answered 423 (Locked): for the removal of a restore point, the
+    /// point is immutable until its [`immutable_until`](crate::RestorePoint::immutable_until)
+    /// and nothing was removed. Its kind is [`ErrorKind::Conflict`], as a 409's is.
+    pub fn is_locked(&self) -> bool {
+        matches!(&*self.kind, ErrorKind::Conflict(response) if response.status == 423)
+    }
+
     /// Whether the request never reached the appliance or its answer was lost: connection
     /// failures (TLS included) and timeouts.
     pub fn is_transport(&self) -> bool {

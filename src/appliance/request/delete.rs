@@ -22,7 +22,7 @@ impl Appliance {
         DeleteBackupsBatch::new(self, vm_ids)
     }
 
-    async fn batch_delete(
+    pub(in crate::appliance) async fn batch_delete(
         &self,
         vm_ids: &[String],
         tier: Option<BackupTier>,

@@ -19,9 +19,17 @@
 //! request before anything is sent, with [`ErrorKind::NotInVersion`](crate::ErrorKind).
 
 mod delete;
+mod deleted_items;
+mod protected_items;
+mod removals;
+mod restore_points;
 mod sessions;
 mod vms;
 
 pub use delete::{DeleteBackups, DeleteBackupsBatch};
+pub use deleted_items::DeletedItems;
+pub use protected_items::{GetProtectedItem, ProtectedItems};
+pub use removals::{RemoveBatch, RemoveOne, Removing};
+pub use restore_points::{DeleteRestorePoint, GetRestorePoint, RestorePoints, RestorePointsPage};
 pub use sessions::{JobSessionLog, JobSessions, JobSessionsPage};
 pub use vms::{ProtectedVms, ProtectedVmsPage};

@@ -65,6 +65,7 @@ use vbazure_spec::Document;
 
 pub use config::{FinalStatus, MockConfig, Progress, DEFAULT_PASSWORD, DEFAULT_USERNAME};
 pub use drift::Drift;
+pub use inventory::RestorePointSpec;
 pub use routes::RouteError;
 /// The API versions the mock serves, each from its own document: the workspace's one
 /// [`vbazure_spec::ApiVersion`] (names only: the mock shares no code of the client's). The
@@ -72,7 +73,7 @@ pub use routes::RouteError;
 pub use vbazure_spec::ApiVersion;
 
 use crate::config::InjectedFailures;
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Plan, Workload};
 use crate::routes::Routes;
 use crate::shared::Shared;
 use crate::state::State;
@@ -137,6 +138,8 @@ pub struct MockBuilder {
     vms: Vec<(String, String)>,
     generated_vms: Option<usize>,
     no_backups: Vec<String>,
+    items: Vec<(Workload, String, String)>,
+    points: Vec<(String, Vec<RestorePointSpec>)>,
     record: Option<PathBuf>,
 }
 
@@ -150,6 +153,8 @@ impl Default for MockBuilder {
             vms: Vec::new(),
             generated_vms: None,
             no_backups: Vec::new(),
+            items: Vec::new(),
+            points: Vec::new(),
             record: None,
         }
     }
@@ -224,6 +229,53 @@ impl MockBuilder {
     /// to them (named by its id).
     pub fn no_backups(mut self, id: impl Into<String>) -> Self {
         self.no_backups.push(id.into());
+        self
+    }
+
+    /// A protected Azure SQL database with this appliance id and name (repeatable, v8.1).
+    /// With any, these are the databases there are; without any, the mock has three:
+    /// `orders` (`6a8c0e2f-4b6d-4f81-9a3c-5e7a9c1d3f62`, the document's example),
+    /// `customers` and `inventory`. Each has the made-up restore points unless
+    /// [`MockBuilder::restore_points`] describes them.
+    pub fn sql_database(mut self, id: impl Into<String>, name: impl Into<String>) -> Self {
+        self.items.push((Workload::Sql, id.into(), name.into()));
+        self
+    }
+
+    /// A protected Cosmos DB account with this appliance id and name (repeatable, v8.1).
+    /// With any, these are the accounts there are; without any, the mock has three:
+    /// `catalog-cosmos` (`1b3d5f7a-9c2e-4b64-8d06-4f6a8c0e2b75`, the document's example),
+    /// `sessions-cosmos` and `telemetry-cosmos`.
+    pub fn cosmos_db_account(mut self, id: impl Into<String>, name: impl Into<String>) -> Self {
+        self.items
+            .push((Workload::CosmosDb, id.into(), name.into()));
+        self
+    }
+
+    /// A protected Azure file share with this appliance id and name (repeatable, v8.1).
+    /// With any, these are the shares there are; without any, the mock has three: `finance`
+    /// (`2f4b6d8e-0a2c-4f64-8b8d-4c6e8a0c2e75`, the document's example), `hr` and
+    /// `engineering`.
+    pub fn file_share(mut self, id: impl Into<String>, name: impl Into<String>) -> Self {
+        self.items
+            .push((Workload::FileShare, id.into(), name.into()));
+        self
+    }
+
+    /// The restore points of the protected item with this id (a VM, database, account or
+    /// share given or made up), in place of the made-up ones (repeatable; the last for an
+    /// item wins). Without this, each item has about ten points over 120 days: snapshots,
+    /// manual snapshots, backups in the hot, cool and archive tiers, manual backups, a few
+    /// immutable. An id that names no item, or a [`RestorePointSpec::id`] that is no UUID,
+    /// makes [`MockBuilder::start`] fail.
+    pub fn restore_points<I: IntoIterator<Item = RestorePointSpec>>(
+        mut self,
+        item_id: impl Into<String>,
+        points: I,
+    ) -> Self {
+        let item_id = item_id.into();
+        self.points.retain(|(id, _)| *id != item_id);
+        self.points.push((item_id, points.into_iter().collect()));
         self
     }
 
@@ -350,7 +402,14 @@ impl MockBuilder {
                 "{generated} VMs to generate: at most {MAX_GENERATED_VMS}"
             )));
         }
-        let inventory = Inventory::new(&explicit, generated, &self.no_backups);
+        let plan = Plan {
+            vms: explicit,
+            generated_vms: generated,
+            empty: self.no_backups.clone(),
+            items: self.items.clone(),
+            points: self.points.clone(),
+        };
+        let inventory = Inventory::from_plan(&plan).map_err(StartError::Settings)?;
         let record = match &self.record {
             Some(path) => Some(Mutex::new(
                 std::fs::OpenOptions::new()
@@ -476,6 +535,23 @@ impl MockAppliance {
             .iter()
             .map(|vm| (vm.name.clone(), vm.id.clone()))
             .collect()
+    }
+
+    /// How many restore points the protected items of every kind hold now (those being
+    /// removed among them).
+    pub fn restore_point_count(&self) -> usize {
+        let state = self.shared.state();
+        Workload::ALL
+            .iter()
+            .map(|w| {
+                state
+                    .inventory
+                    .catalog(*w)
+                    .iter()
+                    .map(|i| i.points.len())
+                    .sum::<usize>()
+            })
+            .sum()
     }
 
     /// How many requests it has received.

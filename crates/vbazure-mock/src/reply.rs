@@ -105,6 +105,7 @@ impl Reply {
             409 => ("Conflict", "rfc7231#section-6.5.8"),
             413 => ("Payload Too Large", "rfc7231#section-6.5.11"),
             415 => ("Unsupported Media Type", "rfc7231#section-6.5.13"),
+            423 => ("Locked", "rfc4918#section-11.3"),
             429 => ("Too Many Requests", "rfc6585#section-4"),
             500 => (
                 "An error occurred while processing your request.",

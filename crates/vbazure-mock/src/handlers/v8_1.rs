@@ -2,23 +2,20 @@
 //! their deletion (one or a batch), job sessions with their filters, and asynchronous
 //! operations.
 
-use std::collections::{BTreeMap, HashSet};
-
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::call::Call;
-use crate::inventory::{Tier, SUBSCRIPTION_ID};
+use crate::inventory::{item_json, Scope, Workload, SUBSCRIPTION_ID};
 use crate::operation_ids::V8_1;
 use crate::reply::{query_value, Reply};
 use crate::shared::Shared;
-use crate::state::{AsyncRequest, Session, Target, VmQuery};
+use crate::state::{AsyncRequest, Session, VmQuery};
 
 use super::job_session::{not_found, read_session, session_id};
+use super::paging::{flag, page, page_links, text, texts, time, window};
 use super::token::create_token;
-
-/// The page size of the lists when `Limit` is not given.
-const DEFAULT_LIMIT: i64 = 100;
+use super::{deleted_items, protected_items, removals, restore_points};
 
 /// The answer of a v8.1 operation, or `None` when it is left to its documented example. Every
 /// one is listed, without a catch-all: an operation added to the document is a build error
@@ -30,94 +27,88 @@ pub(super) fn handle(shared: &Shared, call: &Call<'_>, operation: V8_1) -> Optio
         V8_1::GetSystemInfo => system_info(),
         V8_1::ListProtectedVirtualMachines => list_vms(shared, call),
         V8_1::GetProtectedVirtualMachine => get_vm(shared, call),
-        V8_1::DeleteVirtualMachineBackups => delete_one(shared, call),
-        V8_1::DeleteVirtualMachinesBackups => delete_batch(shared, call),
+        V8_1::DeleteVirtualMachineBackups => {
+            let tier = removals::query_tier(call);
+            removals::one(shared, call, Workload::Vm, Scope::Backups(tier))
+        }
+        V8_1::DeleteVirtualMachinesBackups => {
+            removals::batch(shared, call, Workload::Vm, Scope::Backups(None))
+        }
         V8_1::ListJobSessions => list_sessions(shared, call),
         V8_1::GetJobSession => get_session(shared, call),
         V8_1::GetJobSessionLog => get_log(shared, call),
         V8_1::StopJobSession => stop_session(shared, call),
         V8_1::GetAsyncOperation => get_operation(shared, call),
-        // The removals of #19, answered with their documented examples until they have
-        // handlers of their own.
-        V8_1::DeleteVirtualMachinesSnapshots
-        | V8_1::DeleteVirtualMachinesManualSnapshots
-        | V8_1::DeleteVirtualMachineSnapshots
-        | V8_1::DeleteVirtualMachineManualSnapshots
-        | V8_1::ListProtectedDatabases
-        | V8_1::GetProtectedDatabase
-        | V8_1::DeleteDatabaseBackups
-        | V8_1::DeleteDatabaseManualBackups
-        | V8_1::ListProtectedCosmosDbAccounts
-        | V8_1::GetProtectedCosmosDbAccount
-        | V8_1::DeleteCosmosDbAccountBackups
-        | V8_1::DeleteCosmosDbAccountManualBackups
-        | V8_1::DeleteCosmosDbAccountContinuousBackups
-        | V8_1::ListProtectedFileShares
-        | V8_1::GetProtectedFileShare
-        | V8_1::DeleteFileSharesSnapshots
-        | V8_1::DeleteFileSharesManualSnapshots
-        | V8_1::ListVirtualMachineRestorePoints
-        | V8_1::GetVirtualMachineRestorePoint
-        | V8_1::DeleteVirtualMachineRestorePoint
-        | V8_1::ListSqlRestorePoints
-        | V8_1::GetSqlRestorePoint
-        | V8_1::DeleteSqlRestorePoint
-        | V8_1::ListFileShareRestorePoints
-        | V8_1::GetFileShareRestorePoint
-        | V8_1::DeleteFileShareRestorePoint
-        | V8_1::ListCosmosDbRestorePoints
-        | V8_1::GetCosmosDbRestorePoint
-        | V8_1::DeleteCosmosDbRestorePoint
-        | V8_1::ListJobSessionDeletedItems => return None,
+        V8_1::ListJobSessionDeletedItems => deleted_items::list(shared, call),
+        other => return removal_or_point(shared, call, other),
     })
 }
 
-fn text<'a>(call: &'a Call<'_>, name: &str) -> Option<&'a str> {
-    call.query.get(name).and_then(Value::as_str)
-}
-
-fn flag(call: &Call<'_>, name: &str) -> Option<bool> {
-    call.query.get(name).and_then(Value::as_bool)
-}
-
-fn texts<'a>(call: &'a Call<'_>, name: &str) -> Vec<&'a str> {
-    call.query
-        .get(name)
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
-/// `Offset` and `Limit`: validated by the document (`Offset` ≥ 0, `Limit` ≥ -1, int32).
-fn window(call: &Call<'_>) -> (i64, i64) {
-    let number = |name: &str| call.query.get(name).and_then(Value::as_i64);
-    (
-        number("Offset").unwrap_or(0).max(0),
-        number("Limit").unwrap_or(DEFAULT_LIMIT),
-    )
-}
-
-/// The items of `all` in the window `offset`, `limit` (-1: every item from `offset` on).
-fn page<T>(all: Vec<T>, offset: i64, limit: i64) -> Vec<T> {
-    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
-    let take = usize::try_from(limit).unwrap_or(usize::MAX);
-    all.into_iter().skip(skip).take(take).collect()
-}
-
-/// A page's `_links`: `self`, `first`, and `prev` / `next` where there are such pages; the
-/// hrefs carry `Offset`, `Limit` and the other parameters as given.
-fn page_links(base: &str, offset: i64, limit: i64, total: i64, extra: &str) -> Value {
-    let link = |o: i64| json!({"href": format!("{base}?Offset={o}&Limit={limit}{extra}")});
-    let mut links = json!({"self": link(offset), "first": link(0)});
-    if limit > 0 {
-        if offset > 0 {
-            links["prev"] = link((offset - limit).max(0));
+/// The answer of the removals, restore points and protected items of the kinds besides VMs.
+fn removal_or_point(shared: &Shared, call: &Call<'_>, operation: V8_1) -> Option<Reply> {
+    use Workload::{CosmosDb, FileShare, Sql, Vm};
+    let tier = removals::query_tier(call);
+    Some(match operation {
+        V8_1::DeleteVirtualMachinesSnapshots => removals::batch(shared, call, Vm, Scope::Snapshots),
+        V8_1::DeleteVirtualMachinesManualSnapshots => {
+            removals::batch(shared, call, Vm, Scope::ManualSnapshots)
         }
-        if offset + limit < total {
-            links["next"] = link(offset + limit);
+        V8_1::DeleteVirtualMachineSnapshots => removals::one(shared, call, Vm, Scope::Snapshots),
+        V8_1::DeleteVirtualMachineManualSnapshots => {
+            removals::one(shared, call, Vm, Scope::ManualSnapshots)
         }
-    }
-    links
+        V8_1::ListProtectedDatabases => protected_items::list(shared, call, Sql),
+        V8_1::GetProtectedDatabase => protected_items::get(shared, call, Sql, "databaseId"),
+        V8_1::DeleteDatabaseBackups => removals::one(shared, call, Sql, Scope::Backups(tier)),
+        V8_1::DeleteDatabaseManualBackups => removals::one(shared, call, Sql, Scope::ManualBackups),
+        V8_1::ListProtectedCosmosDbAccounts => protected_items::list(shared, call, CosmosDb),
+        V8_1::GetProtectedCosmosDbAccount => {
+            protected_items::get(shared, call, CosmosDb, "cosmosDbAccountId")
+        }
+        V8_1::DeleteCosmosDbAccountBackups => {
+            removals::one(shared, call, CosmosDb, Scope::Backups(tier))
+        }
+        V8_1::DeleteCosmosDbAccountManualBackups => {
+            removals::one(shared, call, CosmosDb, Scope::ManualBackups)
+        }
+        V8_1::DeleteCosmosDbAccountContinuousBackups => {
+            removals::one(shared, call, CosmosDb, Scope::ContinuousBackups)
+        }
+        V8_1::ListProtectedFileShares => protected_items::list(shared, call, FileShare),
+        V8_1::GetProtectedFileShare => protected_items::get(shared, call, FileShare, "fileShareId"),
+        V8_1::DeleteFileSharesSnapshots => {
+            removals::batch(shared, call, FileShare, Scope::Snapshots)
+        }
+        V8_1::DeleteFileSharesManualSnapshots => {
+            removals::batch(shared, call, FileShare, Scope::ManualSnapshots)
+        }
+        V8_1::ListVirtualMachineRestorePoints => restore_points::list(shared, call, Vm),
+        V8_1::GetVirtualMachineRestorePoint => restore_points::get(shared, call, Vm),
+        V8_1::DeleteVirtualMachineRestorePoint => restore_points::delete(shared, call, Vm),
+        V8_1::ListSqlRestorePoints => restore_points::list(shared, call, Sql),
+        V8_1::GetSqlRestorePoint => restore_points::get(shared, call, Sql),
+        V8_1::DeleteSqlRestorePoint => restore_points::delete(shared, call, Sql),
+        V8_1::ListFileShareRestorePoints => restore_points::list(shared, call, FileShare),
+        V8_1::GetFileShareRestorePoint => restore_points::get(shared, call, FileShare),
+        V8_1::DeleteFileShareRestorePoint => restore_points::delete(shared, call, FileShare),
+        V8_1::ListCosmosDbRestorePoints => restore_points::list(shared, call, CosmosDb),
+        V8_1::GetCosmosDbRestorePoint => restore_points::get(shared, call, CosmosDb),
+        V8_1::DeleteCosmosDbRestorePoint => restore_points::delete(shared, call, CosmosDb),
+        // The operations `handle` answers itself.
+        V8_1::CreateToken
+        | V8_1::RevokeToken
+        | V8_1::GetSystemInfo
+        | V8_1::ListProtectedVirtualMachines
+        | V8_1::GetProtectedVirtualMachine
+        | V8_1::DeleteVirtualMachineBackups
+        | V8_1::DeleteVirtualMachinesBackups
+        | V8_1::ListJobSessions
+        | V8_1::GetJobSession
+        | V8_1::GetJobSessionLog
+        | V8_1::StopJobSession
+        | V8_1::GetAsyncOperation
+        | V8_1::ListJobSessionDeletedItems => return None,
+    })
 }
 
 fn revoke_token(shared: &Shared, call: &Call<'_>) -> Reply {
@@ -176,7 +167,7 @@ fn vm_page(shared: &Shared, query: &VmQuery) -> Value {
     let base = &shared.base_url;
     let results: Vec<Value> = page(matching, query.offset, query.limit)
         .into_iter()
-        .map(|vm| vm.to_json(base))
+        .map(|vm| item_json(Workload::Vm, vm, base))
         .collect();
     let mut extra = String::new();
     if let Some(search) = &query.search {
@@ -222,7 +213,7 @@ fn answer_of(shared: &Shared, request: &AsyncRequest) -> Option<Value> {
             .state()
             .inventory
             .get(id)
-            .map(|vm| vm.to_json(&shared.base_url)),
+            .map(|vm| item_json(Workload::Vm, vm, &shared.base_url)),
     }
 }
 
@@ -254,89 +245,6 @@ fn get_vm(shared: &Shared, call: &Call<'_>) -> Reply {
     )
 }
 
-/// Starts a deletion of `ids` (known to exist) in `tier`: 202 with the session, or 204 when
-/// none of them has anything to remove there.
-fn start_deletion(shared: &Shared, ids: &[&str], tier: Option<Tier>) -> Reply {
-    let mut state = shared.state();
-    // A session that has ended by time has already emptied its VMs, read or not.
-    state.advance_all_v8_1(shared.progression());
-    let targets: Vec<Target> = ids
-        .iter()
-        .filter_map(|id| state.inventory.get(id))
-        .map(|vm| Target {
-            id: vm.id.clone(),
-            name: vm.name.clone(),
-            has_backups: vm.holds(tier),
-        })
-        .collect();
-    if !targets.iter().any(|t| t.has_backups) {
-        return Reply::empty(204);
-    }
-    let index = state.start_v8_1_deletion(targets, tier);
-    match state.v8_1_session(index) {
-        Some(session) => Reply::json(202, session.to_json(&shared.base_url, true)),
-        None => Reply::problem(500, "The new session was lost."),
-    }
-}
-
-fn tier_of(text: Option<&str>) -> Option<Tier> {
-    text.and_then(Tier::parse)
-}
-
-fn delete_one(shared: &Shared, call: &Call<'_>) -> Reply {
-    let id = vm_id(call);
-    if shared.state().inventory.get(id).is_none() {
-        return vm_not_found(call, id);
-    }
-    start_deletion(shared, &[id], tier_of(text(call, "BackupTier")))
-}
-
-fn delete_batch(shared: &Shared, call: &Call<'_>) -> Reply {
-    let body = call.body.as_ref().and_then(Value::as_object);
-    // The document has checked the body: `ids` is an array of at most 1000 texts (none: 204) (in any
-    // casing of its name, as the server binds it).
-    let ids: Vec<&str> = body
-        .and_then(|b| {
-            b.get("ids").or_else(|| {
-                b.iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("ids"))
-                    .map(|(_, v)| v)
-            })
-        })
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let mut seen = HashSet::new();
-    let ids: Vec<&str> = ids.into_iter().filter(|id| seen.insert(*id)).collect();
-    let unknown: Vec<&str> = {
-        let state = shared.state();
-        ids.iter()
-            .copied()
-            .filter(|id| state.inventory.get(id).is_none())
-            .collect()
-    };
-    if let Some(first) = unknown.first() {
-        let more = match unknown.len() {
-            1 => String::new(),
-            n => format!(" ({} more unknown ids)", n - 1),
-        };
-        return Reply::not_found(
-            format!("Protected virtual machine {first} was not found{more}."),
-            call.path,
-        );
-    }
-    let tier = body
-        .and_then(|b| {
-            b.get("backupTier").or_else(|| {
-                b.iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("backupTier"))
-                    .map(|(_, v)| v)
-            })
-        })
-        .and_then(Value::as_str);
-    start_deletion(shared, &ids, tier_of(tier))
-}
-
 /// The session list's filters, each narrowing when given.
 struct SessionFilter<'a> {
     statuses: Vec<&'a str>,
@@ -351,7 +259,7 @@ struct SessionFilter<'a> {
 impl SessionFilter<'_> {
     fn matches(&self, session: &Session) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&session.status.as_str()))
-            && (self.types.is_empty() || self.types.contains(&"BackupDeletion"))
+            && (self.types.is_empty() || self.types.contains(&session.kind()))
             && self.from.is_none_or(|from| session.started >= from)
             && self.to.is_none_or(|to| session.started <= to)
             && self.resource.is_none_or(|vm| session.processed(vm))
@@ -361,22 +269,6 @@ impl SessionFilter<'_> {
                 session.texts().any(|t| t.to_lowercase().contains(needle))
             })
     }
-}
-
-/// A time the document has already checked as a `date-time`; 400 if it is not one chrono
-/// reads (an offset beyond ±23:59, say).
-fn time(call: &Call<'_>, name: &str) -> Result<Option<DateTime<Utc>>, Reply> {
-    let Some(text) = text(call, name) else {
-        return Ok(None);
-    };
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| Some(t.with_timezone(&Utc)))
-        .map_err(|e| {
-            Reply::validation(BTreeMap::from([(
-                name.to_string(),
-                vec![format!("{text:?} is not a valid date-time: {e}.")],
-            )]))
-        })
 }
 
 fn list_sessions(shared: &Shared, call: &Call<'_>) -> Reply {

@@ -11,8 +11,10 @@
 //! Each part has a file of its own: [`tokens`] (access, refresh and `mfa_token`s),
 //! [`sessions`] (the sessions of each version, found and moved on), [`session`] (one session:
 //! its progress, its log and how it is written), [`status`] (the statuses sessions take),
-//! [`operations`] (v8.1's asynchronous operations). This file holds the [`State`] they share.
+//! [`job`] (what a v8.1 removal session takes away), [`operations`] (v8.1's asynchronous
+//! operations). This file holds the [`State`] they share.
 
+mod job;
 mod operations;
 mod session;
 mod sessions;
@@ -29,6 +31,7 @@ use crate::inventory::Inventory;
 use self::operations::AsyncOperation;
 use self::tokens::{AccessToken, PendingMfa};
 
+pub(crate) use self::job::Job;
 pub(crate) use self::operations::{AsyncRequest, VmQuery};
 pub(crate) use self::session::{Session, Target};
 pub(crate) use self::tokens::TokenForm;
@@ -74,5 +77,9 @@ impl State {
 /// A state with one VM, `web` (`vm-1`), for the tests of each part.
 #[cfg(test)]
 fn test_state() -> State {
-    State::new(Inventory::new(&[("web".into(), "vm-1".into())], 0, &[]))
+    let plan = crate::inventory::Plan {
+        vms: vec![("web".into(), "vm-1".into())],
+        ..Default::default()
+    };
+    State::new(Inventory::from_plan(&plan).unwrap_or_default())
 }

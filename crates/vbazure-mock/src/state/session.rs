@@ -8,8 +8,9 @@ use vbazure_spec::ApiVersion;
 
 use crate::config::{FinalStatus, Progress};
 use crate::dotnet::{time_span, timestamp};
-use crate::inventory::Tier;
+use crate::inventory::Deleted;
 
+use super::job::Job;
 use super::status::Status;
 use super::{now, random_uuid};
 
@@ -69,7 +70,7 @@ pub(crate) struct Session {
     pub id: String,
     version: ApiVersion,
     pub targets: Vec<Target>,
-    pub(super) tier: Option<Tier>,
+    pub job: Job,
     pub status: Status,
     pub started: DateTime<Utc>,
     started_at: Instant,
@@ -78,7 +79,9 @@ pub(crate) struct Session {
     usn: i64,
     log: Vec<LogItem>,
     /// Restore points removed, once finished (v8.1 `retentionJobInfo`).
-    removed_points: Option<u32>,
+    removed_points: Option<usize>,
+    /// What it removed, once finished (v8.1 `deletedItems`).
+    pub deleted: Vec<Deleted>,
 }
 
 impl Session {
@@ -87,7 +90,7 @@ impl Session {
         id: String,
         version: ApiVersion,
         targets: Vec<Target>,
-        tier: Option<Tier>,
+        job: Job,
         started: DateTime<Utc>,
         log: Vec<LogItem>,
     ) -> Self {
@@ -95,7 +98,7 @@ impl Session {
             id,
             version,
             targets,
-            tier,
+            job,
             status: Status::Running,
             started,
             started_at: Instant::now(),
@@ -104,6 +107,7 @@ impl Session {
             usn: 0,
             log,
             removed_points: None,
+            deleted: Vec::new(),
         }
     }
 
@@ -124,43 +128,60 @@ impl Session {
             number.to_string(),
             ApiVersion::V1,
             vec![target],
-            None,
+            Job::VM_BACKUPS,
             started,
             log,
         )
     }
 
-    /// A v8.1 deletion session for `targets` (one, or a batch), with an id of its own.
-    pub(super) fn v8_1_deletion(targets: Vec<Target>, tier: Option<Tier>) -> Self {
+    /// A v8.1 removal session of `job` for `targets` (one item, or a batch; the item of the
+    /// point for a point's removal), with an id of its own.
+    pub(super) fn v8_1_removal(job: Job, targets: Vec<Target>) -> Self {
         let started = now();
         let id = random_uuid();
-        let scope = match tier {
-            Some(tier) => format!("backup tier {}", tier.as_str()),
-            None => "every backup tier".to_string(),
-        };
-        let mut log = vec![LogItem::new(
-            started,
-            Status::Success,
-            format!(
-                "Backup deletion of {} virtual machine(s) has started ({scope})",
-                targets.len()
+        let noun = job.workload().noun();
+        let (first, queued) = match job {
+            Job::Items { scope, .. } => (
+                format!(
+                    "{} of {} {noun}(s) has started ({})",
+                    job.verb(),
+                    targets.len(),
+                    scope.extent()
+                ),
+                job.verb().to_lowercase(),
             ),
-        )];
+            Job::Point { bits, .. } => (
+                format!(
+                    "{} of restore point {} has started",
+                    job.verb(),
+                    crate::inventory::uuid_text(bits)
+                ),
+                "restore point deletion".to_string(),
+            ),
+        };
+        let mut log = vec![LogItem::new(started, Status::Success, first)];
+        let extent = match job {
+            Job::Items { scope, .. } => scope.extent(),
+            Job::Point { .. } => String::new(),
+        };
         for target in &targets {
             let message = if target.has_backups {
                 format!(
-                    "Virtual machine {} is queued for backup deletion",
+                    "{} {} is queued for {queued}",
+                    capitalized(noun),
                     target.name
                 )
             } else {
                 format!(
-                    "Virtual machine {} has no backups to remove ({scope})",
-                    target.name
+                    "{} {} has no {} to remove ({extent})",
+                    capitalized(noun),
+                    target.name,
+                    job.what()
                 )
             };
             log.push(LogItem::new(started, Status::Success, message).about(&target.id));
         }
-        Self::running(id, ApiVersion::V8_1, targets, tier, started, log)
+        Self::running(id, ApiVersion::V8_1, targets, job, started, log)
     }
 
     /// Counts a read as a poll, logs progress, and says whether the session ends now, with
@@ -216,28 +237,39 @@ impl Session {
         self.log.push(LogItem::new(now(), status, message));
     }
 
-    pub(super) fn finish_v8_1(&mut self, status: Status, removed: u32) {
+    /// Ends a v8.1 session with `status`, having removed `deleted`.
+    pub(super) fn finish_v8_1(&mut self, status: Status, deleted: Vec<Deleted>) {
         let at = now();
+        let what = capitalized(self.job.what());
         if status != Status::Canceled {
             for target in self.targets.iter().filter(|t| t.has_backups) {
                 let message = match status {
-                    Status::Success => format!("Backups of {} have been removed", target.name),
+                    Status::Success => format!("{what} of {} have been removed", target.name),
                     Status::Warning => {
-                        format!("Backups of {} have been removed with warnings", target.name)
+                        format!("{what} of {} have been removed with warnings", target.name)
                     }
-                    _ => format!("Failed to remove the backups of {}", target.name),
+                    _ => format!(
+                        "Failed to remove the {} of {}",
+                        self.job.what(),
+                        target.name
+                    ),
                 };
                 self.log
                     .push(LogItem::new(at, status, message).about(&target.id));
             }
         }
+        let removed = deleted.len();
         let summary = match status {
             Status::Canceled => "The session was stopped by a user".to_string(),
-            Status::Error => "Backup deletion has failed".to_string(),
-            _ => format!("Backup deletion has finished: {removed} restore point(s) removed"),
+            Status::Error => format!("{} has failed", self.job.verb()),
+            _ => format!(
+                "{} has finished: {removed} restore point(s) removed",
+                self.job.verb()
+            ),
         };
         self.log.push(LogItem::new(at, status, summary));
         self.removed_points = Some(removed);
+        self.deleted = deleted;
         self.end(status);
     }
 
@@ -273,7 +305,8 @@ impl Session {
     /// The texts the `Filter` of a session list looks in: its type, as written and for
     /// people, and the names of the VMs it worked on.
     pub(crate) fn texts(&self) -> impl Iterator<Item = &str> {
-        ["BackupDeletion", "Backup Deletion"]
+        let (kind, localized) = self.job.session_type();
+        [kind, localized]
             .into_iter()
             .chain(self.targets.iter().map(|t| t.name.as_str()))
     }
@@ -288,6 +321,7 @@ impl Session {
             self.id
         );
         let links = json!({"self": {"href": url}, "log": {"href": format!("{url}/log")}});
+        let (kind, localized) = self.job.session_type();
         match self.version {
             ApiVersion::V1 => {
                 let mut body = json!({
@@ -310,8 +344,8 @@ impl Session {
             // v8.1 writes every field, `null` where it has no value.
             ApiVersion::V8_1 => json!({
                 "id": self.id,
-                "type": "BackupDeletion",
-                "localizedType": "Backup Deletion",
+                "type": kind,
+                "localizedType": localized,
                 "executionStartTime": timestamp(self.started),
                 "executionStopTime": self.stopped.map(timestamp),
                 "executionDuration": time_span(elapsed),
@@ -329,6 +363,11 @@ impl Session {
         }
     }
 
+    /// The session's `type`, as the list's `Types` filter names it.
+    pub(crate) fn kind(&self) -> &'static str {
+        self.job.session_type().0
+    }
+
     /// The log; with `resource`, only the records about that VM.
     pub(crate) fn log_json(&self, resource: Option<&str>) -> Value {
         let log: Vec<Value> = self
@@ -338,5 +377,14 @@ impl Session {
             .map(|item| item.to_json(self.version))
             .collect();
         json!({"jobSessionId": self.id, "log": log})
+    }
+}
+
+/// `text` with its first letter in upper case, to begin a sentence.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

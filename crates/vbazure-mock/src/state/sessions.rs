@@ -4,12 +4,11 @@
 
 use vbazure_spec::ApiVersion;
 
-use crate::config::{FinalStatus, Progress};
-use crate::inventory::Tier;
-
+use super::job::Job;
 use super::session::{Session, Target};
 use super::status::Status;
 use super::State;
+use crate::config::{FinalStatus, Progress};
 
 /// The number a session id names: only the text the mock wrote (`"11"`), not another spelling
 /// of the same number (`"011"`, `"+11"`), which the appliance would not know either.
@@ -29,13 +28,9 @@ impl State {
         id
     }
 
-    /// A v8.1 deletion session for `targets` (one, or a batch); its index.
-    pub(crate) fn start_v8_1_deletion(
-        &mut self,
-        targets: Vec<Target>,
-        tier: Option<Tier>,
-    ) -> usize {
-        let session = Session::v8_1_deletion(targets, tier);
+    /// A v8.1 removal session of `job` for `targets` (one, or a batch); its index.
+    pub(crate) fn start_v8_1_removal(&mut self, job: Job, targets: Vec<Target>) -> usize {
+        let session = Session::v8_1_removal(job, targets);
         let index = self.sessions.len();
         self.session_index.insert(session.id.clone(), index);
         self.sessions.push(session);
@@ -93,8 +88,9 @@ impl State {
         &self.sessions
     }
 
-    /// Moves a v8.1 session on, and applies its end to the VMs: a deletion that ended
-    /// `Success` or `Warning` removed their backups.
+    /// Moves a v8.1 session on, and applies its end to the inventory: a removal that ended
+    /// `Success` or `Warning` removed its points; a point whose removal did not end so is
+    /// back.
     pub(crate) fn advance_v8_1(
         &mut self,
         index: usize,
@@ -107,15 +103,20 @@ impl State {
         let Some(status) = session.step(progression, polled) else {
             return;
         };
-        let mut removed = 0;
-        if matches!(status, Status::Success | Status::Warning) {
-            for target in session.targets.iter().filter(|t| t.has_backups) {
-                if let Some(vm) = self.inventory.get_mut(&target.id) {
-                    removed += vm.remove(session.tier);
+        let succeeded = matches!(status, Status::Success | Status::Warning);
+        let deleted = match session.job {
+            Job::Items { workload, scope } if succeeded => {
+                let now = chrono::Utc::now();
+                let mut deleted = Vec::new();
+                for target in session.targets.iter().filter(|t| t.has_backups) {
+                    deleted.extend(self.inventory.remove(workload, &target.id, scope, now));
                 }
+                deleted
             }
-        }
-        session.finish_v8_1(status, removed);
+            Job::Items { .. } => Vec::new(),
+            Job::Point { bits, .. } => self.inventory.end_point_removal(bits, succeeded),
+        };
+        session.finish_v8_1(status, deleted);
     }
 
     /// Moves every running v8.1 session on by time (no poll counted).
@@ -138,6 +139,7 @@ mod tests {
 
     use super::super::test_state;
     use super::*;
+    use crate::inventory::{Scope, Tier, Workload};
 
     fn one(id: &str) -> Vec<Target> {
         vec![Target {
@@ -171,7 +173,7 @@ mod tests {
     fn each_version_keeps_its_own_sessions() {
         let mut state = test_state();
         let v1 = state.start_v1_deletion("vm-1");
-        let index = state.start_v8_1_deletion(one("vm-1"), None);
+        let index = state.start_v8_1_removal(Job::VM_BACKUPS, one("vm-1"));
         let v8 = state.v8_1_session(index).expect("started").id.clone();
         assert_eq!(v8.len(), 36, "a UUID: {v8}");
         assert!(state.v8_1_index(&v1).is_none());
@@ -201,20 +203,30 @@ mod tests {
 
     #[test]
     fn a_finished_v8_1_deletion_empties_its_vms_and_an_error_does_not() {
+        let archive_only = Job::Items {
+            workload: Workload::Vm,
+            scope: Scope::Backups(Some(Tier::Archive)),
+        };
+        let now = chrono::Utc::now();
         let polls = (Progress::Polls(1), FinalStatus::Error);
         let mut state = test_state();
-        let failed = state.start_v8_1_deletion(one("vm-1"), None);
+        let failed = state.start_v8_1_removal(Job::VM_BACKUPS, one("vm-1"));
         state.advance_v8_1(failed, polls, true);
         assert_eq!(state.sessions[failed].status, Status::Error);
-        assert!(state.inventory.get("vm-1").expect("listed").holds(None));
+        assert!(state.sessions[failed].deleted.is_empty());
+        let vm = state.inventory.get("vm-1").expect("listed");
+        assert!(vm.holds(Scope::Backups(None), now));
 
         let polls = (Progress::Polls(1), FinalStatus::Success);
-        let archive = state.start_v8_1_deletion(one("vm-1"), Some(Tier::Archive));
+        let archive = state.start_v8_1_removal(archive_only, one("vm-1"));
         state.advance_v8_1(archive, polls, true);
         let vm = state.inventory.get("vm-1").expect("listed");
-        assert!(!vm.holds(Some(Tier::Archive)) && vm.holds(None));
+        assert!(!vm.holds(Scope::Backups(Some(Tier::Archive)), now));
+        assert!(vm.holds(Scope::Backups(None), now) && vm.holds(Scope::Snapshots, now));
         let body = state.sessions[archive].to_json("http://mock", true);
-        assert_eq!(body["retentionJobInfo"]["deletedRestorePointsCount"], 3);
+        assert_eq!(body["retentionJobInfo"]["deletedRestorePointsCount"], 2);
+        assert_eq!(body["type"], "BackupDeletion");
+        assert_eq!(state.sessions[archive].deleted.len(), 2);
         let log = state.sessions[archive].log_json(Some("vm-1"));
         let messages: Vec<&str> = log["log"]
             .as_array()
@@ -234,5 +246,65 @@ mod tests {
             .expect("items")
             .iter()
             .all(|i| i["resourceHashId"] == "vm-1"));
+    }
+
+    #[test]
+    fn each_removal_has_the_session_type_of_its_operation() {
+        let mut state = test_state();
+        for (job, kind) in [
+            (
+                Job::Items {
+                    workload: Workload::Vm,
+                    scope: Scope::Snapshots,
+                },
+                "SnapshotDeletion",
+            ),
+            (
+                Job::Items {
+                    workload: Workload::Vm,
+                    scope: Scope::ManualSnapshots,
+                },
+                "ManualSnapshotDeletion",
+            ),
+            (
+                Job::Items {
+                    workload: Workload::Sql,
+                    scope: Scope::ManualBackups,
+                },
+                "SqlBackupDeletion",
+            ),
+            (
+                Job::Items {
+                    workload: Workload::CosmosDb,
+                    scope: Scope::ContinuousBackups,
+                },
+                "CosmosDbContinuousBackupDeletion",
+            ),
+            (
+                Job::Items {
+                    workload: Workload::FileShare,
+                    scope: Scope::ManualSnapshots,
+                },
+                "FileShareManualSnapshotDeletion",
+            ),
+            (
+                Job::Point {
+                    workload: Workload::FileShare,
+                    bits: 1,
+                },
+                "FileShareSnapshotDeletion",
+            ),
+            (
+                Job::Point {
+                    workload: Workload::CosmosDb,
+                    bits: 1,
+                },
+                "CosmosDbBackupDeletion",
+            ),
+        ] {
+            let index = state.start_v8_1_removal(job, one("vm-1"));
+            let body = state.sessions[index].to_json("http://mock", true);
+            assert_eq!(body["type"], kind);
+        }
     }
 }

@@ -15,6 +15,8 @@ mod faults;
 mod follow;
 mod operations;
 mod paths;
+mod removals;
+mod restore_points;
 mod tls;
 mod v8_1;
 mod wait_paging;

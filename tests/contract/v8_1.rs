@@ -43,6 +43,9 @@ mod authorization;
 mod backups;
 mod driver;
 mod job_sessions;
+mod protected_items;
+mod removals;
+mod restore_points;
 mod system;
 mod virtual_machines;
 
@@ -108,6 +111,86 @@ cases! {
         ],
         "getJobSessionLog" => [get_job_session_log_sends_instance_id_and_decodes_the_log],
         "stopJobSession" => [stop_job_session_is_a_bodiless_post_answered_204],
+        "listJobSessionDeletedItems" => [
+            list_job_session_deleted_items_sends_the_documented_query_names,
+        ],
+    }
+    removals {
+        "deleteVirtualMachinesSnapshots" => [
+            delete_virtual_machines_snapshots_sends_the_documented_batch_and_tells_202_from_204,
+        ],
+        "deleteVirtualMachinesManualSnapshots" => [
+            delete_virtual_machines_manual_snapshots_sends_the_documented_batch_and_tells_202_from_204,
+        ],
+        "deleteVirtualMachineSnapshots" => [
+            delete_virtual_machine_snapshots_is_a_bodiless_post_that_tells_202_from_204,
+        ],
+        "deleteVirtualMachineManualSnapshots" => [
+            delete_virtual_machine_manual_snapshots_is_a_bodiless_post_that_tells_202_from_204,
+        ],
+        "deleteDatabaseBackups" => [delete_database_backups_sends_the_tier_and_tells_202_from_204],
+        "deleteDatabaseManualBackups" => [
+            delete_database_manual_backups_is_a_bodiless_post_that_tells_202_from_204,
+        ],
+        "deleteCosmosDbAccountBackups" => [
+            delete_cosmos_db_account_backups_sends_the_tier_and_tells_202_from_204,
+        ],
+        "deleteCosmosDbAccountManualBackups" => [
+            delete_cosmos_db_account_manual_backups_is_a_bodiless_post_that_tells_202_from_204,
+        ],
+        "deleteCosmosDbAccountContinuousBackups" => [
+            delete_cosmos_db_account_continuous_backups_is_a_bodiless_post_that_tells_202_from_204,
+        ],
+        "deleteFileSharesSnapshots" => [
+            delete_file_shares_snapshots_sends_the_documented_batch_and_tells_202_from_204,
+        ],
+        "deleteFileSharesManualSnapshots" => [
+            delete_file_shares_manual_snapshots_sends_the_documented_batch_and_tells_202_from_204,
+        ],
+    }
+    protected_items {
+        "listProtectedDatabases" => [
+            list_protected_databases_sends_every_documented_query_name_and_tells_202,
+        ],
+        "getProtectedDatabase" => [get_protected_database_reads_the_documented_database_and_404],
+        "listProtectedCosmosDbAccounts" => [
+            list_protected_cosmos_db_accounts_sends_every_documented_query_name_and_tells_202,
+        ],
+        "getProtectedCosmosDbAccount" => [
+            get_protected_cosmos_db_account_tells_200_from_202_and_reads_the_404,
+        ],
+        "listProtectedFileShares" => [
+            list_protected_file_shares_sends_every_documented_query_name_and_tells_202,
+        ],
+        "getProtectedFileShare" => [get_protected_file_share_reads_the_documented_share_and_404],
+    }
+    restore_points {
+        "listVirtualMachineRestorePoints" => [
+            list_virtual_machine_restore_points_sends_every_documented_query_name,
+        ],
+        "getVirtualMachineRestorePoint" => [
+            get_virtual_machine_restore_point_decodes_the_point_and_the_404,
+        ],
+        "deleteVirtualMachineRestorePoint" => [
+            delete_virtual_machine_restore_point_tells_the_session_from_423_and_404,
+        ],
+        "listSqlRestorePoints" => [list_sql_restore_points_sends_every_documented_query_name],
+        "getSqlRestorePoint" => [get_sql_restore_point_decodes_the_point_and_the_404],
+        "deleteSqlRestorePoint" => [delete_sql_restore_point_tells_the_session_from_423_and_404],
+        "listFileShareRestorePoints" => [
+            list_file_share_restore_points_sends_every_documented_query_name,
+        ],
+        "getFileShareRestorePoint" => [get_file_share_restore_point_decodes_the_point_and_the_404],
+        "deleteFileShareRestorePoint" => [
+            delete_file_share_restore_point_tells_the_session_from_423_and_404,
+        ],
+        "listCosmosDbRestorePoints" => [
+            list_cosmos_db_restore_points_sends_every_documented_query_name,
+        ],
+        "getCosmosDbRestorePoint" => [get_cosmos_db_restore_point_decodes_the_point_and_the_404],
+        "deleteCosmosDbRestorePoint" => [
+            delete_cosmos_db_restore_point_tells_the_session_from_423_and_404,
+        ],
     }
     async_operations {
         "getAsyncOperation" => [get_async_operation_decodes_the_operation_and_its_result],

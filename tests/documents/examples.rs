@@ -90,23 +90,33 @@ fn v1_decoder(schema: &str) -> Option<(&'static str, RoundTrip)> {
 /// The generated v8.1 type of each component schema that has, or may get, examples.
 fn v8_1_decoder(schema: &str) -> Option<(&'static str, RoundTrip)> {
     use vbazure::v8_1::types as t;
-    match schema {
-        "JobSessionPage" => {
-            return Some(("vbazure::v8_1::types::JobSessionPage", |v| {
-                round_trip_with::<t::JobSessionPage>(v, |page| {
-                    all_decoded(page.results.as_deref().unwrap_or_default())
-                })
-            }))
-        }
-        "ProtectedVirtualMachinePage" => {
-            return Some(("vbazure::v8_1::types::ProtectedVirtualMachinePage", |v| {
-                round_trip_with::<t::ProtectedVirtualMachinePage>(v, |page| {
-                    all_decoded(page.results.as_deref().unwrap_or_default())
-                })
-            }))
-        }
-        _ => {}
+    // The pages, whose items each decode on their own: every item must decode.
+    macro_rules! pages {
+        ($($name:ident),+ $(,)?) => {
+            match schema {
+                $(stringify!($name) => {
+                    return Some((concat!("vbazure::v8_1::types::", stringify!($name)), |v| {
+                        round_trip_with::<t::$name>(v, |page| {
+                            all_decoded(page.results.as_deref().unwrap_or_default())
+                        })
+                    }))
+                })+
+                _ => {}
+            }
+        };
     }
+    pages!(
+        JobSessionPage,
+        ProtectedVirtualMachinePage,
+        ProtectedDatabasePage,
+        ProtectedCosmosDbAccountPage,
+        ProtectedFileSharePage,
+        VirtualMachineRestorePointPage,
+        SqlRestorePointPage,
+        FileShareRestorePointPage,
+        CosmosDbRestorePointPage,
+        DeletedRestorePointPage,
+    );
     decoders!(
         v8_1,
         schema,
@@ -115,7 +125,15 @@ fn v8_1_decoder(schema: &str) -> Option<(&'static str, RoundTrip)> {
             TokenRequest,
             SystemInfo,
             DeleteBackupsRequest,
+            RemovalBatch,
             ProtectedVirtualMachine,
+            ProtectedDatabase,
+            ProtectedCosmosDbAccount,
+            ProtectedFileShare,
+            VirtualMachineRestorePoint,
+            SqlRestorePoint,
+            FileShareRestorePoint,
+            CosmosDbRestorePoint,
             AsyncOperation,
             JobSession,
             JobSessionLog,

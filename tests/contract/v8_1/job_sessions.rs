@@ -196,3 +196,49 @@ pub(super) async fn stop_job_session_is_a_bodiless_post_answered_204(operation: 
         .expect("204 is the documented answer");
     assert_eq!(answer.status().as_u16(), 204);
 }
+
+pub(super) async fn list_job_session_deleted_items_sends_the_documented_query_names(
+    operation: &str,
+) {
+    let contract = Contract::serve(
+        operation,
+        [
+            Exchange::answered(200)
+                .query(&[
+                    ("NameSearchPattern", "web"),
+                    ("Offset", "0"),
+                    ("Limit", "100"),
+                ])
+                .named("with options"),
+            Exchange::answered(200).no_query().named("without options"),
+        ],
+    )
+    .await;
+    let client = contract.client();
+    let page = client
+        .list_job_session_deleted_items()
+        .session_id(session_id())
+        .name_search_pattern("web")
+        .offset(0)
+        .limit(100)
+        .send()
+        .await
+        .expect("decodes")
+        .into_inner();
+    assert_eq!(
+        page,
+        contract.answer::<vbazure::v8_1::types::DeletedRestorePointPage>(0)
+    );
+    let item = page.results.as_deref().unwrap_or_default()[0]
+        .decoded()
+        .expect("the documented item decodes")
+        .clone();
+    let resource = item.resource.and_then(|r| r.0).expect("a resource");
+    assert_eq!(resource.id.as_deref(), Some(super::vm_id().as_str()));
+    client
+        .list_job_session_deleted_items()
+        .session_id(session_id())
+        .send()
+        .await
+        .expect("decodes");
+}

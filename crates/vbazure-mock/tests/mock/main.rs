@@ -8,6 +8,7 @@ mod support;
 mod binary;
 mod drift;
 mod flow;
+mod removals;
 mod requests;
 mod spec_driven;
 mod v8_1;

@@ -11,8 +11,11 @@
 //! Every operation of the documents is served: the routes, parameters, security and examples
 //! come from them. The operations of the "delete a VM's backups, then follow the session"
 //! flow keep state: tokens expire (and v8.1 logs out and asks for a second factor), sessions
-//! advance to a final status, logs grow, stops cancel; v8.1 has an inventory of protected VMs
-//! whose backups go when a deletion finishes, asynchronous operations, and session filters.
+//! advance to a final status, logs grow, stops cancel; v8.1 has an inventory of protected VMs,
+//! SQL databases, Cosmos DB accounts and file shares, each with restore points of various
+//! ages, tiers and immutability ([`MockBuilder::restore_points`]), which removals (of an
+//! item's snapshots or backups, or of one point) take away when their session finishes;
+//! asynchronous operations, session filters, and what each session deleted.
 //! Every request is checked against its document (problem-details answers, as the real API
 //! gives), and every answer against its schema in that document before it is sent. On demand
 //! ([`MockBuilder::drift`]), answers depart from the document in known ways, for testing

@@ -110,7 +110,7 @@ pub(super) fn list(shared: &Shared, call: &Call<'_>, workload: Workload) -> Repl
     let results = first_newest(matching, skip.saturating_add(take))
         .into_iter()
         .skip(skip)
-        .map(|(item, point)| point_json(workload, item, point, base))
+        .map(|(item, point)| point_json(workload, item, point))
         .collect();
     let mut names = vec![item_filter(workload)];
     names.extend([
@@ -143,9 +143,7 @@ pub(super) fn get(shared: &Shared, call: &Call<'_>, workload: Workload) -> Reply
     let id = call.path_param("restorePointId");
     let state = shared.state();
     match state.inventory.point(workload, id) {
-        Some((item, point)) => {
-            Reply::json(200, point_json(workload, item, point, &shared.base_url))
-        }
+        Some((item, point)) => Reply::json(200, point_json(workload, item, point)),
         None => not_found(call, id),
     }
 }

@@ -66,7 +66,7 @@ pub(crate) fn account_json(account: &Item, base_url: &str) -> Value {
 }
 
 /// As `CosmosDbRestorePoint` of the v8.1 document.
-pub(crate) fn account_point_json(account: &Item, point: &Point, base_url: &str) -> Value {
+pub(crate) fn account_point_json(account: &Item, point: &Point) -> Value {
     let id = uuid_text(point.id);
     json!({
         "id": id,
@@ -82,6 +82,7 @@ pub(crate) fn account_point_json(account: &Item, point: &Point, base_url: &str) 
         "jobSessionId": null,
         "immutableTill": point.immutable_till.map(timestamp),
         "accessTier": point.tier.map(|t| t.as_str()),
-        "_links": {"self": {"href": format!("{base_url}/api/v8.1/restorePoints/cosmosDb/repository/{id}")}},
+        // No links, as the document's examples: a page of 100,000 points is lighter so.
+        "_links": null,
     })
 }

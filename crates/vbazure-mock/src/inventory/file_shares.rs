@@ -43,7 +43,7 @@ pub(crate) fn share_json(share: &Item, base_url: &str) -> Value {
 }
 
 /// As `FileShareRestorePoint` of the v8.1 document.
-pub(crate) fn share_point_json(share: &Item, point: &Point, base_url: &str) -> Value {
+pub(crate) fn share_point_json(share: &Item, point: &Point) -> Value {
     let id = uuid_text(point.id);
     json!({
         "id": id,
@@ -59,6 +59,7 @@ pub(crate) fn share_point_json(share: &Item, point: &Point, base_url: &str) -> V
         "state": point.state(),
         "gfsFlags": point.gfs_flags(),
         "jobSessionId": null,
-        "_links": {"self": {"href": format!("{base_url}/api/v8.1/restorePoints/fileShares/{id}")}},
+        // No links, as the document's examples: a page of 100,000 points is lighter so.
+        "_links": null,
     })
 }

@@ -83,17 +83,12 @@ pub(crate) fn item_json(workload: Workload, item: &Item, base_url: &str) -> serd
 }
 
 /// A restore point of `item` as the API writes it (`VirtualMachineRestorePoint`...).
-pub(crate) fn point_json(
-    workload: Workload,
-    item: &Item,
-    point: &Point,
-    base_url: &str,
-) -> serde_json::Value {
+pub(crate) fn point_json(workload: Workload, item: &Item, point: &Point) -> serde_json::Value {
     match workload {
-        Workload::Vm => vms::vm_point_json(item, point, base_url),
-        Workload::Sql => databases::database_point_json(item, point, base_url),
-        Workload::CosmosDb => cosmos::account_point_json(item, point, base_url),
-        Workload::FileShare => file_shares::share_point_json(item, point, base_url),
+        Workload::Vm => vms::vm_point_json(item, point),
+        Workload::Sql => databases::database_point_json(item, point),
+        Workload::CosmosDb => cosmos::account_point_json(item, point),
+        Workload::FileShare => file_shares::share_point_json(item, point),
     }
 }
 

@@ -219,8 +219,14 @@ pub(crate) fn default_points(
             snapshot().days_old(110),
         ],
     };
-    // A few items have an immutable backup (file shares' snapshots have no immutability).
-    if index % 4 == 3 && workload != Workload::FileShare {
+    // A few items have an immutable backup: every fourth VM, every third database and
+    // account (file shares' snapshots have no immutability).
+    let immutable = match workload {
+        Workload::Vm => index % 4 == 3,
+        Workload::Sql | Workload::CosmosDb => index % 3 == 2,
+        Workload::FileShare => false,
+    };
+    if immutable {
         if let Some(last) = points.iter_mut().rev().find(|p| p.destination.is_backup()) {
             *last = last.clone().immutable_for_days(45);
         }

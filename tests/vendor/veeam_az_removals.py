@@ -283,6 +283,8 @@ class Removals:
                 client=self.authed(), body=ProtectedDataFileShareBatchDeleteSnapshotsConfig(ids=[self.share_id])
             )
         )
+        # A removal takes effect when its session ends: once both have, nothing is left.
+        self.wait_for(self.removal_sessions[-2:])
         again = self.started(
             delete_share_snapshots.sync_detailed(
                 client=self.authed(), body=ProtectedDataFileShareBatchDeleteSnapshotsConfig(ids=[self.share_id])
@@ -326,17 +328,27 @@ class Removals:
         )
         return f"snapshots of one: {one}; manual snapshots of the others: {batch}"
 
+    def wait_for(self, session_ids: list[str]) -> JobSession:
+        """Reads each session until it has ended; the last one read."""
+        session = None
+        for session_id in session_ids:
+            for _ in range(50):
+                session = expect(get_session.sync_detailed(session_id, client=self.authed()), (200,), JobSession)
+                every_model_field_read(session)
+                if session.status not in STILL_RUNNING:
+                    break
+            else:
+                raise StepFailed(f"session {session_id} still runs after 50 reads")
+        if session is None:
+            raise StepFailed("no session to wait for")
+        return session
+
     # -- what the sessions removed
     def deleted(self) -> str:
         if not self.removal_sessions:
             raise StepFailed("no removal session was started")
         session_id = self.removal_sessions[0]
-        for _ in range(50):
-            session = expect(get_session.sync_detailed(session_id, client=self.authed()), (200,), JobSession)
-            if session.status not in STILL_RUNNING:
-                break
-        else:
-            raise StepFailed(f"session {session_id} still runs after 50 reads")
+        session = self.wait_for([session_id])
         page = expect(
             deleted_items.sync_detailed(session_id, client=self.authed(), limit=-1),
             (200,),

@@ -185,7 +185,9 @@ pub(crate) fn default_points(
             snapshot().manual().days_old(3),
             backup().days_old(7),
             backup().days_old(14).cool(),
-            backup().manual().days_old(20),
+            // Not a manual backup: VMs have none in the vendor's list of VM destinations
+            // (Snapshot, ManualSnapshot, AzureBlob), which its client holds answers to.
+            backup().days_old(20),
             backup().days_old(30).cool(),
             backup().days_old(60).cool(),
             backup().days_old(90).archived(),

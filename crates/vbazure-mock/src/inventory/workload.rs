@@ -24,12 +24,14 @@ impl Workload {
         }
     }
 
-    /// The `resourceType` of a deleted item's resource.
+    /// The `resourceType` of a deleted item's resource, one of the vendor's `ResourceType`
+    /// values (its client refuses others): the mock's databases are managed ones, and its
+    /// Cosmos DB accounts are of the NoSQL API.
     pub(crate) fn resource_type(self) -> &'static str {
         match self {
             Self::Vm => "VirtualMachine",
-            Self::Sql => "SqlDatabase",
-            Self::CosmosDb => "CosmosDbAccount",
+            Self::Sql => "ManagedDatabase",
+            Self::CosmosDb => "NoSqlCosmosAccount",
             Self::FileShare => "FileShare",
         }
     }

@@ -4,7 +4,6 @@
 use serde_json::{json, Value};
 
 use crate::dotnet::timestamp;
-use crate::reply::segment;
 
 use super::item::Item;
 use super::points::{uuid_text, AccessTier, Destination, Point};
@@ -31,7 +30,7 @@ fn backup_bytes(account: &Item, archived: bool) -> u64 {
 }
 
 /// As `ProtectedCosmosDbAccount` of the v8.1 document.
-pub(crate) fn account_json(account: &Item, base_url: &str) -> Value {
+pub(crate) fn account_json(account: &Item) -> Value {
     let latest = account
         .newest(|p| p.destination.is_backup())
         .map(|p| p.created);
@@ -58,10 +57,8 @@ pub(crate) fn account_json(account: &Item, base_url: &str) -> Value {
         "regionName": "westeurope",
         "resourceGroupName": "catalog",
         "restorePointTypes": types,
-        "_links": {"self": {"href": format!(
-            "{base_url}/api/v8.1/protectedItem/cosmosDb/{}",
-            segment(&account.id)
-        )}},
+        // No `_links`: the vendor's schema of an account has none and takes no member it does
+        // not list, so its client refuses an account with links.
     })
 }
 

@@ -77,7 +77,7 @@ pub(crate) fn item_json(workload: Workload, item: &Item, base_url: &str) -> serd
     match workload {
         Workload::Vm => vms::vm_json(item, base_url),
         Workload::Sql => databases::database_json(item, base_url),
-        Workload::CosmosDb => cosmos::account_json(item, base_url),
+        Workload::CosmosDb => cosmos::account_json(item),
         Workload::FileShare => file_shares::share_json(item, base_url),
     }
 }

@@ -165,8 +165,16 @@ pub(crate) enum Output {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Remove every backup of the given VMs; with --wait, follow each session to its end
+    /// Remove every backup of the given VMs (or SQL databases, Cosmos DB accounts: --kind);
+    /// with --wait, follow each session to its end
     DeleteBackups(DeleteBackups),
+    /// Remove the snapshots of the given VMs or file shares (v8.1); with --wait, follow each
+    /// session to its end
+    DeleteSnapshots(DeleteSnapshots),
+    /// Restore points of one kind of item (v8.1): list them, delete them by age, keeping each
+    /// item's newest
+    #[command(subcommand)]
+    RestorePoints(crate::restore_points::RestorePoints),
     /// Job sessions: list, show, log, wait, stop
     #[command(subcommand)]
     Sessions(Sessions),
@@ -283,58 +291,159 @@ pub(crate) struct ConformanceArgs {
     pub sessions: usize,
 }
 
-const DELETE_HELP: &str = "\
-Deleting backups cannot be undone. On a terminal delete-backups says how many VMs (and the
-first few) and asks for `yes`; --yes skips the question, and without a terminal it is needed:
-else nothing is sent (exit 2). --dry-run resolves every VM and prints what would be deleted
-(v8.1: name, id, region, last backup; v1: the ids as given) and sends no deletion (exit 1 when
-a VM is not a protected VM). With --by-name every name is looked up before the first
-deletion: a name that matches no protected VM exactly, or several, stops the run with exit 1,
-naming the candidates, and nothing is deleted.
+/// The safety of both removal commands, shared by their `--help` (a macro: `concat!` takes
+/// literals only).
+macro_rules! delete_safety {
+    () => {
+        "\
+Removing cannot be undone. On a terminal the command says how many items (and the first few)
+and asks for `yes`; --yes skips the question, and without a terminal it is needed: else
+nothing is sent (exit 2). --dry-run resolves every item and prints what would be removed
+(v8.1: name, id, region, last backup; v1: the ids as given) and sends no removal (exit 1 when
+an item is not a protected item of that --kind). With --by-name every name is looked up in the
+protected items of that --kind before the first removal: a name that matches no protected
+item exactly, or several, stops the run with exit 1, naming the candidates, and nothing is
+removed.
 
 --journal FILE appends one JSON line per step (planned, sending, accepted, nothing-to-delete,
 refused, no-answer, ended), each flushed and fsynced before the next step; `sending` is on
-disk before the request leaves. Running the same command with the same journal skips every VM
-whose deletion was accepted (with --wait it follows its session to its end). A VM with a
-`sending` line and no answer (the run was killed, or no answer came) is looked for first,
-once its request timeout (--request-timeout, recorded as `answerBy`) has passed:
-  v8.1: sessions with ResourceId=<VM id>, Types=BackupDeletion, FromUtc=<that time - 5 min>;
-        one found is recorded and followed, not sent again; none found: sent again. For a
-        batch, a session found for one of its ids covers the batch.
-  v1:   sessions do not say which VM they concern: if any BackupDeletion session started
-        since then that the journal does not account for, the VM is reported `unknown: a
-        deletion may have been sent`, is not sent again, and the run exits 1 (check with
-        `vbazure sessions list --all --type BackupDeletion --since TIME`); else sent again.
-So with the journal no VM is deleted twice by vbazure, as far as the appliance lists its
+disk before the request leaves. The `planned` line records the --kind and the removal (and
+--backup-tier): a resume with another kind or removal is refused (exit 2) before anything is
+sent, so that one journal never removes twice across kinds. Running the same command with the
+same journal skips every item whose removal was accepted (with --wait it follows its session
+to its end). An item with a `sending` line and no answer (the run was killed, or no answer
+came) is looked for first, once its request timeout (--request-timeout, recorded as
+`answerBy`) has passed:
+  v8.1: sessions with ResourceId=<item id>, Types=<the removal's session type>,
+        FromUtc=<that time - 5 min>; one found is recorded and followed, not sent again; none
+        found: sent again. For a batch, a session found for one of its ids covers the batch.
+        The session types: BackupDeletion (VM backups), SnapshotDeletion,
+        ManualSnapshotDeletion, SqlBackupDeletion (SQL backups and manual backups),
+        CosmosDbBackupDeletion (Cosmos DB backups and manual backups),
+        CosmosDbContinuousBackupDeletion, FileShareSnapshotDeletion,
+        FileShareManualSnapshotDeletion.
+  v1:   (VM backups only) sessions do not say which VM they concern: if any BackupDeletion
+        session started since then that the journal does not account for, the VM is reported
+        `unknown: a deletion may have been sent`, is not sent again, and the run exits 1
+        (check with `vbazure sessions list --all --type BackupDeletion --since TIME`); else
+        sent again.
+So with the journal no item is removed twice by vbazure, as far as the appliance lists its
 sessions (v8.1), and on v1 never resent when a deletion it cannot rule out exists. A run with
 another --backup-tier than the journal records is refused (exit 2) before anything is sent.
 
-The first Ctrl-C starts no more deletions, lets the requests in flight finish (their answers
+The first Ctrl-C starts no more removals, lets the requests in flight finish (their answers
 are journaled), prints the sessions still running (they go on on the appliance) and the
 command that resumes, and exits 130; a second Ctrl-C exits at once (the journal stays
 consistent: at most the line being written is cut, and a resumed run leaves it out).
 
-With --wait, the deletions (at most --concurrency requests at once) and the following of the
+With --wait, the removals (at most --concurrency requests at once) and the following of the
 sessions are apart: each session is followed from the moment it starts, by one poller for all
-of them that sends at most --max-requests-per-second status requests.";
+of them that sends at most --max-requests-per-second status requests."
+    };
+}
 
+const DELETE_BACKUPS_HELP: &str = concat!(
+    "\
+Examples:
+  vbazure delete-backups --by-name web-01 db-01 --wait
+      every backup of two VMs (--kind vm, the default), each session followed to its end
+  vbazure delete-backups --from-file old-vms.txt --batch --backup-tier archive --journal j.jsonl
+      the archive-tier backups of the VMs listed, 1000 per request, resumable
+  vbazure delete-backups --kind sql --by-name orders --backup-tier non-archive --dry-run
+      what would go of the SQL database `orders`' standard-tier backups; nothing sent
+  vbazure delete-backups --kind sql --manual-only 6a8c0e2f-4b6d-4f81-9a3c-5e7a9c1d3f62 --yes
+      only the backups taken by hand of one SQL database, by id
+  vbazure delete-backups --kind cosmos-db --continuous --by-name catalog-cosmos --wait
+      the continuous backups (point-in-time restore) of a Cosmos DB account
+  vbazure delete-backups --kind cosmos-db --manual-only --by-name catalog-cosmos
+      the Cosmos DB account's manual backups
+
+What each --kind removes: vm: every backup of the VM, or those of one --backup-tier (VMs'
+snapshots: delete-snapshots); sql: the database's backups (manual ones too), or those of one
+--backup-tier, or with --manual-only only the manual backups; cosmos-db: the account's backups
+(or one --backup-tier), with --manual-only the manual backups, with --continuous the continuous
+backups. File shares have snapshots only: `--kind file-share` is refused (exit 2), nothing
+sent; use `vbazure delete-snapshots --kind file-share`. --batch is for VMs only (the appliance
+removes a database's or an account's backups one per request). Every kind but vm needs API
+v8.1.
+
+",
+    delete_safety!()
+);
+
+const DELETE_SNAPSHOTS_HELP: &str = concat!(
+    "\
+Examples:
+  vbazure delete-snapshots --by-name web-01 --wait
+      every snapshot of a VM (those of policies and those taken by hand); backups stay
+  vbazure delete-snapshots --manual-only --from-file vms.txt --batch --yes --journal j.jsonl
+      the snapshots taken by hand of the VMs listed, 1000 per request, resumable
+  vbazure delete-snapshots --kind file-share --by-name finance --dry-run
+      what would go of the file share `finance`'s snapshots; nothing sent
+  vbazure delete-snapshots --kind file-share --manual-only 2f4b6d8e-0a2c-4f64-8b8d-4c6e8a0c2e75
+      the manual snapshots of one file share, by id
+
+The appliance removes file shares' snapshots in batch requests only: with --kind file-share
+every request is a batch (of at most 1000 ids), --batch or not. For VMs --batch makes batch
+requests, one VM per request without it. Needs API v8.1.
+
+",
+    delete_safety!()
+);
+
+/// `delete-backups`: what it removes, and how the run goes.
 #[derive(Debug, Args)]
-#[command(after_help = DELETE_HELP)]
+#[command(after_help = DELETE_BACKUPS_HELP)]
 pub(crate) struct DeleteBackups {
-    /// VM ids (VM names with --by-name)
-    #[arg(value_name = "VM")]
-    pub vms: Vec<String>,
-    /// Read VMs from a file, one per line (blank lines and # comments ignored; - for stdin)
+    /// What the ids (names with --by-name) are: VMs, Azure SQL databases or Cosmos DB accounts
+    /// (file shares have snapshots only: see delete-snapshots)
+    #[arg(long, value_enum, value_name = "KIND", default_value_t = BackupsKind::Vm)]
+    pub kind: BackupsKind,
+    /// Only the backups taken by hand, outside any policy (--kind sql or cosmos-db; v8.1)
+    #[arg(long)]
+    pub manual_only: bool,
+    /// Only the continuous backups, for point-in-time restore (--kind cosmos-db; v8.1)
+    #[arg(long, conflicts_with = "manual_only")]
+    pub continuous: bool,
+    /// Only the backups in this tier (v8.1; without it, every backup; not with --manual-only
+    /// or --continuous)
+    #[arg(long, value_enum, value_name = "TIER", conflicts_with_all = ["manual_only", "continuous"])]
+    pub backup_tier: Option<TierArg>,
+    #[command(flatten)]
+    pub options: DeleteOptions,
+}
+
+/// `delete-snapshots`: what it removes, and how the run goes.
+#[derive(Debug, Args)]
+#[command(after_help = DELETE_SNAPSHOTS_HELP)]
+pub(crate) struct DeleteSnapshots {
+    /// What the ids (names with --by-name) are: VMs or Azure file shares
+    #[arg(long, value_enum, value_name = "KIND", default_value_t = SnapshotsKind::Vm)]
+    pub kind: SnapshotsKind,
+    /// Only the snapshots taken by hand, outside any policy
+    #[arg(long)]
+    pub manual_only: bool,
+    #[command(flatten)]
+    pub options: DeleteOptions,
+}
+
+/// What `delete-backups` and `delete-snapshots` share: the items, how they are named, and how
+/// the run goes.
+#[derive(Debug, Args)]
+pub(crate) struct DeleteOptions {
+    /// The items' ids: VMs, or what --kind names (their names with --by-name)
+    #[arg(value_name = "ID")]
+    pub items: Vec<String>,
+    /// Read the items from a file, one per line (blank lines and # comments ignored; - for
+    /// stdin)
     #[arg(long, value_name = "PATH")]
     pub from_file: Option<PathBuf>,
-    /// The VMs given are names (v8.1), each resolved through the protected-VM list before
-    /// anything is deleted; an unknown or ambiguous name stops the run (exit 1)
+    /// The items given are names (v8.1), each resolved through the protected items of that
+    /// --kind before anything is removed; an unknown or ambiguous name stops the run (exit 1)
     #[arg(long)]
     pub by_name: bool,
-    /// Only the backups in this tier (v8.1; without it, every backup)
-    #[arg(long, value_enum, value_name = "TIER")]
-    pub backup_tier: Option<TierArg>,
-    /// Send the VMs in batch requests of at most 1000 ids, one session per request (v8.1)
+    /// Send the items in batch requests of at most 1000 ids, one session per request (v8.1;
+    /// VMs; file shares are always sent so)
     #[arg(long)]
     pub batch: bool,
     /// Follow each session until it ends
@@ -342,7 +451,7 @@ pub(crate) struct DeleteBackups {
     pub wait: bool,
     #[command(flatten)]
     pub waiting: Waiting,
-    /// How many deletion requests are in flight at once
+    /// How many removal requests are in flight at once
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub concurrency: u32,
     /// With --wait: the most status requests per second, all sessions together (with at most
@@ -350,7 +459,7 @@ pub(crate) struct DeleteBackups {
     #[arg(long, value_name = "N", value_parser = parse_rate,
           default_value_t = FollowOptions::default().requests_per_second)]
     pub max_requests_per_second: f64,
-    /// Resolve every VM and print what would be deleted; send no deletion
+    /// Resolve every item and print what would be removed; send no removal
     #[arg(long)]
     pub dry_run: bool,
     /// Do not ask for confirmation (needed when there is no terminal to ask on)
@@ -362,7 +471,29 @@ pub(crate) struct DeleteBackups {
     pub journal: Option<PathBuf>,
 }
 
-/// Which backups of a VM to delete (v8.1 `BackupTier`).
+/// `delete-backups --kind`: the kinds of protected item with backups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BackupsKind {
+    /// Azure virtual machines.
+    Vm,
+    /// Azure SQL databases (v8.1).
+    Sql,
+    /// Azure Cosmos DB accounts (v8.1).
+    CosmosDb,
+    /// Azure file shares: they have snapshots only; refused, see delete-snapshots.
+    FileShare,
+}
+
+/// `delete-snapshots --kind`: the kinds of protected item with snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SnapshotsKind {
+    /// Azure virtual machines.
+    Vm,
+    /// Azure file shares.
+    FileShare,
+}
+
+/// Which backups to delete (v8.1 `BackupTier`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum TierArg {
     /// Every backup, in every tier.

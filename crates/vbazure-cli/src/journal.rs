@@ -1,17 +1,19 @@
-//! `delete-backups --journal FILE`: one JSON line per event, each written whole, flushed and
-//! fsynced before the next step, so that a run cut off at any point (Ctrl-C, SIGKILL, a crash)
-//! can be resumed without deleting any VM twice.
+//! `delete-backups` / `delete-snapshots --journal FILE`: one JSON line per event, each written
+//! whole, flushed and fsynced before the next step, so that a run cut off at any point (Ctrl-C,
+//! SIGKILL, a crash) can be resumed without removing anything twice.
 //!
-//! Events, each with the time it was written (`at`, UTC) and the VM ids it concerns (`vms`,
-//! several for a batch):
+//! Events, each with the time it was written (`at`, UTC) and the ids of the protected items
+//! it concerns (`vms`, whatever their kind: the name is that of the first journals; several
+//! for a batch):
 //!
-//! - `planned`: the run is about to delete these VMs (with `names` when given by name, and the
-//!   `backupTier` it asks for: a resume must ask for the same);
-//! - `sending`: the deletion request is about to leave (written before it does), with
+//! - `planned`: the run is about to remove these items (with `names` when given by name, the
+//!   `kind` of item and the `removal`, and the `backupTier` it asks for: a resume must ask for
+//!   the same);
+//! - `sending`: the removal request is about to leave (written before it does), with
 //!   `answerBy`: when the client gives up waiting for its answer (its request timeout);
 //! - `accepted`: the appliance started `session` (`found: true` when a resumed run found it on
 //!   the appliance rather than in an answer);
-//! - `nothing-to-delete`: the appliance had no backups to delete (v8.1's 204);
+//! - `nothing-to-delete`: the appliance had nothing to remove (v8.1's 204);
 //! - `refused`: the appliance answered with an error: nothing started (sent again on resume);
 //! - `no-answer`: the request may have reached the appliance but no answer came (treated
 //!   like a `sending` with no answer);
@@ -46,6 +48,13 @@ pub(crate) enum Event {
             skip_serializing_if = "Option::is_none"
         )]
         backup_tier: Option<String>,
+        /// The kind of protected item (`vm`, `sql`, `cosmos-db`, `file-share`) and the removal
+        /// (`backups`, `manual-snapshots`, ...) of the run: a resume must remove the same.
+        /// Journals written before they were recorded were all of VMs' backups.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        removal: Option<String>,
     },
     Sending {
         at: String,
@@ -86,6 +95,11 @@ pub(crate) enum Event {
 /// What [`Event::Planned`] records when no `--backup-tier` was given.
 pub(crate) const TIER_UNSET: &str = "unset";
 
+/// The kind and removal of a `planned` event that records none: journals were of VMs'
+/// backups before they recorded them.
+pub(crate) const KIND_BEFORE: &str = "vm";
+pub(crate) const REMOVAL_BEFORE: &str = "backups";
+
 /// Where a VM stands after the events read.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum State {
@@ -118,6 +132,9 @@ pub(crate) struct Read {
     pub truncated_line: Option<usize>,
     /// The `backupTier` of the first `planned` event that records one, and its line.
     pub backup_tier: Option<(String, usize)>,
+    /// The `kind` and `removal` of the first `planned` event (`vm` and `backups` when it
+    /// records none: it was written before they were), and its line.
+    pub target: Option<(String, String, usize)>,
 }
 
 impl Read {
@@ -154,9 +171,21 @@ impl Read {
 
     fn apply(&mut self, event: Event, shown: &str, number: usize) -> Result<(), Failure> {
         match event {
-            Event::Planned { backup_tier, .. } => {
+            Event::Planned {
+                backup_tier,
+                kind,
+                removal,
+                ..
+            } => {
                 if let (None, Some(tier)) = (&self.backup_tier, backup_tier) {
                     self.backup_tier = Some((tier, number));
+                }
+                if self.target.is_none() {
+                    self.target = Some((
+                        kind.unwrap_or_else(|| KIND_BEFORE.to_string()),
+                        removal.unwrap_or_else(|| REMOVAL_BEFORE.to_string()),
+                        number,
+                    ));
                 }
             }
             Event::Sending { at, vms, answer_by } => {
@@ -400,6 +429,8 @@ mod tests {
                 vms: vms(&["a", "b", "c", "d", "e"]),
                 names: vec![],
                 backup_tier: Some("archive".into()),
+                kind: Some("vm".into()),
+                removal: Some("backups".into()),
             },
             Event::Sending {
                 at: at.clone(),

@@ -15,6 +15,7 @@ mod output;
 mod places;
 mod profile;
 mod progress;
+mod restore_points;
 mod sessions;
 mod settings;
 mod token_cache;
@@ -200,10 +201,10 @@ fn check_output(command: &Command, printer: &Printer) -> Result<(), Failure> {
         Command::Sessions(Sessions::Stop { .. }) => "sessions stop",
         Command::Sessions(_) => return printer.check_columns::<vbazure::Session>(),
         Command::Vms(_) => return printer.check_columns::<vbazure::ProtectedVm>(),
-        Command::DeleteBackups(args) if args.dry_run && !printer.csv() => {
-            return printer.check_columns::<vbazure::ProtectedVm>()
+        Command::DeleteBackups(_) | Command::DeleteSnapshots(_) => {
+            return delete::check_output(command, printer)
         }
-        Command::DeleteBackups(_) => "delete-backups",
+        Command::RestorePoints(command) => return restore_points::check_output(command, printer),
         Command::Conformance(_) => "conformance",
         Command::Logout => "logout",
         // `profile list` checks its own columns.
@@ -226,7 +227,8 @@ fn check_output(command: &Command, printer: &Printer) -> Result<(), Failure> {
 
 /// What a command reads before anything is sent.
 enum Prepared {
-    /// The VMs of `delete-backups` (ids, or names with `--by-name`), each once.
+    /// The items of `delete-backups` or `delete-snapshots` (ids, or names with `--by-name`),
+    /// each once.
     Delete(Vec<String>),
     Nothing,
 }
@@ -248,17 +250,23 @@ async fn run(cli: Cli, settings: Settings) -> Exit {
         // What needs no appliance is checked first: a usage error sends nothing.
         check_output(&cli.command, &printer)?;
         let prepared = match &cli.command {
-            Command::DeleteBackups(args) => {
-                let vms = delete::prepare(args)?;
-                // Deleting cannot be undone: with no terminal to ask on, `--yes` is needed.
-                delete::refuse_without_terminal(args, settings.mock)?;
-                Prepared::Delete(vms)
+            // Deleting cannot be undone: with no terminal to ask on, `--yes` is needed.
+            Command::DeleteBackups(_) | Command::DeleteSnapshots(_) => {
+                Prepared::Delete(delete::prepare(&cli.command, settings.mock)?)
+            }
+            // The lines of `restore-points delete --from-file`.
+            Command::RestorePoints(command) => {
+                Prepared::Delete(restore_points::prepare(command, settings.mock)?)
             }
             _ => Prepared::Nothing,
         };
         // The built-in mock holds a protected VM for each id given.
         let vm_ids: &[String] = match (&cli.command, &prepared) {
-            (Command::DeleteBackups(args), Prepared::Delete(vms)) if !args.by_name => vms,
+            (Command::DeleteBackups(_) | Command::DeleteSnapshots(_), Prepared::Delete(vms))
+                if delete::names_vm_ids(&cli.command) =>
+            {
+                vms
+            }
             _ => &[],
         };
         // `conformance` checks every answer; the other commands do not pay for it.
@@ -327,9 +335,12 @@ async fn run_command(
     })?;
     tracing::info!(version = version.as_str(), "speaking API v{version}");
     match &cli.command {
-        Command::DeleteBackups(args) => delete::check(args, version)?,
+        Command::DeleteBackups(_) | Command::DeleteSnapshots(_) => {
+            delete::check(&cli.command, version)?
+        }
         Command::Sessions(command) => sessions::check(command, version)?,
         Command::Vms(_) => vms::check(version)?,
+        Command::RestorePoints(command) => restore_points::check(command, version)?,
         Command::Conformance(_)
         | Command::Completions(_)
         | Command::ManPages(_)
@@ -351,7 +362,7 @@ async fn run_command(
     }
     let verbose = settings.verbose > 0;
     match (&cli.command, prepared) {
-        (Command::DeleteBackups(args), Prepared::Delete(vms)) => {
+        (Command::DeleteBackups(_) | Command::DeleteSnapshots(_), Prepared::Delete(items)) => {
             let cx = delete::Context {
                 printer: printer.clone(),
                 verbose,
@@ -359,12 +370,27 @@ async fn run_command(
                 mock: settings.mock,
                 request_timeout: settings.request_timeout,
             };
-            delete::run(appliance, args, vms, cx).await
+            delete::run(appliance, &cli.command, items, cx).await
         }
-        (Command::DeleteBackups(_), Prepared::Nothing) => Err(Failure::new(
-            Exit::Api,
-            "internal error: the VMs were not read".to_string(),
-        )),
+        (Command::DeleteBackups(_) | Command::DeleteSnapshots(_), Prepared::Nothing) => {
+            Err(Failure::new(
+                Exit::Api,
+                "internal error: the items were not read".to_string(),
+            ))
+        }
+        (Command::RestorePoints(command), prepared) => {
+            let lines = match prepared {
+                Prepared::Delete(lines) => lines,
+                Prepared::Nothing => Vec::new(),
+            };
+            let cx = restore_points::Context {
+                printer: printer.clone(),
+                verbose,
+                mock: settings.mock,
+                request_timeout: settings.request_timeout,
+            };
+            restore_points::run(appliance, command, lines, cx).await
+        }
         (Command::Sessions(command), _) => {
             sessions::run(appliance, command, printer, verbose).await
         }

@@ -2,26 +2,22 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::args::DeleteBackups;
+use super::Target;
+use crate::args::DeleteOptions;
 use crate::exit::Exit;
 use crate::Failure;
 
 /// Asks on the terminal for `yes`; anything else (or no terminal) stops the run, nothing sent.
-pub(super) fn confirm(labels: &[&str], args: &DeleteBackups) -> Result<(), Failure> {
+pub(super) fn confirm(labels: &[&str], target: Target) -> Result<(), Failure> {
     if !std::io::stdin().is_terminal() {
-        return Err(no_terminal());
+        return Err(no_terminal(target));
     }
     let shown: Vec<&str> = labels.iter().take(CONFIRM_SHOWN).copied().collect();
     let more = labels.len() - shown.len();
-    let which = match args.backup_tier {
-        Some(tier) if tier != crate::args::TierArg::All => {
-            format!("the {} backups", tier.tier())
-        }
-        _ => "every backup".to_string(),
-    };
     eprintln!(
-        "vbazure: about to delete {which} of {} VM(s): {}{}. This cannot be undone.",
-        labels.len(),
+        "vbazure: about to delete {} of {}: {}{}. This cannot be undone.",
+        target.which(),
+        target.count(labels.len()),
         shown.join(", "),
         if more > 0 {
             format!(" and {more} more")
@@ -49,25 +45,31 @@ pub(super) fn confirm(labels: &[&str], args: &DeleteBackups) -> Result<(), Failu
     }
 }
 
-/// `delete-backups` with no terminal to confirm on and no `--yes`: refused, nothing sent.
-pub(crate) fn no_terminal() -> Failure {
+/// A removal with no terminal to confirm on and no `--yes`: refused, nothing sent.
+pub(super) fn no_terminal(target: Target) -> Failure {
     Failure::new(
         Exit::Usage,
-        "delete-backups deletes backups for good and asks first, but there is no terminal to \
-         ask on: pass --yes to confirm (or --dry-run to see what would be deleted); nothing was \
-         sent"
-            .to_string(),
+        format!(
+            "{} deletes {} for good and asks first, but there is no terminal to ask on: pass \
+             --yes to confirm (or --dry-run to see what would be deleted); nothing was sent",
+            target.command(),
+            target.what()
+        ),
     )
 }
 
 /// Whether the run must be refused before anything is sent: no `--yes`, no terminal.
-pub(crate) fn refuse_without_terminal(args: &DeleteBackups, mock: bool) -> Result<(), Failure> {
-    if args.yes || args.dry_run || mock || std::io::stdin().is_terminal() {
+pub(super) fn refuse_without_terminal(
+    options: &DeleteOptions,
+    target: Target,
+    mock: bool,
+) -> Result<(), Failure> {
+    if options.yes || options.dry_run || mock || std::io::stdin().is_terminal() {
         Ok(())
     } else {
-        Err(no_terminal())
+        Err(no_terminal(target))
     }
 }
 
-/// At most this many VMs are named in the question.
+/// At most this many items are named in the question.
 pub(super) const CONFIRM_SHOWN: usize = 5;

@@ -2,13 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::args::DeleteBackups;
+use super::Target;
+use crate::args::DeleteOptions;
 use crate::exit::Exit;
 
 /// Waits for Ctrl-C: the first is sent on `first`; the second exits at once (each journal
 /// line is written whole and fsynced before its step, so the journal is consistent: at most
 /// a line being written is cut, and a resumed run leaves it out).
-pub(super) async fn watch_interrupts(first: tokio::sync::mpsc::UnboundedSender<()>) {
+pub(crate) async fn watch_interrupts(first: tokio::sync::mpsc::UnboundedSender<()>) {
     if tokio::signal::ctrl_c().await.is_err() {
         return;
     }
@@ -24,7 +25,8 @@ pub(super) async fn watch_interrupts(first: tokio::sync::mpsc::UnboundedSender<(
 pub(super) fn report_stopped(
     running: &BTreeMap<String, String>,
     not_started: &[String],
-    args: &DeleteBackups,
+    options: &DeleteOptions,
+    target: Target,
     interrupted: bool,
 ) {
     if !running.is_empty() {
@@ -37,9 +39,9 @@ pub(super) fn report_stopped(
         }
     }
     if !not_started.is_empty() {
-        eprintln!("vbazure: {} VM(s) not sent", not_started.len());
+        eprintln!("vbazure: {} not sent", target.count(not_started.len()));
     }
-    match (&args.journal, interrupted) {
+    match (&options.journal, interrupted) {
         (Some(_), true) => eprintln!(
             "vbazure: to resume (what was accepted is followed, not sent again): {}",
             resume_command()
@@ -69,7 +71,7 @@ pub(super) fn report_stopped(
 }
 
 /// This command line, quoted for a shell, without a `--token` (it comes from VBAZURE_TOKEN).
-pub(super) fn resume_command() -> String {
+pub(crate) fn resume_command() -> String {
     let mut words = Vec::new();
     let mut skip = false;
     for arg in std::env::args() {

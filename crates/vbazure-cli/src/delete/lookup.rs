@@ -1,19 +1,19 @@
-//! A deletion that may have been sent but whose answer was not recorded: its session,
-//! looked for on the appliance before anything is sent again.
+//! A removal that may have been sent but whose answer was not recorded: its session, looked
+//! for on the appliance (by the session type of that removal) before anything is sent again.
 
 use std::collections::HashSet;
 
 use futures_util::StreamExt;
-use vbazure::v8_1::types::SessionTypeFilter;
 use vbazure::{ApiVersion, Appliance, ErrorKind, Session, SessionFilter, Timestamp};
 
 use super::resolve::LISTING_PAGE;
+use super::Target;
 use crate::exit::Exit;
 use crate::Failure;
 
 /// How far before an unanswered deletion's `sending` line its session is looked for (the
 /// appliance's clock may differ from this machine's).
-pub(super) const LOOKUP_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+pub(crate) const LOOKUP_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
 /// On v1, at most this many sessions are read looking for a deletion; more: unknown.
 pub(super) const V1_SCAN_LIMIT: usize = 10_000;
@@ -25,7 +25,7 @@ const LONGEST_SETTLE: chrono::TimeDelta = chrono::TimeDelta::days(1);
 /// were answered or given up on (the `answerBy` of their `sending` lines). Until then a
 /// request of a run that was just killed may still be on its way to the appliance, and a
 /// lookup would not find its session yet and send the deletion again.
-pub(super) async fn settle(settled_by: &Timestamp) -> Result<(), Failure> {
+pub(crate) async fn settle(settled_by: &Timestamp) -> Result<(), Failure> {
     let left = settled_by.as_datetime() - chrono::Utc::now();
     if left <= chrono::TimeDelta::zero() {
         return Ok(());
@@ -59,14 +59,16 @@ pub(super) enum Lookup {
     Unknown(String),
 }
 
-/// Looks on the appliance for the session of a deletion of `ids` sent at `at` whose answer
+/// Looks on the appliance for the session of a removal of `ids` sent at `at` whose answer
 /// was not recorded. v8.1: sessions filtered by `ResourceId` (each id until one is found: a
-/// session found for one id of a batch covers the batch), `Types=BackupDeletion` and
-/// `FromUtc`. v1 cannot filter and its sessions do not say which VM they concern: any
+/// session found for one id of a batch covers the batch), `Types=` the session type of the
+/// removal ([`Target::session_type`]: `BackupDeletion` for VMs' backups) and `FromUtc`. v1
+/// (VMs' backups only) cannot filter and its sessions do not say which VM they concern: any
 /// deletion session since then that the journal does not account for makes it unknown.
 pub(super) async fn look_for_session(
     appliance: &Appliance,
     version: ApiVersion,
+    target: Target,
     ids: &[String],
     at: &Timestamp,
     known: &HashSet<String>,
@@ -76,7 +78,7 @@ pub(super) async fn look_for_session(
     if version == ApiVersion::V8_1 {
         for id in ids {
             let filter = SessionFilter {
-                types: vec![SessionTypeFilter::BackupDeletion],
+                types: vec![target.session_type()],
                 from: Some(from),
                 resource_id: Some(id.clone()),
                 ..SessionFilter::default()
@@ -89,7 +91,7 @@ pub(super) async fn look_for_session(
                 .map_err(|e| Failure::api(context, &e))?;
             for item in page.sessions {
                 match item {
-                    // Newest first: the first is the latest deletion of this VM.
+                    // Newest first: the first is the latest removal of this item.
                     Ok(session) if !known.contains(&session.id) => {
                         return Ok(Lookup::Found(session))
                     }
@@ -148,13 +150,14 @@ pub(super) async fn look_for_session(
 
 /// Whether a failed deletion may have reached the appliance and started a session: no answer
 /// came, or an answer that is not a refusal (5xx, or a success the client could not read).
-pub(super) fn may_have_started(error: &vbazure::Error) -> bool {
+pub(crate) fn may_have_started(error: &vbazure::Error) -> bool {
     match error.kind() {
         // No connection (or no TLS session) was made, or nothing was sent.
         ErrorKind::Connect { .. }
         | ErrorKind::Tls { .. }
         | ErrorKind::InvalidRequest { .. }
-        | ErrorKind::NotInVersion { .. } => false,
+        | ErrorKind::NotInVersion { .. }
+        | ErrorKind::NotOffered { .. } => false,
         // Refused: a 404 without problem details (no such path) as much as a missing VM.
         ErrorKind::Unauthorized(_)
         | ErrorKind::Forbidden(_)

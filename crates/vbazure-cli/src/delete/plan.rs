@@ -1,26 +1,27 @@
 //! The first stage: what the journal of earlier runs leaves to do, and the requests to make.
 //! Nothing is sent here.
 
-use clap::ValueEnum;
 use vbazure::{SessionStatus, Timestamp, BATCH_LIMIT};
 
 use super::tally::Tally;
-use crate::args::DeleteBackups;
+use super::Target;
 use crate::exit::Exit;
 use crate::journal::{self, State};
 use crate::output::Printer;
 
-/// What one deletion request names: one VM, or a batch of them.
+/// What one removal request names: one item, or a batch of them.
 pub(super) struct Unit {
-    /// How lines name it: the VM's id (its name with `--by-name`), or `batch 2/3 (1000 VMs)`.
+    /// How lines name it: the item's id (its name with `--by-name`), or
+    /// `batch 2/3 (1000 VMs)`.
     pub(super) label: String,
-    /// The VM ids of the request.
+    /// The item ids of the request.
     pub(super) ids: Vec<String>,
-    /// Whether it is a batch request (v8.1 `deleteVirtualMachinesBackups`).
+    /// Whether it is a batch request (v8.1 `deleteVirtualMachinesBackups`,
+    /// `deleteFileSharesSnapshots`, ...).
     pub(super) batch: bool,
 }
 
-/// What the journal of earlier runs leaves to do: the VMs to send, the sessions to follow
+/// What the journal of earlier runs leaves to do: the items to send, the sessions to follow
 /// again, the deletions to look for first (a cut-off run's), and what is already settled
 /// (counted in the tally and printed).
 pub(super) struct Plan {
@@ -34,6 +35,7 @@ pub(super) struct Plan {
 }
 
 pub(super) fn plan(
+    target: Target,
     targets: Vec<(String, String)>,
     earlier: &journal::Read,
     printer: &Printer,
@@ -50,7 +52,8 @@ pub(super) fn plan(
             State::Nothing => {
                 tally.nothing += 1;
                 printer.text(&format!(
-                    "{label}  no backups to delete (recorded by an earlier run)"
+                    "{label}  no {} to delete (recorded by an earlier run)",
+                    target.what()
                 ));
             }
             State::Ended { session, status } => {
@@ -68,7 +71,8 @@ pub(super) fn plan(
             State::Accepted { session } => match resumed.iter_mut().find(|(_, s)| *s == session) {
                 Some((unit, _)) => {
                     unit.ids.push(id);
-                    unit.label = format!("{} VMs of session {session}", unit.ids.len());
+                    unit.label =
+                        format!("{} {} of session {session}", unit.ids.len(), target.nouns());
                 }
                 None => resumed.push((
                     Unit {
@@ -106,8 +110,9 @@ pub(super) fn plan(
     }
 }
 
-/// The requests to make: one per VM, or with `--batch` one per [`BATCH_LIMIT`] VMs.
-pub(super) fn units(targets: Vec<(String, String)>, batch: bool) -> Vec<Unit> {
+/// The requests to make: one per item, or with `--batch` (and always for file shares) one per
+/// [`BATCH_LIMIT`] items.
+pub(super) fn units(target: Target, targets: Vec<(String, String)>, batch: bool) -> Vec<Unit> {
     if !batch {
         return targets
             .into_iter()
@@ -124,9 +129,10 @@ pub(super) fn units(targets: Vec<(String, String)>, batch: bool) -> Vec<Unit> {
         .enumerate()
         .map(|(i, chunk)| Unit {
             label: format!(
-                "batch {}/{count} ({} VM{})",
+                "batch {}/{count} ({} {}{})",
                 i + 1,
                 chunk.len(),
+                target.noun(),
                 if chunk.len() == 1 { "" } else { "s" }
             ),
             ids: chunk.to_vec(),
@@ -135,17 +141,16 @@ pub(super) fn units(targets: Vec<(String, String)>, batch: bool) -> Vec<Unit> {
         .collect()
 }
 
-/// `--backup-tier` as the journal records it.
-pub(super) fn tier_recorded(args: &DeleteBackups) -> String {
-    match args.backup_tier.and_then(|t| t.to_possible_value()) {
-        Some(value) => value.get_name().to_string(),
-        None => journal::TIER_UNSET.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::units;
+    use super::{units, Target};
+    use vbazure::{Removal, Workload};
+
+    const VMS: Target = Target {
+        workload: Workload::Vm,
+        removal: Removal::Backups,
+        tier: None,
+    };
 
     fn targets(n: usize) -> Vec<(String, String)> {
         (0..n)
@@ -155,14 +160,23 @@ mod tests {
 
     #[test]
     fn batches_hold_at_most_the_limit_in_the_order_given() {
-        let batches = units(targets(2500), true);
+        let batches = units(VMS, targets(2500), true);
         let sizes: Vec<usize> = batches.iter().map(|u| u.ids.len()).collect();
         assert_eq!(sizes, [1000, 1000, 500]);
         assert_eq!(batches[0].label, "batch 1/3 (1000 VMs)");
         assert_eq!(batches[2].ids[0], "vm-2000");
         assert_eq!(batches[2].ids[499], "vm-2499");
         assert!(batches.iter().all(|u| u.batch));
-        assert_eq!(units(targets(3), false).len(), 3);
-        assert_eq!(units(targets(1), true)[0].label, "batch 1/1 (1 VM)");
+        assert_eq!(units(VMS, targets(3), false).len(), 3);
+        assert_eq!(units(VMS, targets(1), true)[0].label, "batch 1/1 (1 VM)");
+        let shares = Target {
+            workload: Workload::FileShare,
+            removal: Removal::Snapshots,
+            tier: None,
+        };
+        assert_eq!(
+            units(shares, targets(2), true)[0].label,
+            "batch 1/1 (2 file shares)"
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! The second stage: the deletions a cut-off run may have sent, looked for on the appliance
+//! The second stage: the removals a cut-off run may have sent, looked for on the appliance
 //! before anything is sent again.
 
 use vbazure::{Appliance, Session, Timestamp};
@@ -6,17 +6,19 @@ use vbazure::{Appliance, Session, Timestamp};
 use super::lookup::{look_for_session, Lookup, LOOKUP_MARGIN};
 use super::plan::Unit;
 use super::tally::Tally;
-use super::Context;
+use super::{Context, Target};
 use crate::exit::Exit;
 use crate::journal::{self, Event, Journal};
 use crate::Failure;
 
-/// The deletions an earlier run may have sent, looked for on the appliance: one found is
+/// The removals an earlier run may have sent, looked for on the appliance: one found is
 /// recorded and given back to follow; none found is sent again (added to `to_send`); one that
 /// cannot be ruled out is counted unknown and never sent again.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn recover(
     appliance: &Appliance,
     cx: &Context,
+    target: Target,
     uncertain: Vec<(Vec<(String, String)>, Timestamp)>,
     earlier: &journal::Read,
     journal: Option<&Journal>,
@@ -35,9 +37,9 @@ pub(super) async fn recover(
         let ids: Vec<String> = members.iter().map(|(_, id)| id.clone()).collect();
         let label = match members.as_slice() {
             [(label, _)] => label.clone(),
-            _ => format!("{} VMs of one request", members.len()),
+            _ => format!("{} {} of one request", members.len(), target.nouns()),
         };
-        match look_for_session(appliance, cx.version, &ids, &at, &earlier.sessions).await? {
+        match look_for_session(appliance, cx.version, target, &ids, &at, &earlier.sessions).await? {
             Lookup::Found(session) => {
                 record(Event::Accepted {
                     at: journal::now(),
@@ -67,9 +69,12 @@ pub(super) async fn recover(
                 eprintln!(
                     "error: {label}: unknown: a deletion may have been sent at {at} by an earlier \
                      run, and {why}; not sent again (never twice). Check with `vbazure sessions \
-                     list --all --type BackupDeletion --since {since}` and the sessions' logs \
-                     (`vbazure sessions log SESSION_ID`); if the VM's backups are still there, \
-                     delete them with a command without this journal"
+                     list --all --type {} --since {since}` and the sessions' logs (`vbazure \
+                     sessions log SESSION_ID`); if the {}'s {} are still there, delete them with \
+                     a command without this journal",
+                    target.session_type(),
+                    target.noun(),
+                    target.what()
                 );
             }
         }

@@ -1,4 +1,4 @@
-//! The last stage: the deletions sent, a few at a time, and every session that starts handed
+//! The last stage: the removals sent, a few at a time, and every session that starts handed
 //! at once to one follower. A [`Run`] owns what the stage counts and prints; the requests it
 //! makes are [`send::delete`](super::send::delete) and [`follow`].
 
@@ -6,15 +6,14 @@ use std::collections::{BTreeMap, VecDeque};
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
-use vbazure::v8_1::types::BackupTier;
 use vbazure::{Appliance, FollowOptions, Session, SessionFollower};
 
 use super::interrupt::{report_stopped, watch_interrupts};
 use super::plan::Unit;
 use super::send::{delete, Deleted};
 use super::tally::{summary, Tally};
-use super::Context;
-use crate::args::DeleteBackups;
+use super::{Context, Target};
+use crate::args::DeleteOptions;
 use crate::exit::Exit;
 use crate::journal::{self, Event, Journal};
 use crate::output::duration;
@@ -50,11 +49,12 @@ struct ToFollow {
 /// and why it stopped starting deletions, if it did.
 pub(super) struct Run<'a> {
     appliance: &'a Appliance,
-    args: &'a DeleteBackups,
+    args: &'a DeleteOptions,
+    /// What is removed, of which kind of item.
+    target: Target,
     cx: &'a Context,
     journal: Option<&'a Journal>,
-    tier: Option<BackupTier>,
-    /// How many VMs the command was given (for the summary).
+    /// How many items the command was given (for the summary).
     total: usize,
     tally: Tally,
     progress: Progress,
@@ -68,7 +68,8 @@ impl<'a> Run<'a> {
     /// A run that goes on from `tally` (what the earlier stages settled).
     pub(super) fn new(
         appliance: &'a Appliance,
-        args: &'a DeleteBackups,
+        args: &'a DeleteOptions,
+        target: Target,
         cx: &'a Context,
         journal: Option<&'a Journal>,
         tally: Tally,
@@ -77,9 +78,9 @@ impl<'a> Run<'a> {
         Self {
             appliance,
             args,
+            target,
             cx,
             journal,
-            tier: args.backup_tier.map(|t| t.tier()),
             total,
             tally,
             progress: Progress::new(args.wait && cx.printer.for_people() && !cx.verbose),
@@ -110,8 +111,8 @@ impl<'a> Run<'a> {
                 match queue.pop_front() {
                     Some(unit) => deletions.push(delete(
                         self.appliance,
+                        self.target,
                         unit,
-                        self.tier,
                         self.journal,
                         self.cx.request_timeout,
                     )),
@@ -214,8 +215,9 @@ impl<'a> Run<'a> {
             }
             Deleted::NothingToDelete => {
                 self.tally.nothing += unit.ids.len();
+                let what = self.target.what();
                 self.progress
-                    .print(|| printer.text(&format!("{}  no backups to delete", unit.label)));
+                    .print(|| printer.text(&format!("{}  no {what} to delete", unit.label)));
             }
             Deleted::Failed(failure) => {
                 self.tally.failed += unit.ids.len();
@@ -294,15 +296,25 @@ impl<'a> Run<'a> {
             let not_started: Vec<String> =
                 queue.iter().flat_map(|u| u.ids.iter().cloned()).collect();
             let interrupted = stop == Stop::Interrupted;
-            report_stopped(&self.running, &not_started, self.args, interrupted);
+            report_stopped(
+                &self.running,
+                &not_started,
+                self.args,
+                self.target,
+                interrupted,
+            );
             if interrupted {
                 self.tally.worst(Exit::Interrupted);
             }
         }
-        let batches = self.args.batch.then_some(requests);
-        self.cx
-            .printer
-            .summary(&summary(self.total, &self.tally, self.args.wait, batches));
+        let batches = (self.args.batch || self.target.batch_only()).then_some(requests);
+        self.cx.printer.summary(&summary(
+            self.target,
+            self.total,
+            &self.tally,
+            self.args.wait,
+            batches,
+        ));
         self.tally.exit.unwrap_or(Exit::Ok)
     }
 }
@@ -345,7 +357,7 @@ async fn follow(
 
 /// How the follower polls: at most `--max-requests-per-second`, with as many status requests
 /// outstanding as deletions (`--concurrency`), and at least the library's default.
-fn follow_options(args: &DeleteBackups) -> FollowOptions {
+fn follow_options(args: &DeleteOptions) -> FollowOptions {
     let wait = args.waiting.options();
     let defaults = FollowOptions::default();
     let in_flight = defaults.in_flight.max(args.concurrency as usize);

@@ -1,28 +1,28 @@
-//! One deletion request, journaled before it leaves and after its answer.
+//! One removal request, journaled before it leaves and after its answer.
 
-use vbazure::v8_1::types::BackupTier;
-use vbazure::{Appliance, DeleteOutcome, Session};
+use vbazure::{Appliance, BatchDeletion, DeleteOutcome, Error, Session};
 
 use super::lookup::may_have_started;
 use super::plan::Unit;
+use super::Target;
 use crate::exit::Exit;
 use crate::journal::{self, Event, Journal};
 use crate::Failure;
 
-/// What a deletion request gave.
+/// What a removal request gave.
 pub(super) enum Deleted {
     Started(Session),
-    /// The appliance had no backups to remove (v8.1's 204).
+    /// The appliance had nothing to remove (v8.1's 204).
     NothingToDelete,
     Failed(Failure),
 }
 
-/// One deletion request; with a journal, its `sending` line is on disk before the request
+/// One removal request; with a journal, its `sending` line is on disk before the request
 /// leaves, and its answer after. Also gives the failure to write the answer's line, if any.
 pub(super) async fn delete(
     appliance: &Appliance,
+    target: Target,
     unit: Unit,
-    tier: Option<BackupTier>,
     journal: Option<&Journal>,
     request_timeout: std::time::Duration,
 ) -> (Unit, Deleted, Option<Failure>) {
@@ -46,12 +46,7 @@ pub(super) async fn delete(
         }
     }
     let outcome = if unit.batch {
-        match appliance
-            .delete_backups_batch(&unit.ids)
-            .tier(tier)
-            .send()
-            .await
-        {
+        match send_batch(appliance, target, &unit.ids).await {
             // The unit holds at most BATCH_LIMIT ids: one request, one answer.
             Ok(mut answers) if answers.len() == 1 => answers.remove(0).outcome,
             Ok(answers) => {
@@ -74,7 +69,7 @@ pub(super) async fn delete(
         }
     } else {
         let id = unit.ids.first().map_or("", String::as_str);
-        appliance.delete_backups(id).tier(tier).send().await
+        send_one(appliance, target, id).await
     };
     let at = journal::now();
     let vms = unit.ids.clone();
@@ -104,4 +99,39 @@ pub(super) async fn delete(
     };
     let journal_error = journal.and_then(|j| j.record(&event).err());
     (unit, deleted, journal_error)
+}
+
+/// The request for one item: VMs' backups as the first versions sent it (v1 has it too),
+/// every other removal through the appliance's removal of that kind.
+async fn send_one(appliance: &Appliance, target: Target, id: &str) -> Result<DeleteOutcome, Error> {
+    let tier = target.backup_tier();
+    if target.is_vm_backups() {
+        appliance.delete_backups(id).tier(tier).send().await
+    } else {
+        appliance
+            .removing(target.workload, target.removal)
+            .tier(tier)
+            .of(id)
+            .send()
+            .await
+    }
+}
+
+/// The batch request for `ids` (at most [`BATCH_LIMIT`](vbazure::BATCH_LIMIT)).
+async fn send_batch(
+    appliance: &Appliance,
+    target: Target,
+    ids: &[String],
+) -> Result<Vec<BatchDeletion>, Error> {
+    let tier = target.backup_tier();
+    if target.is_vm_backups() {
+        appliance.delete_backups_batch(ids).tier(tier).send().await
+    } else {
+        appliance
+            .removing(target.workload, target.removal)
+            .tier(tier)
+            .of_batch(ids)
+            .send()
+            .await
+    }
 }

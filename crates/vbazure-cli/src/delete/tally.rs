@@ -1,8 +1,9 @@
 //! The counts of a run by outcome, and the summary line they make.
 
+use super::Target;
 use crate::exit::Exit;
 
-/// Counts of VMs (and sessions) by outcome, and the exit code so far.
+/// Counts of items (and sessions) by outcome, and the exit code so far.
 #[derive(Default)]
 pub(super) struct Tally {
     pub(super) started: usize,
@@ -12,7 +13,7 @@ pub(super) struct Tally {
     pub(super) running: usize,
     pub(super) nothing: usize,
     pub(super) sessions: usize,
-    /// VMs a deletion may have been sent for by an earlier run that nothing accounts for (v1).
+    /// Items a removal may have been sent for by an earlier run that nothing accounts for.
     pub(super) unknown: usize,
     pub(super) exit: Option<Exit>,
 }
@@ -22,7 +23,7 @@ impl Tally {
         self.exit = Some(self.exit.map_or(exit, |e| e.max(exit)));
     }
 
-    /// `vms` VMs whose session ended with the outcome `this`.
+    /// `vms` items whose session ended with the outcome `this`.
     pub(super) fn count_ended(&mut self, this: Exit, vms: usize) {
         match this {
             Exit::Ok => self.succeeded += vms,
@@ -33,12 +34,19 @@ impl Tally {
     }
 }
 
-/// The summary line: VMs by outcome, and with `--batch` the requests and sessions.
-pub(super) fn summary(total: usize, tally: &Tally, wait: bool, batches: Option<usize>) -> String {
+/// The summary line: items by outcome, and with batches the requests and sessions.
+pub(super) fn summary(
+    target: Target,
+    total: usize,
+    tally: &Tally,
+    wait: bool,
+    batches: Option<usize>,
+) -> String {
+    let items = target.count(total);
     let head = match batches {
-        None => format!("summary: {total} VM(s)"),
+        None => format!("summary: {items}"),
         Some(requests) => format!(
-            "summary: {total} VM(s) in {requests} batch request(s), {} session(s)",
+            "summary: {items} in {requests} batch request(s), {} session(s)",
             tally.sessions
         ),
     };
@@ -63,7 +71,11 @@ pub(super) fn summary(total: usize, tally: &Tally, wait: bool, batches: Option<u
         )
     };
     if tally.nothing > 0 {
-        line.push_str(&format!(", {} with no backups to delete", tally.nothing));
+        line.push_str(&format!(
+            ", {} with no {} to delete",
+            tally.nothing,
+            target.what()
+        ));
     }
     if tally.unknown > 0 {
         line.push_str(&format!(
@@ -76,7 +88,14 @@ pub(super) fn summary(total: usize, tally: &Tally, wait: bool, batches: Option<u
 
 #[cfg(test)]
 mod tests {
-    use super::{summary, Tally};
+    use super::{summary, Tally, Target};
+    use vbazure::{Removal, Workload};
+
+    const VMS: Target = Target {
+        workload: Workload::Vm,
+        removal: Removal::Backups,
+        tier: None,
+    };
 
     #[test]
     fn the_summary_counts_vms_and_with_batches_sessions() {
@@ -87,7 +106,7 @@ mod tests {
             ..Tally::default()
         };
         assert_eq!(
-            summary(2500, &tally, true, Some(3)),
+            summary(VMS, 2500, &tally, true, Some(3)),
             "summary: 2500 VM(s) in 3 batch request(s), 3 session(s): 1500 succeeded, 0 ended \
              with warnings, 1000 failed"
         );
@@ -97,8 +116,18 @@ mod tests {
             ..Tally::default()
         };
         assert_eq!(
-            summary(3, &tally, false, None),
+            summary(VMS, 3, &tally, false, None),
             "summary: 3 VM(s): 2 deletion session(s) started, 0 failed, 1 with no backups to delete"
+        );
+        let shares = Target {
+            workload: Workload::FileShare,
+            removal: Removal::ManualSnapshots,
+            tier: None,
+        };
+        assert_eq!(
+            summary(shares, 3, &tally, false, Some(1)),
+            "summary: 3 file share(s) in 1 batch request(s), 0 session(s): 2 started, 0 failed, \
+             1 with no manual snapshots to delete"
         );
     }
 }

@@ -20,11 +20,16 @@ mod journal;
 mod nulls;
 #[cfg(feature = "mock")]
 mod output;
+#[cfg(feature = "mock")]
+mod restore_points;
 // A pseudo-terminal: Unix only.
 #[cfg(feature = "mock")]
 mod profiles;
 #[cfg(all(unix, feature = "mock"))]
 mod prompts;
+// `delete-backups --kind` and `delete-snapshots` against the stateful mock.
+#[cfg(feature = "mock")]
+mod removals;
 mod scripted_v8_1;
 #[cfg(feature = "mock")]
 mod token_cache;

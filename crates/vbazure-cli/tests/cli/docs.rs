@@ -117,6 +117,7 @@ async fn a_man_page_for_each_command_renders_without_warnings() {
             "vbazure-completions.1",
             "vbazure-conformance.1",
             "vbazure-delete-backups.1",
+            "vbazure-delete-snapshots.1",
             "vbazure-logout.1",
             "vbazure-man-pages.1",
             "vbazure-profile-add.1",
@@ -124,6 +125,9 @@ async fn a_man_page_for_each_command_renders_without_warnings() {
             "vbazure-profile-remove.1",
             "vbazure-profile-show.1",
             "vbazure-profile.1",
+            "vbazure-restore-points-delete.1",
+            "vbazure-restore-points-list.1",
+            "vbazure-restore-points.1",
             "vbazure-sessions-list.1",
             "vbazure-sessions-log.1",
             "vbazure-sessions-show.1",
@@ -137,7 +141,7 @@ async fn a_man_page_for_each_command_renders_without_warnings() {
     );
     assert_eq!(
         run.stdout.trim(),
-        format!("19 man page(s) written to {}", out.display())
+        format!("23 man page(s) written to {}", out.display())
     );
     for page in &pages {
         // groff, as man formats a page, with every warning on: a page it cannot read fails.

@@ -25,6 +25,7 @@ use crate::{ids, needs_v8_1, Failure};
 
 mod confirm;
 mod dry_run;
+pub(crate) mod follow;
 // Ctrl-C and the lookups after a kill serve `restore-points delete` too.
 pub(crate) mod interrupt;
 pub(crate) mod lookup;
@@ -37,8 +38,9 @@ mod tally;
 mod target;
 
 use confirm::{confirm, refuse_without_terminal};
+use follow::Start;
 use plan::{plan, units, Plan, Unit};
-use run::{Run, Start};
+use run::Run;
 pub(crate) use target::{asked, Asked, Target};
 
 /// The items as given (ids, or names with `--by-name`), each once, after the checks that need

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, VecDeque};
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
-use vbazure::{Appliance, FollowOptions, Session, SessionFollower};
+use vbazure::{Appliance, Session, SessionFollower};
 
+use super::follow::{follow, follow_options, Start, ToFollow};
 use super::interrupt::{report_stopped, watch_interrupts};
 use super::plan::Unit;
 use super::send::{delete, Deleted};
@@ -17,7 +18,7 @@ use crate::args::DeleteOptions;
 use crate::exit::Exit;
 use crate::journal::{self, Event, Journal};
 use crate::output::duration;
-use crate::progress::{Line, Progress};
+use crate::progress::Progress;
 use crate::{error_line, Failure};
 
 /// Why no more deletions are started.
@@ -27,22 +28,6 @@ pub(super) enum Stop {
     Interrupted,
     /// The journal could not be written: no step may go unrecorded.
     Journal,
-}
-
-/// Where a session to follow comes from.
-pub(super) enum Start {
-    /// A deletion's answer (or a session found on the appliance).
-    Session(Session),
-    /// A session an earlier run's journal names: read first.
-    Id(String),
-}
-
-/// A session to hand to the follower, with the live line that shows it.
-struct ToFollow {
-    follower: SessionFollower,
-    unit: Unit,
-    start: Start,
-    line: Line,
 }
 
 /// The run of the deletions: its settings, what it has counted, the sessions not seen to end,
@@ -84,7 +69,13 @@ impl<'a> Run<'a> {
             total,
             tally,
             progress: Progress::new(args.wait && cx.printer.for_people() && !cx.verbose),
-            follower: args.wait.then(|| appliance.follower(follow_options(args))),
+            follower: args.wait.then(|| {
+                appliance.follower(follow_options(
+                    &args.waiting,
+                    args.concurrency,
+                    args.max_requests_per_second,
+                ))
+            }),
             running: BTreeMap::new(),
             stop: None,
         }
@@ -143,7 +134,7 @@ impl<'a> Run<'a> {
 
     /// A session found on the appliance or accepted in an earlier run: followed (with
     /// `--wait`), or else counted as started.
-    fn resume(&mut self, unit: Unit, start: Start) -> Option<ToFollow> {
+    fn resume(&mut self, unit: Unit, start: Start) -> Option<ToFollow<Unit>> {
         let id = match &start {
             Start::Session(session) => session.id.clone(),
             Start::Id(id) => id.clone(),
@@ -156,7 +147,8 @@ impl<'a> Run<'a> {
             Some(follower) => Some(ToFollow {
                 follower: follower.clone(),
                 line: self.progress.line(format!("{}  session {id}", unit.label)),
-                unit,
+                label: unit.label.clone(),
+                item: unit,
                 start,
             }),
             None => {
@@ -179,7 +171,7 @@ impl<'a> Run<'a> {
         unit: Unit,
         deleted: Deleted,
         journal_error: Option<Failure>,
-    ) -> Option<ToFollow> {
+    ) -> Option<ToFollow<Unit>> {
         if let Some(failure) = journal_error {
             self.journal_failed(&failure);
         }
@@ -196,7 +188,8 @@ impl<'a> Run<'a> {
                         ));
                         return Some(ToFollow {
                             follower: follower.clone(),
-                            unit,
+                            label: unit.label.clone(),
+                            item: unit,
                             start: Start::Session(session),
                             line,
                         });
@@ -317,54 +310,4 @@ impl<'a> Run<'a> {
         ));
         self.tally.exit.unwrap_or(Exit::Ok)
     }
-}
-
-/// Follows one session with the shared follower (reading it first when only its id is
-/// known), its live line updated on each change. Gives the session's id too.
-async fn follow(
-    appliance: &Appliance,
-    to_follow: ToFollow,
-) -> (Unit, String, Result<Session, vbazure::Error>) {
-    let ToFollow {
-        follower,
-        unit,
-        start,
-        line,
-    } = to_follow;
-    let label = unit.label.clone();
-    let (id, session) = match start {
-        Start::Session(session) => (session.id.clone(), Ok(session)),
-        Start::Id(id) => {
-            // Boxed: held inline, the request's future would make every one of these futures
-            // (one per session followed, 10,000 of them at once in a big run) as large as
-            // itself: 144 MB instead of 41 for 10,000 VMs (benches/cli_memory.sh).
-            let session = Box::pin(appliance.job_session(&id)).await;
-            (id, session)
-        }
-    };
-    let result = match session {
-        Ok(session) => {
-            follower
-                .follow(session, move |s| {
-                    line.update(format!("{label}  session {}  {}", s.id, s.status))
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    (unit, id, result)
-}
-
-/// How the follower polls: at most `--max-requests-per-second`, with as many status requests
-/// outstanding as deletions (`--concurrency`), and at least the library's default.
-fn follow_options(args: &DeleteOptions) -> FollowOptions {
-    let wait = args.waiting.options();
-    let defaults = FollowOptions::default();
-    let in_flight = defaults.in_flight.max(args.concurrency as usize);
-    let mut options = defaults
-        .with_requests_per_second(args.max_requests_per_second)
-        .with_in_flight(in_flight)
-        .with_intervals(wait.initial_interval, wait.max_interval);
-    options.timeout = wait.timeout;
-    options
 }

@@ -7,17 +7,18 @@ use std::collections::{BTreeMap, VecDeque};
 use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
 use serde::Serialize;
-use vbazure::{Appliance, ErrorKind, FollowOptions, Session, SessionFollower, Workload};
+use vbazure::{Appliance, ErrorKind, Session, SessionFollower, Workload};
 
 use super::args::DeleteArgs;
 use super::point::Point;
 use super::tally::Tally;
+use crate::delete::follow::{follow, follow_options, Start, ToFollow};
 use crate::delete::interrupt::{resume_command, watch_interrupts};
 use crate::delete::lookup::may_have_started;
 use crate::exit::Exit;
 use crate::journal::{self, Event, Journal};
 use crate::output::{duration, Printer};
-use crate::progress::{Line, Progress};
+use crate::progress::Progress;
 use crate::{error_line, Failure};
 
 /// What a deletion request gave.
@@ -28,14 +29,6 @@ enum Deleted {
     /// 423: the point is immutable; nothing was deleted.
     Locked(Failure),
     Failed(Failure),
-}
-
-/// Where a session to follow comes from.
-enum Start {
-    /// A deletion's answer.
-    Session(Session),
-    /// A session an earlier run's journal names: read first.
-    Id(String),
 }
 
 /// A step as a JSON line (`--output json`): what happened to which point.
@@ -119,7 +112,13 @@ impl<'a> Run<'a> {
             request_timeout,
             tally,
             progress: Progress::new(args.wait && printer.for_people() && !verbose),
-            follower: args.wait.then(|| appliance.follower(follow_options(args))),
+            follower: args.wait.then(|| {
+                appliance.follower(follow_options(
+                    &args.waiting,
+                    args.concurrency,
+                    args.max_requests_per_second,
+                ))
+            }),
             running: BTreeMap::new(),
             stop: None,
         }
@@ -185,7 +184,7 @@ impl<'a> Run<'a> {
     }
 
     /// A session accepted in an earlier run: followed (with `--wait`), else reported.
-    fn resume(&mut self, point: Point, id: String) -> Option<ToFollow> {
+    fn resume(&mut self, point: Point, id: String) -> Option<ToFollow<Point>> {
         self.running.insert(id.clone(), label(&point));
         match &self.follower {
             Some(follower) => Some(ToFollow {
@@ -193,7 +192,8 @@ impl<'a> Run<'a> {
                 line: self
                     .progress
                     .line(format!("{}  session {id}", label(&point))),
-                point,
+                label: label(&point),
+                item: point,
                 start: Start::Id(id),
             }),
             None => {
@@ -214,7 +214,7 @@ impl<'a> Run<'a> {
         point: Point,
         deleted: Deleted,
         journal_error: Option<Failure>,
-    ) -> Option<ToFollow> {
+    ) -> Option<ToFollow<Point>> {
         if let Some(failure) = journal_error {
             eprintln!("error: {}; no more deletions are started", failure.message);
             self.tally.worst(Exit::Api);
@@ -233,7 +233,8 @@ impl<'a> Run<'a> {
                     ));
                     return Some(ToFollow {
                         follower: follower.clone(),
-                        point,
+                        label: label(&point),
+                        item: point,
                         start: Start::Session(session),
                         line,
                     });
@@ -372,14 +373,6 @@ impl<'a> Run<'a> {
     }
 }
 
-/// A session to hand to the follower, with the live line that shows it.
-struct ToFollow {
-    follower: SessionFollower,
-    point: Point,
-    start: Start,
-    line: Line,
-}
-
 /// One deletion; with a journal, its `sending` line is on disk before the request leaves,
 /// and its answer after. Also gives the failure to write the answer's line, if any.
 async fn delete(
@@ -449,51 +442,4 @@ async fn delete(
     };
     let journal_error = journal.and_then(|j| j.record(&event).err());
     (point, deleted, journal_error)
-}
-
-/// Follows one session with the shared follower (reading it first when only its id is
-/// known), its live line updated on each change.
-async fn follow(
-    appliance: &Appliance,
-    to_follow: ToFollow,
-) -> (Point, String, Result<Session, vbazure::Error>) {
-    let ToFollow {
-        follower,
-        point,
-        start,
-        line,
-    } = to_follow;
-    let shown = label(&point);
-    let (id, session) = match start {
-        Start::Session(session) => (session.id.clone(), Ok(session)),
-        Start::Id(id) => {
-            let session = Box::pin(appliance.job_session(&id)).await;
-            (id, session)
-        }
-    };
-    let result = match session {
-        Ok(session) => {
-            follower
-                .follow(session, move |s| {
-                    line.update(format!("{shown}  session {}  {}", s.id, s.status))
-                })
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    (point, id, result)
-}
-
-/// How the follower polls: at most `--max-requests-per-second`, with as many status requests
-/// outstanding as deletions (`--concurrency`), and at least the library's default.
-fn follow_options(args: &DeleteArgs) -> FollowOptions {
-    let wait = args.waiting.options();
-    let defaults = FollowOptions::default();
-    let in_flight = defaults.in_flight.max(args.concurrency as usize);
-    let mut options = defaults
-        .with_requests_per_second(args.max_requests_per_second)
-        .with_in_flight(in_flight)
-        .with_intervals(wait.initial_interval, wait.max_interval);
-    options.timeout = wait.timeout;
-    options
 }

@@ -9,7 +9,7 @@ use super::resolve::{every, Listed, SEARCH_EACH_UP_TO};
 use super::{Context, Target};
 use crate::exit::Exit;
 use crate::journal::{self, State};
-use crate::output::{region, shown, Column, Printer, Record};
+use crate::output::{region, shown, size, Column, Printer, Record};
 use crate::Failure;
 
 /// `--dry-run`: every item resolved and printed (v8.1: name, id, region, last backup from the
@@ -209,33 +209,5 @@ impl Record for Item {
                 cell: |item| item.0.workload.to_string(),
             },
         ]
-    }
-}
-
-/// A size for people: `20.0 GiB`, `512 B`.
-fn size(bytes: i64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value.abs() >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::size;
-
-    #[test]
-    fn sizes_read_for_people() {
-        assert_eq!(size(512), "512 B");
-        assert_eq!(size(21_474_836_480), "20.0 GiB");
-        assert_eq!(size(1_610_612_736), "1.5 GiB");
     }
 }

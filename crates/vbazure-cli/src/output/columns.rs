@@ -94,6 +94,22 @@ impl Record for Session {
     }
 }
 
+/// A size for people, in powers of 1024: `512 B`, `1.5 GiB`, `20.0 GiB`.
+pub(crate) fn size(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value.abs() >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 /// The region's name: v8.1 sends it twice, flat and inside `region`.
 pub(crate) fn region(vm: &ProtectedVm) -> Option<String> {
     vm.region_name.clone().or_else(|| {
@@ -238,4 +254,17 @@ pub(crate) fn chosen<R: Record>(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size;
+
+    #[test]
+    fn sizes_read_for_people() {
+        assert_eq!(size(512), "512 B");
+        assert_eq!(size(-512), "-512 B");
+        assert_eq!(size(21_474_836_480), "20.0 GiB");
+        assert_eq!(size(1_610_612_736), "1.5 GiB");
+    }
 }

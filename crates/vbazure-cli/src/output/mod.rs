@@ -17,7 +17,7 @@ use crate::args::Output;
 use crate::exit::Exit;
 use crate::Failure;
 
-pub(crate) use columns::{duration, region, shown, Column, Record};
+pub(crate) use columns::{duration, region, shown, size, Column, Record};
 
 /// Where results go: stdout, in the chosen form.
 #[derive(Clone, Debug)]

@@ -3,8 +3,9 @@
 
 use vbazure::Workload;
 
-use super::point::{size, Point};
+use super::point::Point;
 use super::select::Selection;
+use crate::output::size;
 use crate::output::Printer;
 
 /// At most this many items are shown in the plan (`--dry-run` lists every point).

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use vbazure::{RestorePointDestination, RestorePointType, StorageAccessTier, Timestamp, Workload};
 
-use crate::output::{shown, Column, Record};
+use crate::output::{shown, size, Column, Record};
 
 /// A restore point (a row of the list and of the plan; a JSON line as it serializes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,22 +85,6 @@ fn age(point: &Point) -> String {
     }
     let hours = (chrono::Utc::now() - point.created.as_datetime()).num_hours();
     format!("{}h", hours.max(0))
-}
-
-/// A size for people: `20.0 GiB`, `512 MiB`.
-pub(crate) fn size(bytes: i64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
 
 impl Record for Point {
@@ -203,13 +187,6 @@ pub(crate) mod tests {
             access_tier: None,
             immutable_until: None,
         }
-    }
-
-    #[test]
-    fn sizes_read_for_people() {
-        assert_eq!(size(512), "512 B");
-        assert_eq!(size(21_474_836_480), "20.0 GiB");
-        assert_eq!(size(1_610_612_736), "1.5 GiB");
     }
 
     #[test]

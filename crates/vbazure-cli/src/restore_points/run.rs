@@ -415,11 +415,24 @@ async fn delete(
             (Deleted::Gone, Event::NothingToDelete { at, vms })
         }
         Err(e) if e.is_locked() => {
+            // The listing may not have shown the immutability (set since, or the
+            // repository's): the appliance's own words then say until when.
+            let said =
+                e.problem()
+                    .and_then(|p| p.detail.as_deref())
+                    .map_or_else(String::new, |detail| {
+                        // One line, and no terminal control codes from the answer.
+                        let shown: String = detail
+                            .chars()
+                            .map(|c| if c.is_control() { ' ' } else { c })
+                            .collect();
+                        format!(": {shown}")
+                    });
             let failure = Failure::new(
                 Exit::Api,
                 format!(
                     "{context}: locked: the point is immutable{} and the appliance refused to \
-                     delete it (423); the others go on",
+                     delete it (423{said}); the others go on",
                     point
                         .immutable_until
                         .as_ref()

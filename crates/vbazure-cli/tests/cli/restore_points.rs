@@ -2,7 +2,8 @@
 //! each kind listed, the selection (`--older-than`, `--keep-last`, each item's newest kept,
 //! immutable points left out), the plan, a dry run that sends no DELETE, a real deletion that
 //! leaves what it should, nothing matched, an ambiguous name, a journal of another kind, and
-//! a run killed (SIGKILL) mid-way then resumed with its journal: no point deleted twice.
+//! a run killed (SIGKILL) mid-way then resumed with its journal: no point deleted twice, and
+//! one stopped by Ctrl-C (no more sent, those in flight answered) then resumed.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -571,6 +572,87 @@ async fn killed_at_several_points_and_resumed_no_point_is_deleted_twice() {
     }
     assert_eq!(per_point.len(), planned.len());
     assert_eq!(mock.restore_point_count(), before - planned.len());
+    let left = remaining(&mock, Workload::Vm).await;
+    assert!(planned.iter().all(|id| !left.contains(id)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ctrl_c_starts_no_more_deletions_waits_for_those_in_flight_and_the_resume_sends_the_rest_once(
+) {
+    let dir = scratch("rp", "ctrl-c");
+    let record = dir.join("record.jsonl");
+    let journal = dir.join("journal.jsonl");
+    // Slow answers, so that deletions are in flight when Ctrl-C comes.
+    let mock = MockAppliance::builder()
+        .generate_vms(20)
+        .latency(Duration::from_millis(200))
+        .progress(Progress::Polls(1))
+        .record(&record)
+        .start()
+        .await
+        .unwrap();
+    let args = [
+        "restore-points",
+        "delete",
+        "--kind",
+        "vm",
+        "--older-than",
+        "25d",
+        "--journal",
+        journal.to_str().unwrap(),
+        "--yes",
+        "--concurrency",
+        "4",
+        "--wait",
+        "--poll-interval",
+        "10ms",
+    ];
+    let mut dry_args = vec!["-o", "json"];
+    dry_args.extend_from_slice(&args);
+    dry_args.push("--dry-run");
+    let planned = ids(&against_mock(mock.url(), &dry_args, &[]).await);
+    assert!(planned.len() > 40, "{} points planned", planned.len());
+
+    let mut child = spawn(mock.url(), &args, &dir, "interrupted");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&journal, "sending") < 8 {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        assert!(Instant::now() < deadline, "no 8 sendings within 60 s");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = std::fs::read_to_string(dir.join("interrupted.err")).unwrap();
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: no more deletions are started")
+            && stderr.contains("to resume"),
+        "{stderr}"
+    );
+    // The deletions in flight were waited for: each one sent has its answer in the journal,
+    // and far fewer than planned were sent.
+    let sent = count(&journal, "sending");
+    assert_eq!(count(&journal, "accepted"), sent, "{stderr}");
+    assert!(sent < planned.len() / 2, "{sent} of {} sent", planned.len());
+    assert_eq!(deletions(&record).len(), sent);
+
+    let child = spawn(mock.url(), &args, &dir, "resumed");
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = std::fs::read_to_string(dir.join("resumed.err")).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let per_point = deletions(&record);
+    assert_eq!(per_point.len(), planned.len());
+    for id in &planned {
+        assert_eq!(per_point.get(id), Some(&1), "{id}: {:?}", per_point.get(id));
+    }
     let left = remaining(&mock, Workload::Vm).await;
     assert!(planned.iter().all(|id| !left.contains(id)));
 }

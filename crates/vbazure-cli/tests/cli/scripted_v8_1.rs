@@ -1,6 +1,7 @@
 //! The real `vbazure` binary against a scripted v8.1 appliance (wiremock): what it sends for
 //! the v8.1 flags (tiers, batches, names, filters, `instanceId`), the MFA step, the logout at
-//! the end, and `-v` without secrets. Each scripted answer says how often it must be asked for,
+//! the end, `-v` without secrets, and a restore point refused (423) that the listing showed
+//! unlocked. Each scripted answer says how often it must be asked for,
 //! so a request sent too often, or one that should not have been sent at all, fails the test.
 
 use serde_json::{json, Value};
@@ -720,4 +721,120 @@ async fn a_deletion_path_the_appliance_does_not_have_is_refused_and_names_the_ve
     std::fs::remove_file(&journal).ok();
     assert!(written.contains("\"refused\""), "{written}");
     assert!(!written.contains("\"no-answer\""), "{written}");
+}
+
+/// A VM restore point of web-01 (as the listing writes one), `days` old, with no immutability
+/// shown.
+fn restore_point(id: &str, days: i64) -> Value {
+    let created = chrono::Utc::now() - chrono::TimeDelta::days(days);
+    json!({
+        "id": id,
+        "type": "Full",
+        "vmName": "web-01",
+        "resourceHashId": "vm-1",
+        "pointInTime": created.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "backupSizeBytes": 1_073_741_824_i64,
+        "backupDestination": "AzureBlob",
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_point_the_listing_shows_unlocked_but_the_appliance_refuses_is_reported_locked_once() {
+    // Immutability can be set after the listing (or be the repository's, not shown on the
+    // point): the plan has the point, the DELETE is answered 423. It is not sent again, the
+    // other point is deleted, and the run says which one was locked and exits 1.
+    let server = appliance().await;
+    let (newest, refused, deleted) = (
+        "0e1f2a3b-4c5d-4e6f-8a7b-000000000001",
+        "0e1f2a3b-4c5d-4e6f-8a7b-000000000002",
+        "0e1f2a3b-4c5d-4e6f-8a7b-000000000003",
+    );
+    Mock::given(method("GET"))
+        .and(path("/api/v8.1/restorePoints/virtualMachines"))
+        .respond_with(json_answer(
+            200,
+            &page(vec![
+                restore_point(refused, 200),
+                restore_point(newest, 1),
+                restore_point(deleted, 300),
+            ]),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!(
+            "/api/v8.1/restorePoints/virtualMachines/{refused}"
+        )))
+        .respond_with(json_answer(
+            423,
+            &json!({
+                "type": "about:blank",
+                "title": "Locked",
+                "status": 423,
+                "detail": "The restore point is immutable until 2027-03-01T00:00:00Z.",
+            }),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path(format!(
+            "/api/v8.1/restorePoints/virtualMachines/{deleted}"
+        )))
+        .respond_with(json_answer(202, &session(SESSION, "Running")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    sessions_end(&server).await;
+    let run = vbazure(
+        &server.uri(),
+        &[
+            "--output",
+            "json",
+            "restore-points",
+            "delete",
+            "--kind",
+            "vm",
+            "--older-than",
+            "90d",
+            "--yes",
+            "--wait",
+            "--poll-interval",
+            "10ms",
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let steps: Vec<(String, String)> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap_or_default())
+        .map(|s| {
+            (
+                s["event"].as_str().unwrap_or_default().to_string(),
+                s["restorePoint"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        steps.contains(&("locked".to_string(), refused.to_string())),
+        "{steps:?}"
+    );
+    assert!(
+        steps.contains(&("ended".to_string(), deleted.to_string())),
+        "{steps:?}"
+    );
+    assert_eq!(steps.len(), 2, "{steps:?}");
+    assert!(
+        run.stderr.contains(refused) && run.stderr.contains("immutable until 2027-03-01"),
+        "{}",
+        run.stderr
+    );
+    let newest_deleted = requests(&server)
+        .await
+        .iter()
+        .any(|r| r.method.as_str() == "DELETE" && r.url.path().ends_with(newest));
+    assert!(!newest_deleted, "the newest point was sent for deletion");
 }

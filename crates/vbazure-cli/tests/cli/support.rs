@@ -121,7 +121,7 @@ pub(crate) fn stable() -> insta::Settings {
     // them in tables: both go.
     settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z +", "[TIME] ");
     settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]");
-    settings.add_filter(r"(STARTED|TIME|BACKUP) +", "$1 ");
+    settings.add_filter(r"(STARTED|TIME|BACKUP|CREATED) +", "$1 ");
     settings.add_filter(r"\d\d:\d\d:\d\d(\.\d{7})?", "[SPAN]");
     settings.add_filter(r"\b(\d+h )?(\d+m )?\d+\.\d\ds\b", "[DURATION]");
     settings.add_filter(r"127\.0\.0\.1:\d+", "[MOCK]");

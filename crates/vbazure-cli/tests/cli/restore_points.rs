@@ -500,98 +500,10 @@ fn count(journal: &Path, event: &str) -> usize {
         .count()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn killed_at_several_points_and_resumed_no_point_is_deleted_twice() {
-    let dir = scratch("rp", "kill");
-    let record = dir.join("record.jsonl");
-    let journal = dir.join("journal.jsonl");
-    let mock = MockAppliance::builder()
-        .generate_vms(40)
-        .latency(Duration::from_millis(20))
-        .progress(Progress::Polls(2))
-        .record(&record)
-        .start()
-        .await
-        .unwrap();
-    let journal_arg = journal.to_str().unwrap();
-    let args = [
-        "restore-points",
-        "delete",
-        "--kind",
-        "vm",
-        "--older-than",
-        "25d",
-        "--journal",
-        journal_arg,
-        "--yes",
-        "--concurrency",
-        "8",
-        "--wait",
-        "--poll-interval",
-        "10ms",
-        // Longer than the slowest answer; a resume right after a kill waits this long.
-        "--request-timeout",
-        "3s",
-    ];
-    let mut dry_args = vec!["-o", "json"];
-    dry_args.extend_from_slice(&args);
-    dry_args.push("--dry-run");
-    let planned = ids(&against_mock(mock.url(), &dry_args, &[]).await);
-    assert!(planned.len() > 100, "{} points planned", planned.len());
-    let before = mock.restore_point_count();
-
-    let mut sent = 0;
-    for (round, more) in [10, 30, 40].into_iter().enumerate() {
-        let tag = format!("killed-{round}");
-        let mut child = spawn(mock.url(), &args, &dir, &tag);
-        sent += more;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while count(&journal, "sending") < sent {
-            assert!(child.try_wait().unwrap().is_none(), "the run ended early");
-            assert!(Instant::now() < deadline, "no {sent} sendings within 60 s");
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-        sent = count(&journal, "sending");
-    }
-    let child = spawn(mock.url(), &args, &dir, "resumed");
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    let stderr = std::fs::read_to_string(dir.join("resumed.err")).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    let per_point = deletions(&record);
-    for id in &planned {
-        assert_eq!(
-            per_point.get(id),
-            Some(&1),
-            "{id} deleted {:?} times",
-            per_point.get(id)
-        );
-    }
-    assert_eq!(per_point.len(), planned.len());
-    assert_eq!(mock.restore_point_count(), before - planned.len());
-    let left = remaining(&mock, Workload::Vm).await;
-    assert!(planned.iter().all(|id| !left.contains(id)));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn ctrl_c_starts_no_more_deletions_waits_for_those_in_flight_and_the_resume_sends_the_rest_once(
-) {
-    let dir = scratch("rp", "ctrl-c");
-    let record = dir.join("record.jsonl");
-    let journal = dir.join("journal.jsonl");
-    // Slow answers, so that deletions are in flight when Ctrl-C comes.
-    let mock = MockAppliance::builder()
-        .generate_vms(20)
-        .latency(Duration::from_millis(200))
-        .progress(Progress::Polls(1))
-        .record(&record)
-        .start()
-        .await
-        .unwrap();
-    let args = [
+/// `restore-points delete` of the VM points older than 25 days, with `journal`, `--yes`,
+/// `--wait` and at most `concurrency` deletions at a time.
+fn journaled_deletion<'a>(journal: &'a Path, concurrency: &'a str) -> Vec<&'a str> {
+    vec![
         "restore-points",
         "delete",
         "--kind",
@@ -602,34 +514,119 @@ async fn ctrl_c_starts_no_more_deletions_waits_for_those_in_flight_and_the_resum
         journal.to_str().unwrap(),
         "--yes",
         "--concurrency",
-        "4",
+        concurrency,
         "--wait",
         "--poll-interval",
         "10ms",
-    ];
+    ]
+}
+
+/// The points a dry run of `args` plans (the same command with `--dry-run`, as JSON lines).
+async fn planned_by_dry_run(url: &str, args: &[&str]) -> Vec<String> {
     let mut dry_args = vec!["-o", "json"];
-    dry_args.extend_from_slice(&args);
+    dry_args.extend_from_slice(args);
     dry_args.push("--dry-run");
-    let planned = ids(&against_mock(mock.url(), &dry_args, &[]).await);
+    ids(&against_mock(url, &dry_args, &[]).await)
+}
+
+/// A slow mock of `vms` generated VMs whose requests `record` gets.
+async fn slow_mock(vms: usize, latency_ms: u64, polls: u32, record: &Path) -> MockAppliance {
+    MockAppliance::builder()
+        .generate_vms(vms)
+        .latency(Duration::from_millis(latency_ms))
+        .progress(Progress::Polls(polls))
+        .record(record)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// Waits until the journal has `sent` `sending` lines, the run still going.
+async fn until_sending(journal: &Path, sent: usize, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(journal, "sending") < sent {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        assert!(Instant::now() < deadline, "no {sent} sendings within 60 s");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// The exit code of `child` (spawned with `tag`) once it ends, and its stderr.
+async fn finished(child: Child, dir: &Path, tag: &str) -> (Option<i32>, String) {
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = std::fs::read_to_string(dir.join(format!("{tag}.err"))).unwrap();
+    (output.status.code(), stderr)
+}
+
+/// Every planned point was sent for deletion exactly once, no other was, and the mock no
+/// longer has any of them.
+async fn each_deleted_once(mock: &MockAppliance, record: &Path, planned: &[String]) {
+    let per_point = deletions(record);
+    for id in planned {
+        assert_eq!(
+            per_point.get(id),
+            Some(&1),
+            "{id} deleted {:?} times",
+            per_point.get(id)
+        );
+    }
+    assert_eq!(per_point.len(), planned.len());
+    let left = remaining(mock, Workload::Vm).await;
+    assert!(planned.iter().all(|id| !left.contains(id)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killed_at_several_points_and_resumed_no_point_is_deleted_twice() {
+    let dir = scratch("rp", "kill");
+    let record = dir.join("record.jsonl");
+    let journal = dir.join("journal.jsonl");
+    let mock = slow_mock(40, 20, 2, &record).await;
+    let mut args = journaled_deletion(&journal, "8");
+    // Longer than the slowest answer; a resume right after a kill waits this long.
+    args.extend(["--request-timeout", "3s"]);
+    let planned = planned_by_dry_run(mock.url(), &args).await;
+    assert!(planned.len() > 100, "{} points planned", planned.len());
+    let before = mock.restore_point_count();
+
+    let mut sent = 0;
+    for (round, more) in [10, 30, 40].into_iter().enumerate() {
+        let mut child = spawn(mock.url(), &args, &dir, &format!("killed-{round}"));
+        until_sending(&journal, sent + more, &mut child).await;
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        sent = count(&journal, "sending");
+    }
+    let resumed = spawn(mock.url(), &args, &dir, "resumed");
+    let (code, stderr) = finished(resumed, &dir, "resumed").await;
+    assert_eq!(code, Some(0), "{stderr}");
+    each_deleted_once(&mock, &record, &planned).await;
+    assert_eq!(mock.restore_point_count(), before - planned.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ctrl_c_starts_no_more_deletions_waits_for_those_in_flight_and_the_resume_sends_the_rest_once(
+) {
+    let dir = scratch("rp", "ctrl-c");
+    let record = dir.join("record.jsonl");
+    let journal = dir.join("journal.jsonl");
+    // Slow answers, so that deletions are in flight when Ctrl-C comes.
+    let mock = slow_mock(20, 200, 1, &record).await;
+    let args = journaled_deletion(&journal, "4");
+    let planned = planned_by_dry_run(mock.url(), &args).await;
     assert!(planned.len() > 40, "{} points planned", planned.len());
 
     let mut child = spawn(mock.url(), &args, &dir, "interrupted");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while count(&journal, "sending") < 8 {
-        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
-        assert!(Instant::now() < deadline, "no 8 sendings within 60 s");
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    until_sending(&journal, 8, &mut child).await;
+    // SIGINT, as Ctrl-C on its terminal sends.
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    let stderr = std::fs::read_to_string(dir.join("interrupted.err")).unwrap();
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let (code, stderr) = finished(child, &dir, "interrupted").await;
+    assert_eq!(code, Some(130), "{stderr}");
     assert!(
         stderr.contains("interrupted: no more deletions are started")
             && stderr.contains("to resume"),
@@ -642,17 +639,8 @@ async fn ctrl_c_starts_no_more_deletions_waits_for_those_in_flight_and_the_resum
     assert!(sent < planned.len() / 2, "{sent} of {} sent", planned.len());
     assert_eq!(deletions(&record).len(), sent);
 
-    let child = spawn(mock.url(), &args, &dir, "resumed");
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    let stderr = std::fs::read_to_string(dir.join("resumed.err")).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
-    let per_point = deletions(&record);
-    assert_eq!(per_point.len(), planned.len());
-    for id in &planned {
-        assert_eq!(per_point.get(id), Some(&1), "{id}: {:?}", per_point.get(id));
-    }
-    let left = remaining(&mock, Workload::Vm).await;
-    assert!(planned.iter().all(|id| !left.contains(id)));
+    let resumed = spawn(mock.url(), &args, &dir, "resumed");
+    let (code, stderr) = finished(resumed, &dir, "resumed").await;
+    assert_eq!(code, Some(0), "{stderr}");
+    each_deleted_once(&mock, &record, &planned).await;
 }

@@ -33,12 +33,15 @@ impl Plan {
         keep: usize,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Self {
-        let (immutable, mut to_delete): (Vec<Point>, Vec<Point>) = selection
-            .chosen
-            .into_iter()
-            .partition(|p| p.immutable_at(now));
-        // Oldest first: a run cut short has taken the oldest.
-        to_delete.sort_by_key(|p| p.created.as_datetime());
+        // In place, not partitioned into two new vectors: the chosen points can be most of
+        // the command's memory.
+        let mut to_delete = selection.chosen;
+        let immutable: Vec<Point> = to_delete
+            .extract_if(.., |p| p.immutable_at(now))
+            .collect();
+        // Oldest first: a run cut short has taken the oldest. (A cached-key sort keeps equal
+        // points in their order and moves them in place, without a buffer of half of them.)
+        to_delete.sort_by_cached_key(|p| p.created.as_datetime());
         Self {
             to_delete,
             immutable,

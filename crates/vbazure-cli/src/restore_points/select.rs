@@ -44,17 +44,22 @@ pub(crate) struct Selection {
 }
 
 /// The points `criteria` chooses of `points` at `now`.
+///
+/// The points stay in their vector: groups hold indices, what is not chosen is dropped in
+/// place and the rest sorted in place, so that the points (about 100,000 at 10,000 VMs, most
+/// of the command's memory) are never held twice.
 pub(crate) fn select(
-    points: Vec<Point>,
+    mut points: Vec<Point>,
     criteria: &Criteria,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Selection {
     let cutoff = criteria
         .older_than
         .map(|age| now - chrono::TimeDelta::from_std(age).unwrap_or(chrono::TimeDelta::MAX));
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<Point>> = HashMap::new();
-    for point in points {
+    // Each item's place (the order items were first listed in), and its points' indices.
+    let mut place: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (index, point) in points.iter().enumerate() {
         let destined = criteria.destinations.is_empty()
             || point
                 .destination
@@ -63,22 +68,21 @@ pub(crate) fn select(
         if !destined {
             continue;
         }
-        let key = point.item_key().to_string();
-        groups
-            .entry(key.clone())
+        let group = *place
+            .entry(point.item_key().to_string())
             .or_insert_with(|| {
-                order.push(key);
-                Vec::new()
-            })
-            .push(point);
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[group].push(index);
     }
-    let mut selection = Selection::default();
-    for key in order {
-        let Some(mut group) = groups.remove(&key) else {
-            continue;
-        };
-        group.sort_by_key(|p| std::cmp::Reverse(p.created.as_datetime()));
-        for (rank, point) in group.into_iter().enumerate() {
+    let mut chosen = vec![false; points.len()];
+    let mut kept = 0;
+    for mut group in groups {
+        // Newest first; a stable sort, so points of the same time keep the listing's order.
+        group.sort_by_key(|&i| std::cmp::Reverse(points[i].created.as_datetime()));
+        for (rank, index) in group.into_iter().enumerate() {
+            let point = &points[index];
             let in_scope = criteria.scope.as_ref().is_none_or(|scope| {
                 scope.points.contains(&point.id) || scope.items.contains(point.item_key())
             });
@@ -87,13 +91,29 @@ pub(crate) fn select(
                 continue;
             }
             if rank < criteria.keep {
-                selection.kept += 1;
+                kept += 1;
             } else {
-                selection.chosen.push(point);
+                chosen[index] = true;
             }
         }
     }
-    selection
+    let mut index = 0;
+    points.retain(|_| {
+        index += 1;
+        chosen[index - 1]
+    });
+    // Item by item, newest first: the order of the groups. The sort keeps equal keys in
+    // their order, as the group's sort did, and moves the points in place.
+    points.sort_by_cached_key(|p| {
+        (
+            place.get(p.item_key()).copied().unwrap_or(usize::MAX),
+            std::cmp::Reverse(p.created.as_datetime()),
+        )
+    });
+    Selection {
+        chosen: points,
+        kept,
+    }
 }
 
 #[cfg(test)]

@@ -36,9 +36,7 @@ impl Plan {
         // In place, not partitioned into two new vectors: the chosen points can be most of
         // the command's memory.
         let mut to_delete = selection.chosen;
-        let immutable: Vec<Point> = to_delete
-            .extract_if(.., |p| p.immutable_at(now))
-            .collect();
+        let immutable: Vec<Point> = to_delete.extract_if(.., |p| p.immutable_at(now)).collect();
         // Oldest first: a run cut short has taken the oldest. (A cached-key sort keeps equal
         // points in their order and moves them in place, without a buffer of half of them.)
         to_delete.sort_by_cached_key(|p| p.created.as_datetime());

@@ -18,6 +18,7 @@ use crate::exit::Exit;
 use crate::Failure;
 
 pub(crate) use columns::{duration, region, shown, size, Column, Record};
+pub(crate) use table::printable;
 
 /// Where results go: stdout, in the chosen form.
 #[derive(Clone, Debug)]

@@ -58,9 +58,9 @@ pub(crate) fn render(headers: &[&str], rows: &[Vec<String>], width: Option<usize
         .collect()
 }
 
-/// The cell with its control characters (an escape sequence in a message the appliance sent,
-/// a tab) as spaces: a table cell cannot move the cursor or recolour the terminal.
-fn printable(cell: &str) -> std::borrow::Cow<'_, str> {
+/// The cell (or a message the appliance sent) with its control characters (an escape
+/// sequence, a tab, a newline) as spaces: it cannot move the cursor or recolour the terminal.
+pub(crate) fn printable(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.chars().any(char::is_control) {
         cell.chars()
             .map(|c| if c.is_control() { ' ' } else { c })

@@ -17,7 +17,7 @@ use crate::delete::interrupt::{resume_command, watch_interrupts};
 use crate::delete::lookup::may_have_started;
 use crate::exit::Exit;
 use crate::journal::{self, Event, Journal};
-use crate::output::{duration, Printer};
+use crate::output::{duration, printable, Printer};
 use crate::progress::Progress;
 use crate::{error_line, Failure};
 
@@ -417,17 +417,10 @@ async fn delete(
         Err(e) if e.is_locked() => {
             // The listing may not have shown the immutability (set since, or the
             // repository's): the appliance's own words then say until when.
-            let said =
-                e.problem()
-                    .and_then(|p| p.detail.as_deref())
-                    .map_or_else(String::new, |detail| {
-                        // One line, and no terminal control codes from the answer.
-                        let shown: String = detail
-                            .chars()
-                            .map(|c| if c.is_control() { ' ' } else { c })
-                            .collect();
-                        format!(": {shown}")
-                    });
+            let said = e
+                .problem()
+                .and_then(|p| p.detail.as_deref())
+                .map_or_else(String::new, |detail| format!(": {}", printable(detail)));
             let failure = Failure::new(
                 Exit::Api,
                 format!(

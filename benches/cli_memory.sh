@@ -8,7 +8,8 @@
 #   v8.1   by name (one listing of the 10,000 protected VMs, matched in the CLI), in batches
 #   v8.1   restore-points delete of the VMs' points older than 100 days (every point of the
 #          10,000 VMs, about 100,000, listed and held for the plan; about 7,500 deleted)
-#   v8.1   restore-points delete of every point the plan allows (about 87,500 sessions)
+#   v8.1   restore-points delete of every point the plan allows (about 87,500 sessions, at
+#          most --max-running of them, 10,000 by default, followed at once)
 #   bash benches/cli_memory.sh [COUNT]
 set -euo pipefail
 cd "$(dirname "$0")/.."

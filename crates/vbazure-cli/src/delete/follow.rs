@@ -80,3 +80,39 @@ pub(crate) fn follow_options(
     options.timeout = wait.timeout;
     options
 }
+
+/// How many more removals may be sent now: up to `--concurrency` in flight and, with `--wait`,
+/// up to `--max-running` sessions followed, counting each removal in flight as one (its answer
+/// may start a session). Without the second bound, removals answered faster than their
+/// sessions end would pile followed sessions up without limit.
+pub(crate) fn room(
+    in_flight: usize,
+    following: usize,
+    concurrency: u32,
+    max_running: Option<u32>,
+) -> usize {
+    let by_concurrency = (concurrency as usize).saturating_sub(in_flight);
+    match max_running {
+        Some(max) => by_concurrency.min((max as usize).saturating_sub(in_flight + following)),
+        None => by_concurrency,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::room;
+
+    #[test]
+    fn removals_in_flight_count_against_both_bounds() {
+        // Without --wait only --concurrency bounds.
+        assert_eq!(room(1, 50_000, 4, None), 3);
+        assert_eq!(room(4, 0, 4, None), 0);
+        // With it, the sessions followed and those the removals in flight may start.
+        assert_eq!(room(0, 0, 4, Some(10)), 4);
+        assert_eq!(room(2, 6, 4, Some(10)), 2);
+        assert_eq!(room(1, 8, 4, Some(10)), 1);
+        assert_eq!(room(0, 10, 4, Some(10)), 0);
+        // More followed than the bound (resumed sessions): none, and no overflow.
+        assert_eq!(room(3, 40, 4, Some(10)), 0);
+    }
+}

@@ -8,7 +8,7 @@ use futures_util::stream::FuturesUnordered;
 use futures_util::StreamExt;
 use vbazure::{Appliance, Session, SessionFollower};
 
-use super::follow::{follow, follow_options, Start, ToFollow};
+use super::follow::{follow, follow_options, room, Start, ToFollow};
 use super::interrupt::{report_stopped, watch_interrupts};
 use super::plan::Unit;
 use super::send::{delete, Deleted};
@@ -96,9 +96,18 @@ impl<'a> Run<'a> {
                 follows.push(follow(self.appliance, to_follow));
             }
         }
-        let concurrency = self.args.concurrency as usize;
+        let max_running = self.args.wait.then_some(self.args.max_running);
         loop {
-            while self.stop.is_none() && deletions.len() < concurrency {
+            let room = room(
+                deletions.len(),
+                follows.len(),
+                self.args.concurrency,
+                max_running,
+            );
+            for _ in 0..room {
+                if self.stop.is_some() {
+                    break;
+                }
                 match queue.pop_front() {
                     Some(unit) => deletions.push(delete(
                         self.appliance,

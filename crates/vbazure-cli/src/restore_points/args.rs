@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand, ValueEnum};
 use vbazure::{FollowOptions, RestorePointDestination, Workload};
 
-use crate::args::Waiting;
+use crate::args::{Waiting, MAX_RUNNING};
 use crate::filters::parse_rate;
 
 const LIST_HELP: &str = "\
@@ -145,6 +145,11 @@ pub(crate) struct DeleteArgs {
     #[arg(long, value_name = "N", value_parser = parse_rate,
           default_value_t = FollowOptions::default().requests_per_second)]
     pub max_requests_per_second: f64,
+    /// With --wait: the most deletion sessions not yet seen to end; no deletion is sent
+    /// while that many are being followed
+    #[arg(long, value_name = "N", default_value_t = MAX_RUNNING,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_running: u32,
 }
 
 /// `--kind`: the kinds of protected item, as the library names them.

@@ -12,7 +12,7 @@ use vbazure::{Appliance, ErrorKind, Session, SessionFollower, Workload};
 use super::args::DeleteArgs;
 use super::point::Point;
 use super::tally::Tally;
-use crate::delete::follow::{follow, follow_options, Start, ToFollow};
+use crate::delete::follow::{follow, follow_options, room, Start, ToFollow};
 use crate::delete::interrupt::{resume_command, watch_interrupts};
 use crate::delete::lookup::may_have_started;
 use crate::exit::Exit;
@@ -142,9 +142,18 @@ impl<'a> Run<'a> {
                 follows.push(follow(self.appliance, to_follow));
             }
         }
-        let concurrency = self.args.concurrency as usize;
+        let max_running = self.args.wait.then_some(self.args.max_running);
         loop {
-            while self.stop.is_none() && deletions.len() < concurrency {
+            let room = room(
+                deletions.len(),
+                follows.len(),
+                self.args.concurrency,
+                max_running,
+            );
+            for _ in 0..room {
+                if self.stop.is_some() {
+                    break;
+                }
                 match queue.pop_front() {
                     Some(point) => deletions.push(delete(
                         self.appliance,

@@ -644,3 +644,75 @@ async fn ctrl_c_starts_no_more_deletions_waits_for_those_in_flight_and_the_resum
     assert_eq!(code, Some(0), "{stderr}");
     each_deleted_once(&mock, &record, &planned).await;
 }
+
+/// The most sessions open at once, as the journal shows them: a deletion counts from its
+/// `sending` line (written before the request leaves) to its `ended` line (written once its
+/// session is seen to end). Every deletion of these runs is accepted.
+fn most_open_at_once(journal: &Path) -> usize {
+    let (mut open, mut most) = (0usize, 0usize);
+    for line in std::fs::read_to_string(journal).unwrap().lines() {
+        let step: Value = serde_json::from_str(line).unwrap();
+        match step["event"].as_str() {
+            Some("sending") => {
+                open += 1;
+                most = most.max(open);
+            }
+            Some("ended") => open -= 1,
+            Some("planned" | "accepted") => {}
+            other => panic!("{other:?} in {line}"),
+        }
+    }
+    assert_eq!(open, 0, "a session was never seen to end");
+    most
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn max_running_bounds_the_sessions_followed_at_once_and_every_point_still_goes() {
+    let mut most = Vec::new();
+    for max_running in [None, Some("3")] {
+        let dir = scratch(
+            "rp",
+            &format!("max-running-{}", max_running.unwrap_or("none")),
+        );
+        let record = dir.join("record.jsonl");
+        let journal = dir.join("journal.jsonl");
+        let mock = slow_mock(3, 5, 3, &record).await;
+        let mut args = vec![
+            "restore-points",
+            "delete",
+            "--kind",
+            "vm",
+            "--older-than",
+            "0d",
+            "--yes",
+            "--wait",
+            "--concurrency",
+            "8",
+            "--poll-interval",
+            "10ms",
+            "--journal",
+            journal.to_str().unwrap(),
+        ];
+        if let Some(max) = max_running {
+            args.extend(["--max-running", max]);
+        }
+        let planned = planned_by_dry_run(mock.url(), &args).await;
+        assert!(planned.len() > 15, "{} points planned", planned.len());
+        let run = against_mock(mock.url(), &args, &[]).await;
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        each_deleted_once(&mock, &record, &planned).await;
+        most.push(most_open_at_once(&journal));
+    }
+    // Unbounded, the eight deletions in flight open eight sessions together; bounded, never
+    // more than three are open, and the run still deletes every point.
+    assert!(
+        most[0] > 3,
+        "without --max-running at most {} open",
+        most[0]
+    );
+    assert!(
+        most[1] <= 3,
+        "with --max-running 3, {} open at once",
+        most[1]
+    );
+}

@@ -6,6 +6,7 @@
 #   v1     one request per VM, by id
 #   v8.1   one request per VM, by id
 #   v8.1   by name (one listing of the 10,000 protected VMs, matched in the CLI), in batches
+#   v8.1   delete-snapshots of the same VMs, by id
 #   v8.1   restore-points delete of the VMs' points older than 100 days (every point of the
 #          10,000 VMs, about 100,000, listed and held for the plan; about 7,500 deleted)
 #   v8.1   restore-points delete of every point the plan allows (about 87,500 sessions, at
@@ -78,6 +79,10 @@ measure "v8.1, by id" "$count" delete-backups --from-file "$work/ids.txt" "${fol
 start_mock --api-versions 8.1 --generate-vms "$count"
 measure "v8.1, by name, --batch" "$(( (count + 999) / 1000 ))" \
   delete-backups --by-name --from-file "$work/names.txt" --batch "${follow[@]}"
+
+# The same ids (the mock generates the same VMs), their snapshots.
+start_mock --api-versions 8.1 --generate-vms "$count"
+measure "v8.1, snapshots by id" "$count" delete-snapshots --kind vm --from-file "$work/ids.txt" "${follow[@]}"
 
 # Restore points: the plan of a dry run is what the deletion must do, point for point; a
 # second dry run afterwards must find nothing left to delete.

@@ -98,26 +98,23 @@ impl<'a> Run<'a> {
         }
         let max_running = self.args.wait.then_some(self.args.max_running);
         loop {
-            let room = room(
-                deletions.len(),
-                follows.len(),
-                self.args.concurrency,
-                max_running,
-            );
-            for _ in 0..room {
-                if self.stop.is_some() {
-                    break;
-                }
-                match queue.pop_front() {
-                    Some(unit) => deletions.push(delete(
-                        self.appliance,
-                        self.target,
-                        unit,
-                        self.journal,
-                        self.cx.request_timeout,
-                    )),
-                    None => break,
-                }
+            let room = match self.stop {
+                Some(_) => 0,
+                None => room(
+                    deletions.len(),
+                    follows.len(),
+                    self.args.concurrency,
+                    max_running,
+                ),
+            };
+            for unit in queue.drain(..room.min(queue.len())) {
+                deletions.push(delete(
+                    self.appliance,
+                    self.target,
+                    unit,
+                    self.journal,
+                    self.cx.request_timeout,
+                ));
             }
             if deletions.is_empty() && (follows.is_empty() || self.stop.is_some()) {
                 break;
